@@ -1,0 +1,1 @@
+"""The game as exact, immutable data: expressions, the scenario-level game, the expanded tree."""

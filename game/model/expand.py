@@ -1,0 +1,257 @@
+"""Provides `expand_game`: a scenario and parameter values -> the explicit extensive form."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from itertools import product
+
+from game.model.expr import ExprError, evaluate
+from game.model.spec import (
+    ChanceNode,
+    DecisionNode,
+    GameSpec,
+    SimultaneousNode,
+    TerminalNode,
+)
+from game.model.tree import NATURE, TERMINAL, Game, GameStructureError, Infoset, Node
+
+MAX_EXPANDED_NODES = 250_000
+"""The largest expanded tree the game will build (campaigns grow exponentially)."""
+
+
+@dataclass
+class _Builder:
+    """Mutable scratch space while the tree is built."""
+
+    spec: GameSpec
+    values: Mapping[str, Fraction]
+    rounds: int
+    discount: Fraction
+    nodes: list[dict] = field(default_factory=list)
+    infoset_index: dict[tuple, int] = field(default_factory=dict)
+    infoset_members: list[list[int]] = field(default_factory=list)
+    infoset_keys: list[list[str]] = field(default_factory=list)
+    infoset_info: list[dict] = field(default_factory=list)
+    group_index: dict[tuple, int] = field(default_factory=dict)
+    round_payoffs: dict[int, tuple[tuple[Fraction, ...], ...]] = field(default_factory=dict)
+
+    def value(self, expr, where: str) -> Fraction:
+        try:
+            return evaluate(expr, self.values)
+        except ExprError as error:
+            raise GameStructureError(f"{where}: {error}") from None
+
+    def add_node(self, **fields) -> int:
+        if len(self.nodes) >= MAX_EXPANDED_NODES:
+            raise GameStructureError(
+                f"the expanded game would have more than {MAX_EXPANDED_NODES:,} nodes; "
+                "use fewer rounds"
+            )
+        fields["id"] = len(self.nodes)
+        self.nodes.append(fields)
+        return fields["id"]
+
+    def infoset_for(self, player: int, own_type: str, history: tuple, stage: str,
+                    round_: int, key: str, actions: tuple[str, ...], node: int) -> int:
+        identity = (player, own_type, history, stage, round_)
+        index = self.infoset_index.get(identity)
+        if index is None:
+            index = len(self.infoset_members)
+            self.infoset_index[identity] = index
+            group_identity = (player, history, stage, round_)
+            group = self.group_index.setdefault(group_identity, len(self.group_index))
+            self.infoset_members.append([])
+            self.infoset_keys.append([])
+            self.infoset_info.append(
+                {"player": player, "own_type": own_type, "history": history, "stage": stage,
+                 "round": round_, "actions": actions, "group": group}
+            )
+        self.infoset_members[index].append(node)
+        self.infoset_keys[index].append(key)
+        return index
+
+
+def expand_game(spec: GameSpec, values: Mapping[str, Fraction] | None = None,
+                rounds: int | None = None) -> Game:
+    """Builds the explicit extensive form of `spec` at the given parameter values.
+
+    Args:
+        spec: the scenario-level game.
+        values: parameter values; missing ones take their defaults.
+        rounds: overrides the number of rounds (turns a one-shot scenario into a campaign).
+
+    Raises:
+        GameStructureError: an expression cannot be evaluated, probabilities do not add up
+            to 1, or the tree would be too large.
+    """
+    merged = spec.default_values()
+    merged.update(values or {})
+    campaign_rounds = spec.campaign.rounds if spec.campaign else 1
+    total_rounds = rounds if rounds is not None else campaign_rounds
+    discount = Fraction(1)
+    if spec.campaign and spec.campaign.discount is not None:
+        discount = evaluate(spec.campaign.discount, merged)
+    builder = _Builder(spec=spec, values=merged, rounds=total_rounds, discount=discount)
+
+    priors = []
+    for player in spec.players:
+        probs = tuple(builder.value(t.prior, f"prior of {player.id}.{t.id}") for t in player.types)
+        if any(p < 0 for p in probs) or sum(probs) != 1:
+            raise GameStructureError(
+                f"the priors of {player.id}'s types must be non-negative and add up to 1; "
+                f"they add up to {sum(probs)}"
+            )
+        priors.append(probs)
+
+    type_ids = [tuple(t.id for t in player.types) for player in spec.players]
+    drawn = [index for index in (0, 1) if len(type_ids[index]) > 1]
+
+    def draw(level: int, parent: int, chosen: dict[int, str]) -> int:
+        if level == len(drawn):
+            types = (chosen.get(0, type_ids[0][0]), chosen.get(1, type_ids[1][0]))
+            return _expand_stage(builder, spec.root, 1, (), types, parent, [])
+        player = drawn[level]
+        label = "Nature:" + spec.players[player].id + "".join(f"|{t}" for t in chosen.values())
+        node = builder.add_node(parent=parent, player=NATURE, infoset=-1,
+                                actions=type_ids[player], children=(), probs=priors[player],
+                                label=label, private_to=player)
+        children = tuple(draw(level + 1, node, {**chosen, player: t}) for t in type_ids[player])
+        builder.nodes[node]["children"] = children
+        return node
+
+    draw(0, -1, {})
+    return _finish(builder)
+
+
+def _expand_stage(b: _Builder, stage_id: str, round_: int, history: tuple, types: tuple[str, str],
+                  parent: int, round_results: list) -> int:
+    """Expands the stage tree from `stage_id`; returns the new node's index."""
+    spec = b.spec
+    stage = spec.nodes[stage_id]
+    type_text = ",".join(t for i, t in enumerate(types) if len(spec.players[i].types) > 1)
+    where = "/".join(history) or "start"
+    label = stage_id + (f"#{round_}" if b.rounds > 1 else "") + (f"|{type_text}" if type_text else "") + f"|{where}"
+
+    if isinstance(stage, TerminalNode):
+        payoffs = tuple(
+            b.value(stage.payoffs[(player.id, types[i], types[1 - i])],
+                    f"payoff of {player.id} at {stage_id}")
+            for i, player in enumerate(spec.players)
+        )
+        results = [*round_results, (stage.outcome, payoffs)]
+        if round_ < b.rounds:
+            return _expand_stage(b, spec.root, round_ + 1, (*history, ";"), types, parent, results)
+        total = tuple(
+            sum((b.discount ** k * result[1][i] for k, result in enumerate(results)), Fraction(0))
+            for i in range(2)
+        )
+        outcome = " / ".join(result[0] for result in results)
+        node = b.add_node(parent=parent, player=TERMINAL, infoset=-1, actions=(), children=(),
+                          label=label, payoffs=total, outcome=outcome, stage=stage_id,
+                          round=round_)
+        if any(p.short_run for p in spec.players):
+            b.round_payoffs[node] = tuple(result[1] for result in results)
+        return node
+
+    if isinstance(stage, ChanceNode):
+        probs = tuple(b.value(m.prob, f"probability of {stage_id}.{m.action}") for m in stage.moves)
+        if any(p < 0 for p in probs) or sum(probs) != 1:
+            raise GameStructureError(
+                f"the probabilities at {stage_id} must be non-negative and add up to 1; "
+                f"they add up to {sum(probs)}"
+            )
+        node = b.add_node(parent=parent, player=NATURE, infoset=-1,
+                          actions=tuple(m.action for m in stage.moves), children=(), probs=probs,
+                          label=label, stage=stage_id, round=round_)
+        b.nodes[node]["children"] = tuple(
+            _expand_stage(b, m.to, round_, (*history, m.action), types, node, round_results)
+            for m in stage.moves
+        )
+        return node
+
+    if isinstance(stage, DecisionNode):
+        player = spec.player_index(stage.player)
+        actions = tuple(m.action for m in stage.moves)
+        node = b.add_node(parent=parent, player=player, infoset=-1, actions=actions, children=(),
+                          label=label, stage=stage_id, round=round_)
+        b.nodes[node]["infoset"] = b.infoset_for(player, types[player], history, stage_id, round_,
+                                                 types[1 - player], actions, node)
+        b.nodes[node]["children"] = tuple(
+            _expand_stage(b, m.to, round_, (*history, m.action), types, node, round_results)
+            for m in stage.moves
+        )
+        return node
+
+    assert isinstance(stage, SimultaneousNode)
+    first, second = (spec.player_index(p) for p in stage.players)
+    first_actions = tuple(m.action for m in stage.actions[0])
+    second_actions = tuple(m.action for m in stage.actions[1])
+    targets = {branch.actions: branch.to for branch in stage.branches}
+    node = b.add_node(parent=parent, player=first, infoset=-1, actions=first_actions, children=(),
+                      label=label, stage=stage_id, round=round_, conceals=True)
+    b.nodes[node]["infoset"] = b.infoset_for(first, types[first], history, stage_id, round_,
+                                             types[second], first_actions, node)
+    children = []
+    for first_action in first_actions:
+        inner_label = f"{label}|{first_action}"
+        inner = b.add_node(parent=node, player=second, infoset=-1, actions=second_actions,
+                           children=(), label=inner_label, stage=stage_id, round=round_)
+        b.nodes[inner]["infoset"] = b.infoset_for(
+            second, types[second], (*history, "?"), stage_id, round_,
+            f"{types[first]}+{first_action}", second_actions, inner)
+        b.nodes[inner]["children"] = tuple(
+            _expand_stage(b, targets[(first_action, second_action)], round_,
+                          (*history, f"{first_action}&{second_action}"), types, inner,
+                          round_results)
+            for second_action in second_actions
+        )
+        children.append(inner)
+    b.nodes[node]["children"] = tuple(children)
+    return node
+
+
+def _finish(b: _Builder) -> Game:
+    """Freezes the builder into a `Game`, giving infosets readable unique labels."""
+    spec = b.spec
+    infos = b.infoset_info
+    histories_per_stage: dict[tuple, set] = {}
+    for info in infos:
+        histories_per_stage.setdefault((info["stage"], info["round"], info["player"]), set()).add(
+            info["history"])
+    infosets = []
+    for index, info in enumerate(infos):
+        player = spec.players[info["player"]]
+        label = info["stage"]
+        if b.rounds > 1:
+            label += f"#{info['round']}"
+        if len(histories_per_stage[(info["stage"], info["round"], info["player"])]) > 1:
+            shown = [step for step in info["history"] if step not in (";", "?")]
+            label += "@" + ("/".join(shown) or "start")
+        if len(player.types) > 1:
+            label += "|" + info["own_type"]
+        infosets.append(
+            Infoset(id=index, player=info["player"], label=label, actions=info["actions"],
+                    members=tuple(b.infoset_members[index]),
+                    keys=tuple(b.infoset_keys[index]), group=info["group"],
+                    own_type=info["own_type"], stage=info["stage"], round=info["round"])
+        )
+    nodes = tuple(Node(**fields) for fields in b.nodes)
+    return Game(
+        title=spec.title,
+        players=tuple(p.name for p in spec.players),
+        player_ids=tuple(p.id for p in spec.players),
+        nodes=nodes,
+        infosets=tuple(infosets),
+        myopic=tuple(p.short_run for p in spec.players),
+        round_payoffs=b.round_payoffs or None,
+        spec=spec,
+        values=dict(b.values),
+        rounds=b.rounds,
+    )
+
+
+def type_profiles(spec: GameSpec) -> list[tuple[str, str]]:
+    """Returns every (type of player 0, type of player 1) pair."""
+    return list(product(*(tuple(t.id for t in p.types) for p in spec.players)))

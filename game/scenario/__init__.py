@@ -1,0 +1,1 @@
+"""Scenario files (YAML) and Gambit `.efg` files -> the model, with located, plain errors."""

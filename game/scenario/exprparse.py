@@ -1,0 +1,179 @@
+"""Provides `parse_expression`: the scenario expression language -> `game.model.expr` trees.
+
+Numbers (`3`, `0.25`, `1/3`), parameter names, `+ - * /`, parentheses, small integer powers
+(`b^3` or `b**3`) and `min(...)`/`max(...)`. Nothing else parses, and nothing is executed.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from fractions import Fraction
+
+from game.model.expr import MAX_POWER, BinOp, Call, Expr, Neg, Num, Param, Pow
+
+MAX_EXPRESSION_LENGTH = 200
+"""The longest expression a scenario may write."""
+
+FUNCTIONS = ("min", "max")
+
+_TOKEN = re.compile(r"\s*(?:(?P<num>[0-9]+(?:\.[0-9]+)?)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
+                    r"|(?P<op>\*\*|[-+*/^(),]))")
+
+
+class ExpressionSyntaxError(ValueError):
+    """An expression does not parse; `column` is 0-based within the expression text."""
+
+    def __init__(self, message: str, column: int = 0) -> None:
+        super().__init__(message)
+        self.column = column
+
+
+def expression_from_value(value: object) -> Expr:
+    """Turns a YAML value (int, exact decimal or text) into an expression.
+
+    Raises:
+        ExpressionSyntaxError: the value is not a number or does not parse.
+    """
+    if isinstance(value, bool) or value is None:
+        raise ExpressionSyntaxError(f"expected a number or an expression, not {value!r}")
+    if isinstance(value, int):
+        return Num(Fraction(value))
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ExpressionSyntaxError("expected a finite number")
+        return Num(Fraction(value))
+    if isinstance(value, float):
+        raise ExpressionSyntaxError("expected a finite number")
+    if isinstance(value, str):
+        return parse_expression(value)
+    raise ExpressionSyntaxError("expected a number or an expression, not a list or mapping")
+
+
+def parse_expression(text: str) -> Expr:
+    """Parses one expression.
+
+    Raises:
+        ExpressionSyntaxError: with a plain message and the column of the problem.
+    """
+    if len(text) > MAX_EXPRESSION_LENGTH:
+        raise ExpressionSyntaxError(
+            f"the expression is {len(text)} characters long; the limit is {MAX_EXPRESSION_LENGTH}")
+    tokens: list[tuple[str, str, int]] = []
+    position = 0
+    stripped_end = len(text.rstrip())
+    while position < stripped_end:
+        match = _TOKEN.match(text, position)
+        if not match:
+            column = position + (len(text[position:]) - len(text[position:].lstrip()))
+            raise ExpressionSyntaxError(f"unexpected character {text[column]!r}", column)
+        kind = match.lastgroup or ""
+        start = match.start(kind)
+        tokens.append((kind, match.group(kind), start))
+        position = match.end()
+    if not tokens:
+        raise ExpressionSyntaxError("the expression is empty")
+    parser = _Parser(tokens, len(text))
+    expr = parser.expression()
+    if parser.index < len(tokens):
+        kind, value, column = tokens[parser.index]
+        raise ExpressionSyntaxError(f"unexpected {value!r}", column)
+    return expr
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str, int]], length: int) -> None:
+        self.tokens = tokens
+        self.index = 0
+        self.length = length
+        self.depth = 0
+
+    def peek(self) -> tuple[str, str, int] | None:
+        return self.tokens[self.index] if self.index < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str, int]:
+        token = self.peek()
+        if token is None:
+            raise ExpressionSyntaxError("the expression ends too early", self.length)
+        self.index += 1
+        return token
+
+    def expect(self, symbol: str) -> None:
+        token = self.peek()
+        if token is None or token[1] != symbol:
+            column = token[2] if token else self.length
+            found = f"{token[1]!r}" if token else "the end"
+            raise ExpressionSyntaxError(f"expected {symbol!r} but found {found}", column)
+        self.index += 1
+
+    def expression(self) -> Expr:
+        self.depth += 1
+        if self.depth > 40:
+            raise ExpressionSyntaxError("the expression nests too deeply", self.peek()[2] if self.peek() else 0)
+        left = self.term()
+        while (token := self.peek()) and token[1] in ("+", "-"):
+            self.index += 1
+            left = BinOp(token[1], left, self.term())
+        self.depth -= 1
+        return left
+
+    def term(self) -> Expr:
+        left = self.unary()
+        while (token := self.peek()) and token[1] in ("*", "/"):
+            self.index += 1
+            left = BinOp(token[1], left, self.unary())
+        return left
+
+    def unary(self) -> Expr:
+        token = self.peek()
+        if token and token[1] in ("-", "+"):
+            self.index += 1
+            operand = self.unary()
+            return Neg(operand) if token[1] == "-" else operand
+        return self.power()
+
+    def power(self) -> Expr:
+        base = self.atom()
+        token = self.peek()
+        if token and token[1] in ("^", "**"):
+            self.index += 1
+            sign = 1
+            if (nxt := self.peek()) and nxt[1] == "-":
+                self.index += 1
+                sign = -1
+            kind, value, column = self.take()
+            if kind != "num" or "." in value:
+                raise ExpressionSyntaxError("a power must be a whole number, like b^3", column)
+            exponent = sign * int(value)
+            if abs(exponent) > MAX_POWER:
+                raise ExpressionSyntaxError(
+                    f"powers are limited to {MAX_POWER} (this one is {exponent})", column)
+            return Pow(base, exponent)
+        return base
+
+    def atom(self) -> Expr:
+        kind, value, column = self.take()
+        if kind == "num":
+            return Num(Fraction(Decimal(value)))
+        if kind == "name":
+            nxt = self.peek()
+            if nxt and nxt[1] == "(":
+                if value not in FUNCTIONS:
+                    raise ExpressionSyntaxError(
+                        f"unknown function {value!r}; only min(...) and max(...) are available",
+                        column)
+                self.index += 1
+                args = [self.expression()]
+                while (token := self.peek()) and token[1] == ",":
+                    self.index += 1
+                    args.append(self.expression())
+                self.expect(")")
+                return Call(value, tuple(args))
+            if value in FUNCTIONS:
+                raise ExpressionSyntaxError(f"{value} needs arguments, like {value}(a, b)", column)
+            return Param(value)
+        if value == "(":
+            inner = self.expression()
+            self.expect(")")
+            return inner
+        raise ExpressionSyntaxError(f"unexpected {value!r}", column)
