@@ -237,6 +237,14 @@ def _finish(b: _Builder) -> Game:
                     keys=tuple(b.infoset_keys[index]), group=info["group"],
                     own_type=info["own_type"], stage=info["stage"], round=info["round"])
         )
+    counts: dict[str, int] = {}
+    for infoset in infosets:
+        counts[infoset.label] = counts.get(infoset.label, 0) + 1
+    infosets = [
+        Infoset(id=i.id, player=i.player, label=f"{i.label}:{spec.players[i.player].id}",
+                actions=i.actions, members=i.members, keys=i.keys, group=i.group,
+                own_type=i.own_type, stage=i.stage, round=i.round)
+        if counts[i.label] > 1 else i for i in infosets]
     nodes = tuple(Node(**fields) for fields in b.nodes)
     return Game(
         title=spec.title,

@@ -185,6 +185,27 @@ class GameSpec:
                 return index
         raise KeyError(player_id)
 
+    def action_label(self, stage_id: str, action: str) -> str:
+        """How an action at a stage node is shown to players."""
+        node = self.nodes.get(stage_id)
+        if isinstance(node, (DecisionNode, ChanceNode)):
+            for move in node.moves:
+                if move.action == action:
+                    return move.label or action
+        if isinstance(node, SimultaneousNode):
+            for moves in node.actions:
+                for move in moves:
+                    if move.action == action:
+                        return move.label or action
+        return action
+
+    def type_of(self, player: int, type_id: str) -> PlayerType:
+        """A player's type by id."""
+        for player_type in self.players[player].types:
+            if player_type.id == type_id:
+                return player_type
+        raise KeyError(type_id)
+
     def default_values(self) -> dict[str, Fraction]:
         """Returns the parameters' default values."""
         return {parameter.name: parameter.value for parameter in self.parameters}

@@ -9,7 +9,6 @@ payoff coverage, and parameter ranges.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Mapping
-from decimal import Decimal
 from fractions import Fraction
 
 from game.model.expand import MAX_EXPANDED_NODES
@@ -29,7 +28,11 @@ from game.model.spec import (
     SimultaneousNode,
     TerminalNode,
 )
-from game.scenario.exprparse import ExpressionSyntaxError, expression_from_value
+from game.scenario.exprparse import (
+    MAX_EXPRESSION_LENGTH,
+    ExpressionSyntaxError,
+    expression_from_value,
+)
 from game.scenario.messages import did_you_mean
 from game.scenario.schema import (
     ActionSpec,
@@ -54,29 +57,52 @@ class _Context:
         self.report = report
         self.defaults: dict[str, Fraction] = {}
         self.values = dict(values or {})
+        self.invalid: set[str] = set()
+        self.dangling = False
+        self._cache: dict[tuple, tuple[Expr | None, list[str]]] = {}
 
     def expr(self, raw: object, path: tuple, evaluate_now: bool = True) -> Expr | None:
-        """Parses an expression; reports syntax, unknown parameters and evaluation problems."""
+        """Parses an expression; reports syntax, unknown parameters and evaluation problems.
+
+        Results are cached by the raw value: a file repeats the same expressions many times.
+        """
+        key = (type(raw), raw, evaluate_now) if isinstance(raw, (str, int)) or raw is None else None
+        if key is not None and key in self._cache:
+            expr, messages = self._cache[key]
+        else:
+            expr, messages = self._parse(raw, evaluate_now)
+            if key is not None:
+                self._cache[key] = (expr, messages)
+        for message in messages:
+            self.report(path, message)
+        return expr
+
+    def _parse(self, raw: object, evaluate_now: bool) -> tuple[Expr | None, list[str]]:
         try:
             expr = expression_from_value(raw)
         except ExpressionSyntaxError as error:
-            where = f" (at character {error.column + 1})" if isinstance(raw, str) else ""
-            self.report(path, f"The expression {str(raw)!r} does not parse: {error}{where}.")
-            return None
-        unknown = sorted(parameters(expr) - set(self.shell.parameters))
+            shown = str(raw) if len(str(raw)) <= 60 else str(raw)[:57] + "..."
+            where = (f" (at character {error.column + 1})"
+                     if isinstance(raw, str) and len(str(raw)) <= MAX_EXPRESSION_LENGTH else "")
+            return None, [f"The expression {shown!r} does not parse: {error}{where}."]
+        used = parameters(expr)
+        unknown = sorted(used - set(self.shell.parameters))
+        messages = []
         for name in unknown:
-            self.report(path, f"Unknown parameter {name!r} in {str(raw)!r}."
-                              f"{did_you_mean(name, self.shell.parameters)}")
+            hint = did_you_mean(name, self.shell.parameters)
+            if str(raw).strip() == name:
+                messages.append(f"{name!r} is neither a number nor a parameter.{hint}")
+            else:
+                messages.append(f"Unknown parameter {name!r} in {str(raw)!r}.{hint}")
         if unknown:
-            return None
-        if evaluate_now:
+            return None, messages
+        if evaluate_now and not (used & self.invalid):
             try:
                 evaluate(expr, self.point())
             except ExprError as error:
-                self.report(path, f"The expression {str(raw)!r} cannot be evaluated at the "
-                                  f"parameters' values: {error}.")
-                return None
-        return expr
+                return None, [f"The expression {str(raw)!r} cannot be evaluated at the "
+                              f"parameters' values: {error}."]
+        return expr, []
 
     def point(self) -> dict[str, Fraction]:
         merged = dict(self.defaults)
@@ -84,7 +110,7 @@ class _Context:
         return merged
 
     def number(self, expr: Expr | None) -> Fraction | None:
-        if expr is None:
+        if expr is None or parameters(expr) & self.invalid:
             return None
         try:
             return evaluate(expr, self.point())
@@ -196,6 +222,8 @@ def _check_parameters(context: _Context) -> tuple[Parameter, ...]:
                 context.report((*path, field), f"The {field} of parameter {name!r} must be an "
                                                f"exact number: {error}.")
                 numbers[field] = None
+                if field == "value":
+                    context.invalid.add(name)
         value, low, high = numbers["value"], numbers["min"], numbers["max"]
         if low is not None and high is not None and low > high:
             context.report(path, f"Parameter {name!r} has min {format_fraction(low)} above max "
@@ -230,6 +258,7 @@ def _check_players(context: _Context) -> tuple[Player, Player] | None:
     players = []
     seen: set[str] = set()
     ok = True
+    priors_ok = True
     for index, player in enumerate(context.shell.players):
         path = ("players", index)
         if player.id in seen:
@@ -254,35 +283,41 @@ def _check_players(context: _Context) -> tuple[Player, Player] | None:
             type_ids.add(spec.id)
             prior = context.expr(spec.prior, (*type_path, "prior"))
             if prior is None:
-                ok = False
+                priors_ok = False
+                types.append(PlayerType(id=spec.id, name=spec.name or _title(spec.id),
+                                        prior=expression_from_value(0),
+                                        description=spec.description.strip()))
                 continue
             priors.append((type_path, context.number(prior)))
-            types.append(PlayerType(id=spec.id, name=spec.name or spec.id.replace("-", " ").title(),
+            types.append(PlayerType(id=spec.id, name=spec.name or _title(spec.id),
                                     prior=prior, description=spec.description.strip()))
         if not player.types:
             types.append(PlayerType(id=SOLE_TYPE, name="", prior=expression_from_value(1)))
-        elif priors and all(p is not None for _, p in priors):
+        elif priors_ok and priors and all(p is not None for _, p in priors):
             for type_path, number in priors:
                 if number < 0:
                     context.report((*type_path, "prior"), f"A prior cannot be negative; this one "
                                                           f"is {format_fraction(number)}.")
-                    ok = False
+                    priors_ok = False
             total = sum(number for _, number in priors)
             if total != 1:
-                context.report((*path, "types"), f"The priors of {player.id!r}'s types must add "
-                                                 f"up to 1; they add up to "
+                context.report((*path, "types"), f"The priors of the types of {player.id!r} must "
+                                                 f"add up to 1; they add up to "
                                                  f"{format_fraction(total)}.")
-                ok = False
+                priors_ok = False
         if player.short_run and len(player.types) > 1:
             context.report((*path, "short_run"), "A short-run player (a fresh opponent every "
                                                  "round) cannot have private types.")
-            ok = False
-        players.append(Player(id=player.id, name=player.name or player.id.replace("-", " ").title(),
+        players.append(Player(id=player.id, name=player.name or _title(player.id),
                               role=player.role.strip(), types=tuple(types),
                               short_run=player.short_run))
     if not ok or len(players) != 2:
         return None
     return (players[0], players[1])
+
+
+def _title(identifier: str) -> str:
+    return identifier.replace("-", " ").replace("_", " ").title()
 
 
 def _player_ids(players) -> list[str]:
@@ -299,6 +334,7 @@ def _check_moves(context: _Context, moves, path: tuple, all_ids: set, chance: bo
                                                    "this node.")
         seen.add(move.action)
         if move.to not in all_ids:
+            context.dangling = True
             context.report((*move_path, "to"), f"There is no node {move.to!r}."
                                                f"{did_you_mean(move.to, all_ids)}")
         prob = None
@@ -392,6 +428,7 @@ def _check_simultaneous(context, node: SimultaneousSpec, path, players,
             context.report(entry_path, "The key 'to' is missing.")
             ok = False
         elif entry["to"] not in all_ids:
+            context.dangling = True
             context.report((*entry_path, "to"), f"There is no node {entry['to']!r}."
                                                 f"{did_you_mean(entry['to'], all_ids)}")
             ok = False
@@ -403,7 +440,7 @@ def _check_simultaneous(context, node: SimultaneousSpec, path, players,
                 continue
             names = [m.action for m in actions[pid]]
             if entry[pid] not in names:
-                context.report((*entry_path, pid), f"{pid!r} has no action {entry[pid]!r}."
+                context.report((*entry_path, pid), f"The player {pid!r} has no action {entry[pid]!r}."
                                                    f"{did_you_mean(entry[pid], names)}")
                 ok = False
             pair.append(entry[pid])
@@ -416,7 +453,7 @@ def _check_simultaneous(context, node: SimultaneousSpec, path, players,
             covered[key] = index
             if "to" in entry:
                 branches.append(SimultaneousBranch(actions=key, to=entry["to"]))
-    if ok:
+    if all(actions.get(pid) for pid in ids):
         for first in actions[ids[0]]:
             for second in actions[ids[1]]:
                 if (first.action, second.action) not in covered:
@@ -448,8 +485,7 @@ def _check_terminal(context, node: TerminalSpec, path, players) -> TerminalNode 
         raw = node.payoffs.get(player.id)
         base = (*path, "payoffs", player.id)
         if raw is None:
-            if player.id in node.payoffs or True:
-                context.report((*path, "payoffs"), f"The payoff of {player.id!r} is missing.")
+            context.report((*path, "payoffs"), f"The payoff of {player.id!r} is missing.")
             ok = False
             continue
         if not isinstance(raw, dict):
@@ -469,7 +505,7 @@ def _check_terminal(context, node: TerminalSpec, path, players) -> TerminalNode 
                     hint = (f" ({key!r} is a type of {opponent.id!r}; to make the payoff depend on "
                             f"the opponent's type, nest it under the player's own type or "
                             f"{ALL_TYPES!r})")
-                context.report((*base, key), f"{player.id!r} has no type {key!r}.{hint}")
+                context.report((*base, key), f"The player {player.id!r} has no type {key!r}.{hint}")
                 ok = False
         for own in own_types:
             key = own if own in raw else ALL_TYPES if ALL_TYPES in raw else None
@@ -484,7 +520,7 @@ def _check_terminal(context, node: TerminalSpec, path, players) -> TerminalNode 
             if isinstance(value, dict):
                 for opp_key in value:
                     if opp_key not in opp_types:
-                        context.report((*base, key, opp_key), f"{opponent.id!r} has no type "
+                        context.report((*base, key, opp_key), f"The player {opponent.id!r} has no type "
                                        f"{opp_key!r}.{did_you_mean(opp_key, opp_types)}")
                         ok = False
                 for opp in opp_types:
@@ -560,7 +596,7 @@ def _check_graph(context: _Context, root: str, by_id: dict, players) -> None:
 
     visit(root, [])
     for node_id, (index, _node) in by_id.items():
-        if node_id not in state:
+        if node_id not in state and not context.dangling:
             context.report(("nodes", index, "id"), f"The node {node_id!r} cannot be reached from "
                                                    f"the root {root!r}.")
     if reported_cycle or players is None:
@@ -586,4 +622,4 @@ def _check_graph(context: _Context, root: str, by_id: dict, players) -> None:
                                    f"stage tree x rounds); the limit is {MAX_EXPANDED_NODES:,}.")
 
 
-__all__ = ["SOLE_TYPE", "check_and_build", "Decimal"]
+__all__ = ["SOLE_TYPE", "check_and_build"]

@@ -7,6 +7,7 @@ Numbers (`3`, `0.25`, `1/3`), parameter names, `+ - * /`, parentheses, small int
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from decimal import Decimal
 from fractions import Fraction
 
@@ -50,8 +51,9 @@ def expression_from_value(value: object) -> Expr:
     raise ExpressionSyntaxError("expected a number or an expression, not a list or mapping")
 
 
+@lru_cache(maxsize=4096)
 def parse_expression(text: str) -> Expr:
-    """Parses one expression.
+    """Parses one expression (results are cached: expressions are immutable).
 
     Raises:
         ExpressionSyntaxError: with a plain message and the column of the problem.

@@ -46,7 +46,13 @@ class YamlReadError(Exception):
         super().__init__(problem.message)
 
 
+_WORD_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMOPQRSUVWXYZ_")
+"""First letters of plain scalars that can only be text (not n, N, t, T, f, F: null/true/false)."""
+
+
 def _resolve_plain(text: str):
+    if text and text[0] in _WORD_START:
+        return text
     if text in _NULL:
         return None
     if text in _TRUE:
@@ -79,85 +85,94 @@ def read_yaml(text: str) -> tuple[object, dict[tuple, tuple[int, int]]]:
     """
     yaml = YAML(typ="safe", pure=False)
     positions: dict[tuple, tuple[int, int]] = {(): (1, 1)}
-    stack: list[list] = []  # frames: [container, path, pending_key, is_mapping]
+    # Frames: containers, their paths, pending mapping keys and kinds, kept in parallel stacks.
+    containers: list = []
+    paths: list[tuple] = []
+    keys: list = []
+    mapping: list[bool] = []
     root: list = []
     documents = 0
+    scalar, mapping_start, sequence_start, ends = _SCALAR, _MAPPING_START, _SEQUENCE_START, _ENDS
 
     def fail(mark, message: str, path: tuple = ()) -> None:
         raise YamlReadError(YamlProblem(mark.line + 1, mark.column + 1, path, message))
 
-    def attach(value, mark) -> None:
-        if not stack:
-            root.append(value)
-            return
-        frame = stack[-1]
-        container, path, _, is_mapping = frame
-        if is_mapping:
-            if frame[2] is _NO_KEY:
-                if not isinstance(value, (str, int, bool)) and value is not None:
-                    fail(mark, "a key must be a plain word, not a list, mapping or number", path)
-                key = value if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else value
-                if key in container:
-                    fail(mark, f"the key {key!r} appears twice in the same mapping", (*path, key))
-                frame[2] = key
-                positions[(*path, key)] = (mark.line + 1, mark.column + 1)
-            else:
-                container[frame[2]] = value
-                frame[2] = _NO_KEY
-        else:
-            positions[(*path, len(container))] = (mark.line + 1, mark.column + 1)
-            container.append(value)
-
     def child_path() -> tuple:
-        if not stack:
+        if not containers:
             return ()
-        container, path, key, is_mapping = stack[-1]
-        return (*path, key) if is_mapping else (*path, len(container))
+        if mapping[-1]:
+            return (*paths[-1], keys[-1])
+        return (*paths[-1], len(containers[-1]))
 
     try:
         for event in yaml.parse(text):
-            kind = event.__class__.__name__
-            if kind == "DocumentStartEvent":
+            kind = type(event)
+            if kind is scalar or kind is mapping_start or kind is sequence_start:
+                if event.anchor:
+                    fail(event.start_mark, "YAML anchors (&name) are not allowed in scenario "
+                                           "files; write the value out in full.", child_path())
+                tag = event.tag
+                if kind is scalar:
+                    if tag is None and not event.style:
+                        value = _resolve_plain(event.value)
+                    elif tag in (None, "!", "tag:yaml.org,2002:str"):
+                        value = event.value
+                    else:
+                        fail(event.start_mark, f"YAML tags such as {tag!r} are not allowed in "
+                                               "scenario files.", child_path())
+                else:
+                    if tag not in (None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
+                        fail(event.start_mark, f"YAML tags such as {tag!r} are not allowed in "
+                                               "scenario files.", child_path())
+                    if len(containers) >= MAX_DEPTH:
+                        fail(event.start_mark, f"The file nests mappings and lists more than "
+                                               f"{MAX_DEPTH} levels deep.", child_path())
+                    if containers and mapping[-1] and keys[-1] is _NO_KEY:
+                        fail(event.start_mark, "A key must be a plain word, not a list or "
+                                               "mapping.", paths[-1])
+                    value = {} if kind is mapping_start else []
+                mark = event.start_mark
+                if not containers:
+                    root.append(value)
+                elif mapping[-1]:
+                    key = keys[-1]
+                    if key is _NO_KEY:
+                        if isinstance(value, bool):
+                            value = str(value).lower()
+                        elif not isinstance(value, (str, int)) and value is not None:
+                            fail(mark, "A key must be a plain word, not a list, mapping or "
+                                       "number.", paths[-1])
+                        if value in containers[-1]:
+                            fail(mark, f"The key {value!r} appears twice in the same mapping.",
+                                 (*paths[-1], value))
+                        keys[-1] = value
+                        positions[(*paths[-1], value)] = (mark.line + 1, mark.column + 1)
+                        continue
+                    containers[-1][key] = value
+                    keys[-1] = _NO_KEY
+                else:
+                    positions[(*paths[-1], len(containers[-1]))] = (mark.line + 1, mark.column + 1)
+                    containers[-1].append(value)
+                if kind is not scalar:
+                    path = ((*paths[-1], key) if mapping[-1] else
+                            (*paths[-1], len(containers[-1]) - 1)) if containers else ()
+                    containers.append(value)
+                    paths.append(path)
+                    keys.append(_NO_KEY)
+                    mapping.append(kind is mapping_start)
+            elif kind in ends:
+                containers.pop()
+                paths.pop()
+                keys.pop()
+                mapping.pop()
+            elif kind is _ALIAS:
+                fail(event.start_mark, "YAML aliases (*name) are not allowed in scenario files; "
+                                       "write the value out in full.", child_path())
+            elif kind is _DOCUMENT_START:
                 documents += 1
                 if documents > 1:
-                    fail(event.start_mark, "a scenario file holds one YAML document; remove the "
-                                           "second '---' section")
-                continue
-            if kind in ("StreamStartEvent", "StreamEndEvent", "DocumentEndEvent"):
-                continue
-            if kind == "AliasEvent":
-                fail(event.start_mark, "YAML aliases (*name) are not allowed in scenario files; "
-                                       "write the value out in full", child_path())
-            if getattr(event, "anchor", None):
-                fail(event.start_mark, "YAML anchors (&name) are not allowed in scenario files; "
-                                       "write the value out in full", child_path())
-            tag = getattr(event, "tag", None)
-            if kind == "ScalarEvent":
-                if tag not in (None, "!", "tag:yaml.org,2002:str"):
-                    fail(event.start_mark, f"YAML tags such as {tag!r} are not allowed in "
-                                           "scenario files", child_path())
-                if not event.style and tag is None:
-                    value = _resolve_plain(event.value)
-                else:
-                    value = event.value
-                attach(value, event.start_mark)
-            elif kind in ("MappingStartEvent", "SequenceStartEvent"):
-                if tag not in (None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
-                    fail(event.start_mark, f"YAML tags such as {tag!r} are not allowed in "
-                                           "scenario files", child_path())
-                if len(stack) >= MAX_DEPTH:
-                    fail(event.start_mark, f"the file nests mappings and lists more than "
-                                           f"{MAX_DEPTH} levels deep", child_path())
-                is_mapping = kind == "MappingStartEvent"
-                container: object = {} if is_mapping else []
-                if stack and stack[-1][3] and stack[-1][2] is _NO_KEY:
-                    fail(event.start_mark, "a key must be a plain word, not a list or mapping",
-                         stack[-1][1])
-                path = child_path()
-                attach(container, event.start_mark)
-                stack.append([container, path, _NO_KEY, is_mapping])
-            elif kind in ("MappingEndEvent", "SequenceEndEvent"):
-                stack.pop()
+                    fail(event.start_mark, "A scenario file holds one YAML document; remove the "
+                                           "second '---' section.")
     except YamlReadError:
         raise
     except MarkedYAMLError as error:
@@ -166,10 +181,27 @@ def read_yaml(text: str) -> tuple[object, dict[tuple, tuple[int, int]]]:
         context = f" {error.context}" if error.context else ""
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise YamlReadError(YamlProblem(line, column, (), f"YAML syntax error: {problem}"
-                                        f"{context}")) from None
+                                        f"{context}.")) from None
     except YAMLError as error:
         raise YamlReadError(YamlProblem(1, 1, (), f"YAML syntax error: {error}")) from None
     return (root[0] if root else None), positions
+
+
+_KIND_NAMES: dict[type, str] = {}
+for _name in ("StreamStartEvent", "StreamEndEvent", "DocumentStartEvent", "DocumentEndEvent",
+              "AliasEvent", "ScalarEvent", "MappingStartEvent", "MappingEndEvent",
+              "SequenceStartEvent", "SequenceEndEvent"):
+    import ruamel.yaml.events as _events
+
+    _KIND_NAMES[getattr(_events, _name)] = _name
+
+
+_SCALAR = _events.ScalarEvent
+_MAPPING_START = _events.MappingStartEvent
+_SEQUENCE_START = _events.SequenceStartEvent
+_ENDS = (_events.MappingEndEvent, _events.SequenceEndEvent)
+_ALIAS = _events.AliasEvent
+_DOCUMENT_START = _events.DocumentStartEvent
 
 
 class _NoKey:

@@ -1,0 +1,1 @@
+"""Computer opponents: each sees only its own `PlayerView`, draws with an injected RNG."""

@@ -1,0 +1,1 @@
+"""Classroom sessions: wire protocol, room state machine, server, client, event store."""

@@ -1,0 +1,135 @@
+"""The `deterrence` command: parses arguments, calls the library, prints. No game logic here."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from fractions import Fraction
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(Exception):
+    """The command line is wrong (exit code 2)."""
+
+
+def parse_assignment(text: str) -> tuple[str, Fraction]:
+    """Parses `name=value` where value is an exact number (3, -1/2, 0.25)."""
+    from game.model.expr import ExprError, evaluate, parameters
+    from game.scenario.exprparse import ExpressionSyntaxError, parse_expression
+
+    name, sep, value = text.partition("=")
+    name, value = name.strip(), value.strip()
+    if not sep or not name or not value:
+        raise UsageError(f"--set expects name=value (like a=3 or p=1/4), not {text!r}")
+    try:
+        expr = parse_expression(value)
+        if parameters(expr):
+            raise ExpressionSyntaxError("a value must be a number, not use parameters")
+        return name, evaluate(expr, {})
+    except (ExpressionSyntaxError, ExprError) as error:
+        raise UsageError(f"--set {name}: {value!r} is not an exact number ({error})") from None
+
+
+def parse_sets(items: list[str] | None) -> dict[str, Fraction]:
+    """Parses every --set."""
+    values: dict[str, Fraction] = {}
+    for item in items or []:
+        name, value = parse_assignment(item)
+        values[name] = value
+    return values
+
+
+def _add_set(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--set", action="append", metavar="NAME=VALUE",
+                        help="override a parameter with an exact value (repeatable): --set a=3 "
+                             "--set p=1/4")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (kept import-light so `--help` is fast)."""
+    parser = argparse.ArgumentParser(
+        prog="deterrence",
+        description="Play and analyse abstract deterrence and signalling games from the "
+                    "literature. Every scenario is abstract: players, actions and outcomes are "
+                    "generic.")
+    parser.add_argument("--version", action="version", version=_version())
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    play = commands.add_parser("play", help="play a scenario in the terminal (the main job)",
+                               description="Play a scenario against a computer opponent.")
+    play.add_argument("scenario", nargs="?", help="a shipped scenario id or a scenario file "
+                                                  "(omit to pick from the list)")
+    play.add_argument("--as", dest="role", metavar="ROLE", help="the player you play (id or name)")
+    play.add_argument("--type", dest="own_type", metavar="TYPE", help="your private type "
+                                                                      "(default: drawn by Nature)")
+    play.add_argument("--opponent", default="equilibrium", metavar="KIND",
+                      help="the computer opponent: equilibrium (default), qre:LAMBDA, learner, "
+                           "hawk, dove, bluffer, random, human")
+    play.add_argument("--rounds", type=int, metavar="N", help="play N rounds with types kept")
+    play.add_argument("--seed", type=int, metavar="N", help="seed for Nature and the opponent")
+    play.add_argument("--exam", action="store_true", help="hide expected payoffs while playing")
+    play.add_argument("--plain", action="store_true", help="use the plain prompt interface")
+    play.add_argument("--web", action="store_true", help="serve the game in a browser on "
+                                                          "127.0.0.1")
+    play.add_argument("--port", type=int, default=8000, metavar="P", help="port for --web")
+    _add_set(play)
+
+    listing = commands.add_parser("list", help="list the shipped scenarios")
+    listing.add_argument("--format", choices=("text", "json"), default="text")
+
+    check = commands.add_parser("check", help="validate scenario files or folders",
+                                description="Validate scenario files; exit 0 when clean, 1 "
+                                            "with every problem located, 2 on usage errors.")
+    check.add_argument("paths", nargs="+", metavar="PATH")
+
+    show = commands.add_parser("show", help="show a scenario's tree, information sets and payoffs")
+    show.add_argument("scenario")
+    _add_set(show)
+
+    solve = commands.add_parser("solve", help="find and explain the equilibria",
+                                description="All pure and mixed perfect Bayesian equilibria, "
+                                            "with beliefs, refinements and outcomes.")
+    solve.add_argument("scenario", metavar="SCENARIO_OR_EFG")
+    solve.add_argument("--refine", choices=("none", "ic", "d1"), default="none",
+                       help="show only equilibria that survive a refinement")
+    solve.add_argument("--format", choices=("text", "json"), default="text")
+    solve.add_argument("--rounds", type=int, metavar="N", help="play the stage N times")
+    _add_set(solve)
+
+    return parser
+
+
+def _version() -> str:
+    from game import __version__
+
+    return f"deterrence {__version__}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Runs the command; returns the exit code. Never shows a traceback for bad input."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args = parser.parse_args(["play", *(argv or [])])
+    try:
+        from game.cli import commands
+
+        handler = getattr(commands, f"run_{args.command}")
+        return handler(args)
+    except UsageError as error:
+        parser.exit(EXIT_USAGE, f"deterrence: error: {error}\n")
+    except KeyboardInterrupt:
+        print("\ninterrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if os.environ.get("DETERRENCE_DEBUG"):
+            raise
+        print(f"deterrence: internal error: {type(error).__name__}: {error}\n"
+              "This is a bug in the game, not in your input; set DETERRENCE_DEBUG=1 to see "
+              "the details.", file=sys.stderr)
+        return 70
+    return EXIT_OK

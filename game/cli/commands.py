@@ -1,0 +1,177 @@
+"""Handlers for each `deterrence` subcommand: load, call the library, print with rich."""
+
+from __future__ import annotations
+
+import json
+import sys
+from fractions import Fraction
+from pathlib import Path
+
+from rich.console import Console
+
+from game.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError, parse_sets
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+
+def print_problems(error) -> None:
+    """Prints a ScenarioError's located problems to stderr, one per line."""
+    for problem in error.problems:
+        errors.print(problem.format(), markup=False, soft_wrap=True)
+
+
+def known_concepts() -> set[str] | None:
+    """Concept ids from seeds/concepts.yaml, or None when the glossary is absent."""
+    from game.scenario.concepts import load_concepts
+    from game.scenario.errors import ScenarioError
+
+    try:
+        return {c.id for c in load_concepts()}
+    except (ScenarioError, FileNotFoundError):
+        return None
+
+
+def load_spec(name: str, values: dict[str, Fraction]):
+    """Resolves and loads a scenario (raises ScenarioError)."""
+    from game.scenario.library import resolve
+    from game.scenario.load import load_scenario
+
+    return load_scenario(resolve(name), known_concepts=known_concepts(), values=values)
+
+
+def load_game(name: str, values: dict[str, Fraction], rounds: int | None = None):
+    """Resolves a scenario or .efg file and returns (spec or None, expanded game)."""
+    from game.model.expand import expand_game
+    from game.model.tree import GameStructureError
+    from game.scenario.errors import ScenarioError, ScenarioProblem
+    from game.scenario.library import resolve
+
+    path = resolve(name)
+    if path.suffix == ".efg":
+        from game.scenario.efg import load_efg
+
+        if values:
+            raise UsageError("--set applies to scenarios; a .efg file has no parameters")
+        return None, load_efg(path)
+    spec = load_spec(name, values)
+    if rounds is not None and not 1 <= rounds <= 12:
+        raise UsageError("--rounds must be between 1 and 12")
+    try:
+        return spec, expand_game(spec, values, rounds=rounds)
+    except GameStructureError as error:
+        raise ScenarioError([ScenarioProblem(1, 1, "", f"At these parameter values: {error}.",
+                                             str(path))]) from None
+
+
+def run_list(args) -> int:
+    """`deterrence list`."""
+    from game.scenario.errors import ScenarioError
+    from game.scenario.library import shipped
+    from game.scenario.load import load_scenario
+
+    rows = []
+    for entry in shipped():
+        try:
+            spec = load_scenario(entry.path)
+            rows.append({"id": spec.id, "title": spec.title, "concepts": list(spec.concepts),
+                         "difficulty": spec.difficulty, "minutes": spec.minutes, "ok": True})
+        except ScenarioError:
+            rows.append({"id": entry.id, "title": "(has problems: run deterrence check)",
+                         "concepts": [], "difficulty": "", "minutes": 0, "ok": False})
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    from game.cli.render import scenario_table
+
+    console.print(scenario_table(rows))
+    return EXIT_OK
+
+
+def run_check(args) -> int:
+    """`deterrence check PATH...`."""
+    from game.scenario.errors import ScenarioError
+    from game.scenario.load import load_scenario
+
+    files: list[Path] = []
+    for name in args.paths:
+        path = Path(name)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".yaml", ".yml")))
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {name}")
+    if not files:
+        raise UsageError("no scenario files (*.yaml) found in " + ", ".join(args.paths))
+    concepts = known_concepts()
+    failed = 0
+    for path in files:
+        try:
+            load_scenario(path, known_concepts=concepts)
+            console.print(f"ok  {path}", markup=False)
+        except ScenarioError as error:
+            failed += 1
+            print_problems(error)
+    if failed:
+        errors.print(f"{failed} of {len(files)} file{'s' if len(files) != 1 else ''} "
+                     f"{'has' if failed == 1 else 'have'} problems.", markup=False)
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
+def run_show(args) -> int:
+    """`deterrence show SCENARIO`."""
+    from game.cli.render import show_scenario
+    from game.scenario.errors import ScenarioError
+
+    try:
+        spec, game = load_game(args.scenario, parse_sets(args.set))
+    except ScenarioError as error:
+        print_problems(error)
+        return EXIT_PROBLEMS
+    if spec is None:
+        raise UsageError("show needs a scenario file; use solve for .efg files")
+    show_scenario(console, spec, game)
+    return EXIT_OK
+
+
+def run_solve(args) -> int:
+    """`deterrence solve SCENARIO_OR_EFG`."""
+    from game.scenario.errors import ScenarioError
+    from game.solver.report import result_to_json
+    from game.solver.solve import solve
+
+    try:
+        _, game = load_game(args.scenario, parse_sets(args.set), rounds=args.rounds)
+    except ScenarioError as error:
+        print_problems(error)
+        return EXIT_PROBLEMS
+    result = solve(game)
+    if args.refine != "none":
+        keep = [eq for eq in result.equilibria
+                if (eq.intuitive is None or eq.intuitive.passed)
+                and (args.refine == "ic" or eq.d1 is None or eq.d1.passed)]
+        from dataclasses import replace
+
+        result = replace(result, equilibria=tuple(keep))
+    if args.format == "json":
+        json.dump(result_to_json(result), sys.stdout, indent=2)
+        print()
+        return EXIT_OK
+    from game.cli.render import show_solution
+
+    show_solution(console, result)
+    return EXIT_OK
+
+
+def run_play(args) -> int:
+    """`deterrence play`."""
+    if args.web:
+        raise UsageError("--web needs the Textual game, which is not installed in this build")
+    from game.cli.play import play_plain
+
+    return play_plain(console, args)
+
+
+__all__ = ["EXIT_USAGE"]

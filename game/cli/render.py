@@ -1,0 +1,191 @@
+"""Rich renderings for the command line: scenario tables, trees, payoffs, equilibria."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+from rich.tree import Tree
+
+from game.model.expr import format_fraction, to_text
+from game.model.spec import ChanceNode, DecisionNode, GameSpec, SimultaneousNode, TerminalNode
+from game.model.tree import Game
+
+
+def scenario_table(rows: list[dict]) -> Table:
+    """The shipped scenarios as a table."""
+    table = Table(title="Shipped scenarios", title_justify="left")
+    table.add_column("id", style="bold")
+    table.add_column("title")
+    table.add_column("level")
+    table.add_column("min", justify="right")
+    table.add_column("concepts")
+    for row in rows:
+        table.add_row(row["id"], row["title"], row["difficulty"], str(row["minutes"] or ""),
+                      ", ".join(row["concepts"]))
+    return table
+
+
+def _stage_tree(spec: GameSpec, node_id: str, branch: Tree, seen: tuple[str, ...]) -> None:
+    node = spec.nodes[node_id]
+    if isinstance(node, TerminalNode):
+        pays = []
+        for player in spec.players:
+            values = {expr for (pid, _, _), expr in node.payoffs.items() if pid == player.id}
+            if len(values) == 1:
+                pays.append(f"{player.name}: {to_text(next(iter(values)))}")
+            else:
+                pays.append(f"{player.name}: by type")
+        mark = " [disaster]" if node.disaster else ""
+        branch.add(Text(f"■ {node.outcome}{mark}  ({'; '.join(pays)})"))
+        return
+    if node_id in seen:
+        branch.add(Text(f"↻ {node_id}"))
+        return
+    if isinstance(node, DecisionNode):
+        player = spec.players[spec.player_index(node.player)].name
+        sub = branch.add(Text(f"{player} decides at {node_id}" + (f": {node.title}" if node.title else ""),
+                              style="bold"))
+        for move in node.moves:
+            _stage_tree(spec, move.to, sub.add(Text(f"[{move.label or move.action}]")), (*seen, node_id))
+    elif isinstance(node, ChanceNode):
+        sub = branch.add(Text(f"Chance at {node_id}", style="bold"))
+        for move in node.moves:
+            prob = to_text(move.prob) if move.prob is not None else "?"
+            _stage_tree(spec, move.to, sub.add(Text(f"[{move.label or move.action}, p = {prob}]")),
+                        (*seen, node_id))
+    elif isinstance(node, SimultaneousNode):
+        names = " and ".join(spec.players[spec.player_index(p)].name for p in node.players)
+        sub = branch.add(Text(f"{names} choose at once at {node_id}", style="bold"))
+        for item in node.branches:
+            _stage_tree(spec, item.to, sub.add(Text(f"[{item.actions[0]} / {item.actions[1]}]")),
+                        (*seen, node_id))
+
+
+def show_scenario(console: Console, spec: GameSpec, game: Game) -> None:
+    """Prints the scenario: summary, parameters, players, the tree, infosets and payoffs."""
+    values = game.values
+    console.print(Panel(Text(spec.summary or spec.title), title=f"{spec.title} ({spec.id})",
+                        title_align="left"))
+    if spec.parameters:
+        table = Table(title="Parameters", title_justify="left")
+        for column in ("name", "value", "range", "meaning"):
+            table.add_column(column)
+        for parameter in spec.parameters:
+            low = format_fraction(parameter.minimum) if parameter.minimum is not None else "-inf"
+            high = format_fraction(parameter.maximum) if parameter.maximum is not None else "+inf"
+            table.add_row(parameter.name, format_fraction(values[parameter.name]),
+                          f"[{low}, {high}]", parameter.description)
+        console.print(table)
+    players = Table(title="Players and types", title_justify="left")
+    for column in ("player", "type", "prior", "shown to that player"):
+        players.add_column(column)
+    from game.model.expr import evaluate
+
+    for player in spec.players:
+        for player_type in player.types:
+            prior = format_fraction(evaluate(player_type.prior, values))
+            players.add_row(player.name, player_type.name or "(no private type)",
+                            f"{to_text(player_type.prior)} = {prior}", player_type.description)
+    console.print(players)
+    tree = Tree(Text("Stage tree" + (f" (repeated for {spec.campaign.rounds} rounds)"
+                                     if spec.campaign else ""), style="bold"))
+    _stage_tree(spec, spec.root, tree, ())
+    console.print(tree)
+    infosets = Table(title="Information sets of the full game", title_justify="left")
+    for column in ("information set", "player", "cannot tell apart", "actions"):
+        infosets.add_column(column)
+    for infoset in game.infosets:
+        infosets.add_row(infoset.label, game.players[infoset.player],
+                         ", ".join(infoset.keys) if len(infoset.keys) > 1 else "-",
+                         ", ".join(infoset.actions))
+    console.print(infosets)
+    console.print(payoff_table(spec, values))
+
+
+def payoff_table(spec: GameSpec, values) -> Table:
+    """Payoffs per outcome and type profile: symbols and numbers."""
+    from game.model.expr import evaluate
+
+    table = Table(title="Payoffs (symbol = value)", title_justify="left")
+    table.add_column("outcome")
+    table.add_column("types")
+    for player in spec.players:
+        table.add_column(player.name)
+    for node in spec.nodes.values():
+        if not isinstance(node, TerminalNode):
+            continue
+        first = True
+        for t0 in spec.players[0].types:
+            for t1 in spec.players[1].types:
+                cells = []
+                for index, player in enumerate(spec.players):
+                    own, opp = (t0, t1) if index == 0 else (t1, t0)
+                    expr = node.payoffs[(player.id, own.id, opp.id)]
+                    symbol = to_text(expr)
+                    number = format_fraction(evaluate(expr, values))
+                    cells.append(number if symbol == number else f"{symbol} = {number}")
+                type_text = ", ".join(t.name for t in (t0, t1) if t.name) or "-"
+                table.add_row(node.outcome if first else "", type_text, *cells)
+                first = False
+    return table
+
+
+def show_solution(console: Console, result) -> None:
+    """Prints every equilibrium: behaviour, beliefs, outcomes, refinements, a paragraph."""
+    from game.solver.explain import action_name, describe_equilibrium
+
+    game = result.game
+    values = ", ".join(f"{k} = {format_fraction(v)}" for k, v in sorted(result.parameters.items()))
+    console.print(Text(f"{game.title}" + (f"  ({values})" if values else ""), style="bold"))
+    if not result.equilibria:
+        console.print("No equilibrium was found." + ("" if result.complete else
+                                                    " (The mixed search was cut short.)"))
+    for number, eq in enumerate(result.equilibria, start=1):
+        table = Table(show_header=True, box=None, pad_edge=False)
+        table.add_column("player")
+        table.add_column("information set")
+        table.add_column("play")
+        table.add_column("belief")
+        for infoset in game.infosets:
+            probs = eq.behaviour[infoset.id]
+            play = ", ".join(f"{action_name(game, infoset, a)} {format_fraction(p)}"
+                             for a, p in enumerate(probs) if p > 0)
+            if infoset.group in eq.beliefs:
+                belief_map = eq.beliefs[infoset.group]
+                belief = ", ".join(f"{k} {format_fraction(belief_map.get(k, 0))}"
+                                   for k in infoset.keys) if len(infoset.keys) > 1 else ""
+            else:
+                belief_set = eq.off_path_beliefs[infoset.group]
+                interval = belief_set.interval
+                if len(belief_set.keys) < 2:
+                    belief = "(off path)"
+                elif interval is not None:
+                    belief = (f"off path: {belief_set.keys[0]} in [{format_fraction(interval[0])}, "
+                              f"{format_fraction(interval[1])}]")
+                else:
+                    belief = f"off path: {len(belief_set.vertices)}-vertex set"
+            marker = "" if eq.on_path[infoset.id] else " (off path)"
+            table.add_row(game.players[infoset.player], infoset.label + marker, play, belief)
+        outcomes = ", ".join(f"{k} {format_fraction(v)}" for k, v in eq.outcomes.items())
+        payoffs = ", ".join(f"{p} {format_fraction(v)}" for p, v in zip(game.players, eq.payoffs))
+        verdicts = []
+        if eq.intuitive is not None:
+            verdicts.append(f"Intuitive Criterion: {'passes' if eq.intuitive.passed else 'fails'}")
+        if eq.d1 is not None:
+            verdicts.append(f"D1: {'passes' if eq.d1.passed else 'fails'}")
+        body = Group(table, Text(f"Outcomes: {outcomes}"), Text(f"Expected payoffs: {payoffs}"),
+                     Text(" · ".join(verdicts)), Text(""),
+                     Text(describe_equilibrium(game, eq), style="italic"))
+        title = f"Equilibrium {number}: {eq.kind} ({'pure' if eq.pure else 'mixed'})"
+        if eq.alternatives > 1:
+            title += f" · {eq.alternatives} pure equilibria share this path"
+        console.print(Panel(body, title=title, title_align="left"))
+    for report in result.nash_not_spe:
+        outcomes = ", ".join(f"{k} {format_fraction(v)}" for k, v in report.outcomes.items())
+        console.print(Panel(Text("\n".join(report.non_credible)),
+                            title=f"A Nash equilibrium that is not subgame perfect ({outcomes})",
+                            title_align="left", border_style="yellow"))
+    for note in result.notes:
+        console.print(Text(f"Note: {note}", style="yellow"))

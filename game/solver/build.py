@@ -1,0 +1,132 @@
+"""Provides `make_equilibrium`: behaviour + supporting beliefs -> an `Equilibrium` record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+from game.model.tree import NATURE
+from game.solver.lp import simplex_region
+from game.solver.evaluate import Behaviour, Evaluation
+from game.solver.results import BeliefSet, Continuum, Equilibrium
+from game.solver.structure import ZERO, Structure
+
+
+def node_types(structure: Structure) -> list[tuple[str, str]]:
+    """For every node: the types drawn so far for (player 0, player 1) ("" if not drawn)."""
+    game = structure.game
+    types: list[tuple[str, str]] = [("", "")] * len(game.nodes)
+    for node in game.nodes:
+        for index, child in enumerate(node.children):
+            current = list(types[node.id])
+            if node.player == NATURE and node.private_to >= 0:
+                current[node.private_to] = node.actions[index]
+            types[child] = (current[0], current[1])
+    return types
+
+
+def belief_set(structure: Structure, evaluation: Evaluation, group: int,
+               behaviour: Behaviour) -> BeliefSet:
+    """The beliefs over a group's keys under which its prescribed play is optimal."""
+    keys = structure.group_keys[group]
+    position = {key: k for k, key in enumerate(keys)}
+    rows: list[tuple[Fraction, ...]] = []
+    for infoset_id in structure.game.group_infosets[group]:
+        infoset = structure.game.infosets[infoset_id]
+        values = evaluation.member_action_values(infoset_id)
+        for action, p in enumerate(behaviour[infoset_id]):
+            if p == 0:
+                continue
+            for other in range(len(infoset.actions)):
+                if other == action:
+                    continue
+                row = [ZERO] * len(keys)
+                for key, member_values in zip(infoset.keys, values):
+                    row[position[key]] += member_values[action] - member_values[other]
+                rows.append(tuple(row))
+    unique = list(dict.fromkeys(rows))
+    _, vertices = simplex_region(unique, len(keys))
+    return BeliefSet(keys=keys, vertices=tuple(vertices), constraints=tuple(unique))
+
+
+def make_equilibrium(structure: Structure, behaviour: Behaviour, kind_hint: str = "",
+                     continuum: Continuum | None = None, alternatives: int = 1) -> Equilibrium:
+    """Builds the full record of an equilibrium from its behaviour profile."""
+    game = structure.game
+    evaluation = Evaluation(structure, behaviour)
+    reach = evaluation.reach
+    beliefs: dict[int, dict[str, Fraction]] = {}
+    off_path: dict[int, BeliefSet] = {}
+    for group in game.group_infosets:
+        bayes = evaluation.group_belief(group)
+        if bayes is not None:
+            beliefs[group] = bayes
+        else:
+            off_path[group] = belief_set(structure, evaluation, group, behaviour)
+    on_path = {i.id: any(reach[m] > 0 for m in i.members) for i in game.infosets}
+    pure = all(max(p) == 1 for p in behaviour.values())
+    type_payoffs = _type_payoffs(structure, evaluation)
+    return Equilibrium(
+        behaviour={k: tuple(v) for k, v in behaviour.items()},
+        beliefs=beliefs,
+        off_path_beliefs=off_path,
+        on_path=on_path,
+        pure=pure,
+        kind=kind_hint or classify(structure, behaviour, on_path),
+        outcomes=dict(sorted(evaluation.outcomes.items())),
+        payoffs=evaluation.payoffs,
+        type_payoffs=type_payoffs,
+        continuum=continuum,
+        alternatives=alternatives,
+    )
+
+
+def _type_payoffs(structure: Structure, evaluation: Evaluation) -> dict[tuple[int, str], Fraction]:
+    game = structure.game
+    types = node_types(structure)
+    reach = evaluation.reach
+    mass: dict[tuple[int, str], Fraction] = {}
+    total: dict[tuple[int, str], Fraction] = {}
+    for z in structure.terminal_list:
+        if not reach[z]:
+            continue
+        for player in (0, 1):
+            t = types[z][player]
+            if not t:
+                continue
+            key = (player, t)
+            mass[key] = mass.get(key, ZERO) + reach[z]
+            total[key] = total.get(key, ZERO) + reach[z] * game.nodes[z].payoffs[player]
+    return {key: total[key] / mass[key] for key in mass if mass[key]}
+
+
+def classify(structure: Structure, behaviour: Mapping[int, Sequence[Fraction]],
+             on_path: Mapping[int, bool]) -> str:
+    """Names the equilibrium: separating, pooling on an action, or semi-separating.
+
+    The signal is the first move of a player with several types (its earliest information sets,
+    one per type); complete-information games are 'pure' or 'mixed'.
+    """
+    game = structure.game
+    pure = all(max(p) == 1 for p in behaviour.values())
+    spec = game.spec
+    informed = [p for p in (0, 1) if spec is not None and len(spec.players[p].types) > 1]
+    for infoset_id in structure.order:
+        infoset = game.infosets[infoset_id]
+        if infoset.player not in informed:
+            continue
+        siblings = [game.infosets[i] for i in game.group_infosets[infoset.group]]
+        if len(siblings) < 2:
+            continue
+        rows = [tuple(behaviour[i.id]) for i in siblings]
+        supports = [frozenset(a for a, p in enumerate(r) if p > 0) for r in rows]
+        if all(len(s) == 1 for s in supports):
+            if len(set(supports)) == 1:
+                return f"pooling on {infoset.actions[next(iter(supports[0]))]}"
+            if len(set(supports)) == len(supports):
+                return "separating"
+            return "partially pooling"
+        overlap = any(supports[i] & supports[j] for i in range(len(supports))
+                      for j in range(i + 1, len(supports)))
+        return "semi-separating" if overlap else "separating"
+    return "pure" if pure else "mixed"

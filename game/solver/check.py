@@ -1,0 +1,102 @@
+"""Provides independent checks of equilibria (they share no search code with the enumerators).
+
+`check_assessment` verifies a behaviour profile with beliefs: Bayes' rule wherever it applies,
+and no profitable deviation at any information set given the beliefs. `is_pure_pbe` and
+`pure_pbe_brute_force` decide pure PBE by looking at every pure profile, for tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from fractions import Fraction
+from itertools import product
+
+from game.solver.evaluate import Behaviour, Evaluation
+from game.solver.lp import simplex_region
+from game.solver.structure import ZERO, Structure
+
+
+def check_assessment(structure: Structure, behaviour: Behaviour,
+                     free_beliefs: Mapping[int, Sequence[Mapping[str, Fraction]]] | None = None
+                     ) -> list[str]:
+    """Lists every violation of perfect Bayesian equilibrium (an empty list: it is one).
+
+    Args:
+        structure: the game.
+        behaviour: infoset -> action probabilities, for every infoset.
+        free_beliefs: for belief groups where Bayes' rule does not apply, the beliefs claimed to
+            support the play (each must support it: pass the vertices of a belief set).
+    """
+    game = structure.game
+    evaluation = Evaluation(structure, behaviour)
+    problems: list[str] = []
+    for infoset in game.infosets:
+        probs = behaviour[infoset.id]
+        if len(probs) != len(infoset.actions) or any(p < 0 for p in probs) or sum(probs) != 1:
+            problems.append(f"{infoset.label}: the action probabilities are not a distribution")
+    if problems:
+        return problems
+    for group, infosets in game.group_infosets.items():
+        bayes = evaluation.group_belief(group)
+        beliefs = [bayes] if bayes is not None else list((free_beliefs or {}).get(group, ()))
+        if not beliefs:
+            problems.append(f"{game.infosets[infosets[0]].label}: off the path with no "
+                            "supporting belief given")
+            continue
+        for belief in beliefs:
+            if any(v < 0 for v in belief.values()) or sum(belief.values()) != 1:
+                problems.append(f"{game.infosets[infosets[0]].label}: the belief is not a "
+                                "distribution")
+                continue
+            for infoset_id in infosets:
+                values = evaluation.action_values(infoset_id, belief)
+                best = max(values)
+                for index, p in enumerate(behaviour[infoset_id]):
+                    if p > 0 and values[index] < best:
+                        infoset = game.infosets[infoset_id]
+                        problems.append(
+                            f"{infoset.label}: {infoset.actions[index]} is played but is worth "
+                            f"{values[index]}, less than {best}")
+    return problems
+
+
+def is_pure_pbe(structure: Structure, assignment: Mapping[int, int]) -> bool:
+    """Decides whether a pure profile is part of some PBE (some off-path beliefs support it)."""
+    game = structure.game
+    behaviour = {i.id: tuple(Fraction(int(a == assignment[i.id])) for a in range(len(i.actions)))
+                 for i in game.infosets}
+    evaluation = Evaluation(structure, behaviour)
+    for group, infosets in game.group_infosets.items():
+        bayes = evaluation.group_belief(group)
+        if bayes is not None:
+            for infoset_id in infosets:
+                values = evaluation.action_values(infoset_id, bayes)
+                if values[assignment[infoset_id]] < max(values):
+                    return False
+            continue
+        keys = structure.group_keys[group]
+        rows = []
+        for infoset_id in infosets:
+            infoset = game.infosets[infoset_id]
+            member_values = evaluation.member_action_values(infoset_id)
+            chosen = assignment[infoset_id]
+            for other in range(len(infoset.actions)):
+                row = [ZERO] * len(keys)
+                for key, values in zip(infoset.keys, member_values):
+                    row[keys.index(key)] += values[chosen] - values[other]
+                rows.append(tuple(row))
+        if not simplex_region(rows, len(keys))[0]:
+            return False
+    return True
+
+
+def pure_profiles(structure: Structure) -> Iterator[dict[int, int]]:
+    """Yields every pure profile (one action per infoset)."""
+    infosets = structure.game.infosets
+    for choice in product(*(range(len(i.actions)) for i in infosets)):
+        yield {i.id: a for i, a in zip(infosets, choice)}
+
+
+def pure_pbe_brute_force(structure: Structure) -> list[dict[int, int]]:
+    """Every pure PBE, found by checking every pure profile (small games only)."""
+    return [p for p in pure_profiles(structure) if is_pure_pbe(structure, p)]

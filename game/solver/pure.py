@@ -1,0 +1,311 @@
+"""Provides `pure_pbe_solve`: every pure-strategy perfect Bayesian equilibrium, grouped in families.
+
+A family fixes play on the equilibrium path; off the path, the information sets split into
+independent clusters (what one cluster does never matters to another's checks), each with its
+list of admissible completions. The equilibria of a family are all combinations of one
+completion per cluster, so a game with many off-path messages is not enumerated one by one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from itertools import product
+from math import prod
+
+from game.model.tree import NATURE, TERMINAL
+from game.solver.assess import (
+    PureValues,
+    free_belief_region,
+    group_omega,
+    normalise,
+    optimal_under,
+)
+from game.solver.lp import simplex_region
+from game.solver.prepass import candidate_actions
+from game.solver.structure import ZERO, Structure
+
+
+@dataclass(frozen=True)
+class PureFamily:
+    """Pure PBE sharing their on-path play: `base` plus one completion from each cluster."""
+
+    base: dict[int, int]
+    """Infoset -> action for everything fixed in the family (on the path, and forced)."""
+    clusters: tuple[tuple[dict[int, int], ...], ...]
+    """Per independent off-path cluster: its admissible completions."""
+
+    @property
+    def count(self) -> int:
+        """How many pure PBE the family holds."""
+        return prod(len(c) for c in self.clusters)
+
+    def profiles(self) -> Iterator[dict[int, int]]:
+        """Yields every equilibrium of the family as a full assignment."""
+        for choice in product(*self.clusters):
+            profile = dict(self.base)
+            for completion in choice:
+                profile.update(completion)
+            yield profile
+
+    def first(self) -> dict[int, int]:
+        """The family's first equilibrium."""
+        return next(self.profiles())
+
+
+@dataclass(frozen=True)
+class _Atom:
+    """One check: 'alt' (action `action` is no better at `infoset`), 'bayes' (unassigned infoset
+    with a known belief), or 'group' (a group's joint check with a shared belief)."""
+
+    kind: str
+    infoset: int = -1
+    action: int = -1
+    group: int = -1
+    belief: tuple[tuple[str, Fraction], ...] = ()
+
+
+class _Solver:
+    def __init__(self, structure: Structure, nash: bool = False) -> None:
+        self.s = structure
+        self.game = structure.game
+        self.nash = nash
+        self.domains = candidate_actions(structure) if not nash else {
+            i.id: tuple(range(len(i.actions))) for i in self.game.infosets}
+        self.rank = {infoset_id: k for k, infoset_id in enumerate(structure.order)}
+        self.forced = {i: d[0] for i, d in self.domains.items() if len(d) == 1}
+        self.omega_ancestors = self._omega_ancestors()
+        self.families: list[PureFamily] = []
+
+    def _omega_ancestors(self) -> dict[int, frozenset[int]]:
+        """Group -> opponent infosets on the paths to its members (they shape the belief)."""
+        game = self.game
+        result: dict[int, set[int]] = {}
+        for infoset in game.infosets:
+            bucket = result.setdefault(infoset.group, set())
+            for member in infoset.members:
+                for parent, _ in self.s.steps[member]:
+                    node = game.nodes[parent]
+                    if node.player in (0, 1) and node.player != infoset.player:
+                        bucket.add(node.infoset)
+        return {group: frozenset(v) for group, v in result.items()}
+
+    # ---------------------------------------------------------------- phase 1: on the path
+    def walk(self, node_id: int, assignment: Mapping[int, int], frontier: dict[int, list[int]]) -> None:
+        nodes = self.game.nodes
+        stack = [node_id]
+        while stack:
+            node = nodes[stack.pop()]
+            if node.player == TERMINAL:
+                continue
+            if node.player == NATURE:
+                stack.extend(c for p, c in zip(node.probs, node.children) if p)
+                continue
+            chosen = assignment.get(node.infoset)
+            if chosen is None:
+                frontier.setdefault(node.infoset, []).append(node.id)
+            else:
+                stack.append(node.children[chosen])
+
+    def run(self) -> list[PureFamily]:
+        frontier: dict[int, list[int]] = {}
+        self.walk(0, self.forced, frontier)
+        self.dfs(dict(self.forced), frontier, set())
+        return self.families
+
+    def dfs(self, assignment: dict[int, int], frontier: dict[int, list[int]], reached: set[int]) -> None:
+        if not frontier:
+            self.phase2(assignment, reached)
+            return
+        infoset_id = min(frontier, key=self.rank.__getitem__)
+        members = frontier[infoset_id]
+        candidates = self.domains[infoset_id]
+        if len(candidates) > 1 and not self.nash:
+            candidates = self.bayes_best(infoset_id, assignment, candidates)
+        rest = {k: v for k, v in frontier.items() if k != infoset_id}
+        for action in candidates:
+            new_assignment = dict(assignment)
+            new_assignment[infoset_id] = action
+            new_frontier = {k: list(v) for k, v in rest.items()}
+            for member in members:
+                self.walk(self.game.nodes[member].children[action], new_assignment, new_frontier)
+            self.dfs(new_assignment, new_frontier, reached | {infoset_id})
+
+    def bayes_best(self, infoset_id: int, assignment: Mapping[int, int],
+                   candidates: tuple[int, ...]) -> tuple[int, ...]:
+        """Filters candidates to best replies when belief and continuation are already fixed."""
+        infoset = self.game.infosets[infoset_id]
+        if not self.omega_ancestors[infoset.group] <= assignment.keys():
+            return candidates
+        weights = group_omega(self.s, infoset.group, assignment)
+        belief = normalise(weights) if weights is not None else None
+        if belief is None:
+            return candidates
+        values = PureValues(self.s, assignment)
+        rows = []
+        try:
+            for key, member in zip(infoset.keys, infoset.members):
+                if belief.get(key, ZERO):
+                    rows.append(values.member_values_of(infoset_id, member))
+                else:
+                    rows.append(None)
+        except KeyError:
+            return candidates
+        totals = [sum((belief[key] * row[a] for key, row in zip(infoset.keys, rows) if row is not None),
+                      ZERO) for a in range(len(infoset.actions))]
+        best = max(totals[a] for a in candidates)
+        return tuple(a for a in candidates if totals[a] == best)
+
+    # ---------------------------------------------------------------- phase 2: off the path
+    def phase2(self, base: dict[int, int], reached: set[int]) -> None:
+        game = self.game
+        s = self.s
+        unassigned = {i.id for i in game.infosets if i.id not in base}
+        atoms: list[tuple[_Atom, frozenset[int]]] = []
+        for group, infosets in game.group_infosets.items():
+            belief = None
+            if self.omega_ancestors[group] <= base.keys():
+                weights = group_omega(s, group, base)
+                belief = normalise(weights) if weights is not None else None
+            if self.nash:
+                # Nash: only infosets reached with positive probability are checked, and a
+                # deviation may change the deviator's own later moves (handled by best_response).
+                continue
+            if belief is not None:
+                frozen_belief = tuple(sorted(belief.items()))
+                for infoset_id in infosets:
+                    infoset = game.infosets[infoset_id]
+                    live = [m for key, m in zip(infoset.keys, infoset.members) if belief.get(key)]
+                    if infoset_id in base:
+                        chosen = base[infoset_id]
+                        for action in range(len(infoset.actions)):
+                            if action == chosen:
+                                continue
+                            deps = set()
+                            for m in live:
+                                deps |= s.child_subtree_infosets[(m, action)]
+                                deps |= s.child_subtree_infosets[(m, chosen)]
+                            atoms.append((_Atom("alt", infoset_id, action, group, frozen_belief),
+                                          frozenset(deps & unassigned)))
+                    else:
+                        deps = {infoset_id}
+                        for m in live:
+                            for action in range(len(infoset.actions)):
+                                deps |= s.child_subtree_infosets[(m, action)]
+                        atoms.append((_Atom("bayes", infoset_id, group=group, belief=frozen_belief),
+                                      frozenset(deps & unassigned)))
+            else:
+                deps = set(self.omega_ancestors[group])
+                for infoset_id in infosets:
+                    deps.add(infoset_id)
+                    for m in game.infosets[infoset_id].members:
+                        deps |= s.subtree_infosets[m]
+                atoms.append((_Atom("group", group=group), frozenset(deps & unassigned)))
+
+        values = PureValues(s, base)
+        pending: list[tuple[_Atom, frozenset[int]]] = []
+        for atom, deps in atoms:
+            if deps:
+                pending.append((atom, deps))
+            elif not self.check(atom, base, values):
+                return
+        clusters = self.cluster(pending, unassigned)
+        completions_per_cluster = []
+        for infosets, cluster_atoms in clusters:
+            completions = self.complete(base, infosets, cluster_atoms)
+            if not completions:
+                return
+            completions_per_cluster.append(tuple(completions))
+        if self.nash:
+            completions_per_cluster = [c for c in completions_per_cluster]
+        self.families.append(PureFamily(base=dict(base), clusters=tuple(completions_per_cluster)))
+
+    def cluster(self, pending, unassigned):
+        parent = {i: i for i in unassigned}
+
+        def find(x):
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for _, deps in pending:
+            first, *others = deps
+            for other in others:
+                a, b = find(first), find(other)
+                if a != b:
+                    parent[a] = b
+        groups: dict[int, tuple[set[int], list]] = {}
+        for infoset_id in unassigned:
+            groups.setdefault(find(infoset_id), (set(), []))[0].add(infoset_id)
+        for atom, deps in pending:
+            groups[find(next(iter(deps)))][1].append(atom)
+        return list(groups.values())
+
+    def complete(self, base: dict[int, int], infosets: set[int], atoms: list[_Atom]) -> list[dict[int, int]]:
+        order = sorted(infosets, key=self.rank.__getitem__, reverse=True)
+        results: list[dict[int, int]] = []
+        assignment = dict(base)
+
+        def extend(position: int) -> None:
+            if position == len(order):
+                values = PureValues(self.s, assignment)
+                if all(self.check(atom, assignment, values) for atom in atoms):
+                    results.append({i: assignment[i] for i in order})
+                return
+            infoset_id = order[position]
+            for action in self.domains[infoset_id]:
+                assignment[infoset_id] = action
+                if self.rationalizable(infoset_id, assignment):
+                    extend(position + 1)
+            del assignment[infoset_id]
+
+        extend(0)
+        return results
+
+    def rationalizable(self, infoset_id: int, assignment: Mapping[int, int]) -> bool:
+        """Quick necessary check: the action is a best reply to some belief over its members."""
+        infoset = self.game.infosets[infoset_id]
+        try:
+            values = PureValues(self.s, assignment).member_values(infoset_id)
+        except KeyError:
+            return True
+        chosen = assignment[infoset_id]
+        rows = [tuple(values[k][chosen] - values[k][other] for k in range(len(values)))
+                for other in range(len(infoset.actions)) if other != chosen]
+        return simplex_region(rows, len(values))[0]
+
+    def check(self, atom: _Atom, assignment: Mapping[int, int], values: PureValues) -> bool:
+        game = self.game
+        if atom.kind in ("alt", "bayes"):
+            infoset = game.infosets[atom.infoset]
+            belief = dict(atom.belief)
+            chosen = assignment[atom.infoset]
+            totals: dict[int, Fraction] = {}
+            actions = [atom.action, chosen] if atom.kind == "alt" else range(len(infoset.actions))
+            horizon = self.s.myopic_round[atom.infoset]
+            for action in actions:
+                total = ZERO
+                for key, m in zip(infoset.keys, infoset.members):
+                    weight = belief.get(key, ZERO)
+                    if weight:
+                        total += weight * values.value(game.nodes[m].children[action],
+                                                       infoset.player, horizon)
+                totals[action] = total
+            return totals[chosen] >= max(totals.values())
+        # group: Bayes if the belief is defined now, otherwise a shared free belief must exist.
+        weights = group_omega(self.s, atom.group, assignment)
+        assert weights is not None
+        belief = normalise(weights)
+        infosets = game.group_infosets[atom.group]
+        if belief is not None:
+            return all(optimal_under(values.member_values(i), game.infosets[i].keys, belief,
+                                     assignment[i]) for i in infosets)
+        rows = {i: (values.member_values(i), assignment[i]) for i in infosets}
+        return free_belief_region(self.s, atom.group, rows)[0]
+
+
+def pure_pbe_solve(structure: Structure) -> list[PureFamily]:
+    """Returns every pure perfect Bayesian equilibrium, grouped into families."""
+    return _Solver(structure).run()

@@ -1,0 +1,74 @@
+"""Provides `solve`: every perfect Bayesian equilibrium of a game, explained.
+
+Pure equilibria come from `pure_pbe_solve` (all of them), mixed ones from `mixed_pbe_solve`;
+each is then described (beliefs on and off the path, outcome distribution, kind) and judged by
+the Intuitive Criterion and D1. For games without private information, the Nash equilibria
+that are not subgame perfect are listed with the threats they rest on.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from game.model.tree import Game
+from game.solver.build import make_equilibrium
+from game.solver.mixed import mixed_pbe_solve
+from game.solver.pure import pure_pbe_solve
+from game.solver.results import Continuum, Equilibrium, SolveResult
+from game.solver.structure import ONE, ZERO, Structure
+
+MAX_LISTED_PURE = 400
+"""The most pure equilibria listed one by one; larger families are summarised."""
+
+
+def solve(game: Game, *, mixed: bool = True, refine: bool = True,
+          max_mixed_leaves: int = 200_000) -> SolveResult:
+    """Finds and describes the perfect Bayesian equilibria of `game`.
+
+    Args:
+        game: the expanded game.
+        mixed: also search for equilibria with mixing on the path.
+        refine: apply the Intuitive Criterion and D1.
+        max_mixed_leaves: a bound on the mixed search (the result says if it was reached).
+    """
+    structure = Structure(game)
+    equilibria: list[Equilibrium] = []
+    notes: list[str] = []
+    listed = 0
+    for family in pure_pbe_solve(structure):
+        count = family.count
+        for profile in family.profiles():
+            if listed >= MAX_LISTED_PURE:
+                break
+            behaviour = {i: _pure(a, len(game.infosets[i].actions)) for i, a in profile.items()}
+            equilibria.append(make_equilibrium(structure, behaviour, alternatives=count))
+            listed += 1
+    if listed >= MAX_LISTED_PURE:
+        notes.append(f"only the first {MAX_LISTED_PURE} pure equilibria are listed")
+    complete = True
+    if mixed:
+        solutions, truncated = mixed_pbe_solve(structure, max_leaves=max_mixed_leaves)
+        complete = not truncated
+        if truncated:
+            notes.append("the search for mixed equilibria was cut short; more may exist")
+        for solution in solutions:
+            continuum = (Continuum(solution.ranges, solution.endpoints)
+                         if solution.continuum else None)
+            equilibria.append(make_equilibrium(structure, solution.behaviour, continuum=continuum))
+    if refine:
+        from game.solver.refine import apply_refinements
+
+        equilibria = [apply_refinements(structure, eq) for eq in equilibria]
+    nash = ()
+    spec = game.spec
+    if spec is None or all(len(p.types) == 1 for p in spec.players):
+        from game.solver.credibility import non_credible_nash
+
+        nash = tuple(non_credible_nash(structure, equilibria))
+    return SolveResult(game=game, method="pure enumeration + sequence-form support enumeration",
+                       parameters=dict(game.values), equilibria=tuple(equilibria),
+                       complete=complete, nash_not_spe=nash, notes=tuple(notes))
+
+
+def _pure(action: int, size: int) -> tuple[Fraction, ...]:
+    return tuple(ONE if a == action else ZERO for a in range(size))

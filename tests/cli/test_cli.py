@@ -1,0 +1,96 @@
+"""The `deterrence` command: exit codes, output, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from game.cli import main
+
+ROOT = Path(__file__).parents[2]
+BAD = ROOT / "tests" / "scenario" / "bad"
+
+
+def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "game", *args], capture_output=True, text=True,
+                          input=stdin, cwd=ROOT, timeout=120)
+
+
+def test_help_lists_the_commands():
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("play", "list", "check", "show", "solve"):
+        assert command in result.stdout
+
+
+def test_list_as_json(capsys):
+    assert main(["list", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {"public-threat", "deterrence-baseline"} <= {r["id"] for r in rows}
+
+
+def test_check_exit_codes(capsys):
+    assert main(["check", str(ROOT / "scenarios")]) == 0
+    assert main(["check", str(BAD / "cycle.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "cycle.yaml:29:26  nodes[1].moves[1].to  The stage loops back" in err
+    with pytest.raises(SystemExit) as exit_info:
+        main(["check", "no/such/file.yaml"])
+    assert exit_info.value.code == 2
+
+
+def test_check_every_bad_file_without_a_traceback():
+    result = run("check", str(BAD))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
+    assert result.stderr.count("\n") >= 25
+
+
+def test_show_prints_tree_infosets_and_payoffs(capsys):
+    assert main(["show", "public-threat", "--set", "a=2"]) == 0
+    out = capsys.readouterr().out
+    assert "Information sets" in out and "response" in out and "-a = -2" in out
+
+
+@pytest.mark.parametrize("bad", [["--set", "a"], ["--set", "a=x+"], ["--set", "a=q"]])
+def test_bad_set_is_a_usage_error(bad, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["show", "public-threat", *bad])
+    assert exit_info.value.code == 2
+    assert "--set" in capsys.readouterr().err
+
+
+def test_out_of_range_set_is_a_located_problem(capsys):
+    assert main(["show", "public-threat", "--set", "p=2"]) == 1
+    assert "outside its range [0, 1]" in capsys.readouterr().err
+
+
+def test_unknown_scenario_suggests(capsys):
+    assert main(["show", "public-thret"]) == 1
+    assert "Did you mean 'public-threat'" in capsys.readouterr().err
+
+
+def test_solve_json_has_the_documented_shape(capsys):
+    assert main(["solve", "public-threat", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["game"]["players"] == ["State A", "State B"]
+    eq = data["equilibria"][0]
+    assert set(eq) >= {"pure", "kind", "behavior", "beliefs", "on_path", "outcomes", "payoffs",
+                       "refinements", "continuum"}
+    assert eq["behavior"]["State B"]["response"] == {"concede": "1/2", "resist": "1/2"}
+
+
+def test_play_plain_against_the_equilibrium_bot():
+    result = run("play", "deterrence-baseline", "--as", "challenger", "--seed", "3", "--plain",
+                 stdin="1\n")
+    assert result.returncode == 0, result.stderr
+    assert "Outcome" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_play_rejects_an_unknown_role():
+    result = run("play", "public-threat", "--as", "nobody")
+    assert result.returncode == 2 and "no player 'nobody'" in result.stderr
