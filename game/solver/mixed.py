@@ -57,6 +57,8 @@ class _MixedSolver:
         self.results: list[MixedSolution] = []
         game = self.game
         # For every member: the decision steps (infoset, action) on its path, and its chance.
+        self.forced = {i: d[0] for i, d in self.domains.items() if len(d) == 1}
+        self._forced_cache: dict = {}
         self.member_steps = {}
         for infoset in game.infosets:
             for m in infoset.members:
@@ -100,8 +102,13 @@ class _MixedSolver:
             supports[infoset_id] = SKIP
             self.dfs(position + 1, supports)
         elif reached:
+            values = self.forced_values(infoset_id)
+            keys = self.positive_keys(infoset_id, supports) if values is not None else None
             for size in range(1, len(domain) + 1):
                 for subset in combinations(domain, size):
+                    if keys is not None and not self.some_belief_supports(infoset_id, values, keys,
+                                                                          subset):
+                        continue
                     supports[infoset_id] = subset
                     self.dfs(position + 1, supports)
         else:
@@ -109,6 +116,56 @@ class _MixedSolver:
                 supports[infoset_id] = (action,)
                 self.dfs(position + 1, supports)
         del supports[infoset_id]
+
+    # ------------------------------------------------------------------ pruning
+    def forced_values(self, infoset_id: int) -> list[list[Fraction]] | None:
+        """values[member][action] when everything below the infoset is forced, else None."""
+        cached = self._forced_cache.get(infoset_id, False)
+        if cached is not False:
+            return cached
+        from game.solver.assess import PureValues
+
+        try:
+            values = PureValues(self.s, self.forced).member_values(infoset_id)
+        except KeyError:
+            values = None
+        self._forced_cache[infoset_id] = values
+        return values
+
+    def positive_keys(self, infoset_id: int, supports: dict) -> list[str]:
+        """The belief keys of the infoset's group that chance and the opponent can reach."""
+        game = self.game
+        group = game.infosets[infoset_id].group
+        keys: list[str] = []
+        for member_infoset in game.group_infosets[group]:
+            infoset = game.infosets[member_infoset]
+            for key, m in zip(infoset.keys, infoset.members):
+                if key in keys or self.s.chance[m] == 0:
+                    continue
+                if all(supports.get(k) is not SKIP and a in supports[k]
+                       for k, a in self.member_steps[m]
+                       if self.game.infosets[k].player != infoset.player):
+                    keys.append(key)
+        return keys
+
+    def some_belief_supports(self, infoset_id: int, values: list[list[Fraction]],
+                             keys: list[str], subset: tuple[int, ...]) -> bool:
+        """Can a belief on the reachable keys make exactly `subset` optimal (ties allowed)?"""
+        from game.solver.lp import simplex_region
+
+        infoset = self.game.infosets[infoset_id]
+        position = {k: j for j, k in enumerate(keys)}
+        rows = []
+        for a in subset:
+            for b in range(len(infoset.actions)):
+                if b == a:
+                    continue
+                row = [ZERO] * len(keys)
+                for key, member_values in zip(infoset.keys, values):
+                    if key in position:
+                        row[position[key]] += member_values[a] - member_values[b]
+                rows.append(tuple(row))
+        return simplex_region(rows, len(keys))[0] if keys else True
 
     # ------------------------------------------------------------------ leaves
     def leaf(self, supports: dict) -> None:
@@ -143,68 +200,110 @@ class _MixedSolver:
 
     def lp_for(self, player: int, supports: dict, statuses: dict, objective_var=None,
                maximize: bool = True, strict: bool = True):
-        """Builds player's best-reply LP over (opponent plan, own values, t)."""
+        """Builds and solves player's best-reply LP over (opponent plan, own values, t).
+
+        Opponent sequences at pure information sets are aliased to their parent sequence, so
+        only the mixing information sets contribute variables.
+
+        Returns:
+            (result, seq_value): seq_value(seq, x) reads a positive sequence's realization.
+        """
         game = self.game
         s = self.s
         opponent = 1 - player
         seqs = s.sequences[opponent]
-        positive = [0]
-        for k, (infoset_id, action) in enumerate(seqs):
-            if k == 0:
-                continue
-            support = supports.get(infoset_id)
-            if support is not SKIP and action in support:
-                positive.append(k)
-        var_of_seq = {seq: v for v, seq in enumerate(positive)}
-        active = [i.id for i in game.infosets if i.player == player and statuses[i.id][2]]
-        var_of_value = {infoset_id: len(positive) + k for k, infoset_id in enumerate(active)}
-        t_var = len(positive) + len(active)
-        n_vars = t_var + 1
-        eq_rows: list = [({0: ONE}, ONE)]
+        index = s.sequence_index[opponent]
+        # alias[seq] = (variable or None for the constant 1); zero sequences are absent.
+        alias: dict[int, int | None] = {0: None}
+        variables: list[int] = []
+        eq_rows: list = []
         le_rows: list = []
-        for infoset in game.infosets:
+        mixed_rows = []
+        for infoset_id in self.order:
+            infoset = game.infosets[infoset_id]
             if infoset.player != opponent:
                 continue
-            support = supports.get(infoset.id)
+            support = supports.get(infoset_id)
             if support is SKIP:
                 continue
-            parent = s.infoset_parent_sequence[infoset.id]
-            row = {var_of_seq[s.sequence_index[opponent][(infoset.id, a)]]: ONE for a in support}
-            row[var_of_seq[parent]] = row.get(var_of_seq[parent], ZERO) - ONE
-            eq_rows.append((row, ZERO))
+            parent = s.infoset_parent_sequence[infoset_id]
+            if parent not in alias:
+                continue
+            if len(support) == 1:
+                alias[index[(infoset_id, support[0])]] = alias[parent]
+                continue
+            for a in support:
+                alias[index[(infoset_id, a)]] = len(variables)
+                variables.append(index[(infoset_id, a)])
+            mixed_rows.append((parent, [index[(infoset_id, a)] for a in support]))
+        n_r = len(variables)
+        active = [i.id for i in game.infosets if i.player == player and statuses[i.id][2]]
+        var_of_value = {infoset_id: n_r + k for k, infoset_id in enumerate(active)}
+        t_var = n_r + len(active)
+        n_vars = t_var + 1
+
+        def add_seq(row: dict, seq: int, coeff: Fraction) -> Fraction:
+            """Adds coeff * r(seq) to row; returns the constant part (for the 1-sequence)."""
+            if seq not in alias:
+                return ZERO
+            var = alias[seq]
+            if var is None:
+                return coeff
+            row[var] = row.get(var, ZERO) + coeff
+            return ZERO
+
+        for parent, children in mixed_rows:
+            row: dict[int, Fraction] = {}
+            for child in children:
+                add_seq(row, child, ONE)
+            constant = add_seq(row, parent, -ONE)
+            eq_rows.append((row, -constant))
             if strict:
-                for a in support:
-                    var = var_of_seq[s.sequence_index[opponent][(infoset.id, a)]]
-                    le_rows.append(({t_var: ONE, var: -ONE}, ZERO))
+                for child in children:
+                    le_rows.append(({t_var: ONE, alias[child]: -ONE}, ZERO))
         for infoset_id in active:
             infoset = game.infosets[infoset_id]
             support = supports.get(infoset_id)
             for action in range(len(infoset.actions)):
                 terms = self.sf.terms[(infoset_id, action)]
+                # row . x + constant represents v_I - Q(I, a)
                 row: dict[int, Fraction] = {var_of_value[infoset_id]: ONE}
+                constant = ZERO
                 for _, seq, coeff in terms.leaves:
-                    var = var_of_seq.get(seq)
-                    if var is not None:
-                        row[var] = row.get(var, ZERO) - coeff
+                    constant += add_seq(row, seq, -coeff)
                 for nxt in terms.next_infosets:
                     if nxt in var_of_value:
                         row[var_of_value[nxt]] = row.get(var_of_value[nxt], ZERO) - ONE
-                # v_I - Q(I, a) >= 0, with equality on the support
                 if support is not SKIP and action in support:
-                    eq_rows.append((row, ZERO))
+                    eq_rows.append((row, -constant))
                 else:
-                    le_rows.append(({k: -v for k, v in row.items()}, ZERO))
+                    le_rows.append(({k: -v for k, v in row.items()}, constant))
         le_rows.append(({t_var: ONE}, ONE))
         free = list(var_of_value.values())
-        objective = {t_var: ONE} if objective_var is None else {var_of_seq[objective_var]: ONE}
+        if objective_var is None:
+            objective = {t_var: ONE}
+        else:
+            target = alias.get(objective_var)
+            objective = {target: ONE} if target is not None else {}
+        if not strict and objective_var is None:
+            objective = {}
         result = solve_lp(n_vars, objective, eq_rows, le_rows, free=free, maximize=maximize)
-        return result, var_of_seq
+        if not mixed_rows and strict and result.status == "optimal":
+            result = LPResult("optimal", result.x, ONE)
+
+        def seq_value(seq: int, x) -> Fraction:
+            if seq not in alias:
+                return ZERO
+            var = alias[seq]
+            return ONE if var is None else x[var]
+
+        return result, seq_value, list(alias)
 
     def solve_player(self, player: int, supports: dict, statuses: dict):
-        result, var_of_seq = self.lp_for(player, supports, statuses)
+        result, seq_value, positive = self.lp_for(player, supports, statuses)
         if result.status != "optimal" or result.value is None or result.value <= 0:
             return None
-        return {seq: result.x[var] for seq, var in var_of_seq.items()}
+        return {seq: seq_value(seq, result.x) for seq in positive}
 
     def behaviour_from(self, realization: dict[int, dict[int, Fraction]], supports: dict
                        ) -> dict[int, tuple[Fraction, ...]]:
@@ -292,28 +391,32 @@ class _MixedSolver:
                 support = supports[infoset.id]
                 if len(support) < 2:
                     continue
+                parent_seq = s.infoset_parent_sequence[infoset.id]
                 lows, highs = [], []
                 for a in range(len(infoset.actions)):
-                    seq = s.sequence_index[opponent][(infoset.id, a)]
                     if a not in support:
                         lows.append(ZERO)
                         highs.append(ZERO)
                         continue
-                    values = []
+                    seq = s.sequence_index[opponent][(infoset.id, a)]
+                    found = []
                     for maximize in (False, True):
-                        result, var_of_seq = self.lp_for(player, supports, statuses, objective_var=seq,
-                                                         maximize=maximize, strict=False)
-                        if result.status == "optimal":
-                            parent_seq = s.infoset_parent_sequence[infoset.id]
-                            parent = result.x[var_of_seq[parent_seq]]
-                            values.append(result.x[var_of_seq[seq]] / parent if parent else None)
-                            if parent:
-                                plan = {q: result.x[v] for q, v in var_of_seq.items()}
-                                extremes.append(self.behaviour_from({opponent: plan, player: {}},
-                                                                    {i: supports.get(i) if self.game.infosets[i].player == opponent else SKIP for i in supports}))
-                    values = [v for v in values if v is not None]
-                    lows.append(min(values) if values else behaviour[infoset.id][a])
-                    highs.append(max(values) if values else behaviour[infoset.id][a])
+                        result, seq_value, positive = self.lp_for(
+                            player, supports, statuses, objective_var=seq, maximize=maximize,
+                            strict=False)
+                        if result.status != "optimal":
+                            continue
+                        parent = seq_value(parent_seq, result.x)
+                        if not parent:
+                            continue
+                        found.append(seq_value(seq, result.x) / parent)
+                        plan = {q: seq_value(q, result.x) for q in positive}
+                        point = self.behaviour_from({opponent: plan}, {
+                            i: (supports.get(i) if self.game.infosets[i].player == opponent
+                                else SKIP) for i in supports})
+                        extremes.append(point)
+                    lows.append(min(found) if found else behaviour[infoset.id][a])
+                    highs.append(max(found) if found else behaviour[infoset.id][a])
                 if any(lo != hi for lo, hi in zip(lows, highs)):
                     ranges[infoset.id] = tuple(zip(lows, highs))
         if not ranges:
