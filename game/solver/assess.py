@@ -11,7 +11,10 @@ from game.solver.structure import ZERO, Structure
 
 
 class PureValues:
-    """Expected payoffs under a pure assignment (infoset -> action index), memoised."""
+    """Expected payoffs under an assignment, memoised.
+
+    The assignment maps an infoset to an action index (pure) or to a tuple of probabilities.
+    """
 
     def __init__(self, structure: Structure, assignment: Mapping[int, int]) -> None:
         self.structure = structure
@@ -38,7 +41,14 @@ class PureValues:
                 if p:
                     result += p * self.value(child, player, horizon)
         else:
-            result = self.value(node.children[self.assignment[node.infoset]], player, horizon)
+            chosen = self.assignment[node.infoset]
+            if isinstance(chosen, int):
+                result = self.value(node.children[chosen], player, horizon)
+            else:
+                result = ZERO
+                for p, child in zip(chosen, node.children):
+                    if p:
+                        result += p * self.value(child, player, horizon)
         self.cache[key] = result
         return result
 
@@ -70,14 +80,18 @@ def group_omega(structure: Structure, group: int, assignment: Mapping[int, int]
         for key, member in zip(infoset.keys, infoset.members):
             weight = structure.chance[member]
             if weight:
-                for parent, index in structure.steps[member]:
+                for parent, index in structure.belief_steps[member]:
                     node = game.nodes[parent]
-                    if node.player in (0, 1) and node.player != infoset.player:
-                        chosen = assignment.get(node.infoset)
-                        if chosen is None:
-                            return None
+                    chosen = assignment.get(node.infoset)
+                    if chosen is None:
+                        return None
+                    if isinstance(chosen, int):
                         if chosen != index:
                             weight = ZERO
+                            break
+                    else:
+                        weight *= chosen[index]
+                        if not weight:
                             break
             weights[key] = weights.get(key, ZERO) + weight
     return weights
@@ -131,3 +145,27 @@ def free_belief_region(structure: Structure, group: int,
     constraints = list(dict.fromkeys(constraints))
     ok, vertices = simplex_region(constraints, len(keys))
     return ok, vertices, constraints
+
+
+def group_rows_with_supports(structure: Structure, group: int, values: PureValues,
+                             assignment: Mapping) -> list[tuple[Fraction, ...]]:
+    """Belief constraints making every played action of each infoset in the group optimal."""
+    game = structure.game
+    keys = structure.group_keys[group]
+    position = {key: k for k, key in enumerate(keys)}
+    rows = []
+    for infoset_id in game.group_infosets[group]:
+        infoset = game.infosets[infoset_id]
+        chosen = assignment[infoset_id]
+        support = (chosen,) if isinstance(chosen, int) else tuple(
+            a for a, p in enumerate(chosen) if p > 0)
+        member_values = values.member_values(infoset_id)
+        for a in support:
+            for b in range(len(infoset.actions)):
+                if b == a:
+                    continue
+                row = [ZERO] * len(keys)
+                for key, mv in zip(infoset.keys, member_values):
+                    row[position[key]] += mv[a] - mv[b]
+                rows.append(tuple(row))
+    return rows

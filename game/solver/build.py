@@ -113,7 +113,9 @@ def classify(structure: Structure, behaviour: Mapping[int, Sequence[Fraction]],
     informed = [p for p in (0, 1) if spec is not None and len(spec.players[p].types) > 1]
     for infoset_id in structure.order:
         infoset = game.infosets[infoset_id]
-        if infoset.player not in informed:
+        if infoset.player not in informed or not on_path.get(infoset_id, False):
+            continue
+        if not _observed_later(structure, infoset):
             continue
         siblings = [game.infosets[i] for i in game.group_infosets[infoset.group]]
         if len(siblings) < 2:
@@ -129,4 +131,17 @@ def classify(structure: Structure, behaviour: Mapping[int, Sequence[Fraction]],
         overlap = any(supports[i] & supports[j] for i in range(len(supports))
                       for j in range(i + 1, len(supports)))
         return "semi-separating" if overlap else "separating"
+    if spec is not None and not informed:
+        return "subgame perfect"
     return "pure" if pure else "mixed"
+
+
+def _observed_later(structure: Structure, infoset) -> bool:
+    """Does the other player move after this move (so the move can act as a signal)?"""
+    game = structure.game
+    other = 1 - infoset.player
+    for member in infoset.members:
+        for below in structure.subtree_infosets[member]:
+            if game.infosets[below].player == other:
+                return True
+    return False

@@ -87,17 +87,24 @@ class Evaluation:
     def infoset_weights(self, infoset_id: int) -> tuple[Fraction, ...]:
         """Chance-and-opponent reach of each member (the unnormalised Bayes belief)."""
         infoset = self.game.infosets[infoset_id]
-        omega = self.omega[infoset.player]
-        return tuple(omega[m] for m in infoset.members)
+        return tuple(self.belief_weight(m) for m in infoset.members)
+
+    def belief_weight(self, member: int) -> Fraction:
+        """Chance times the moves that shape the member's owner's belief (see `belief_steps`)."""
+        weight = self.structure.chance[member]
+        for parent, index in self.structure.belief_steps[member]:
+            if not weight:
+                break
+            weight *= self.behaviour[self.game.nodes[parent].infoset][index]
+        return weight
 
     def group_belief(self, group: int) -> dict[str, Fraction] | None:
         """The Bayes belief over a belief group's keys, or None where Bayes' rule does not apply."""
         weights: dict[str, Fraction] = {}
         for infoset_id in self.game.group_infosets[group]:
             infoset = self.game.infosets[infoset_id]
-            omega = self.omega[infoset.player]
             for key, member in zip(infoset.keys, infoset.members):
-                weights[key] = weights.get(key, ZERO) + omega[member]
+                weights[key] = weights.get(key, ZERO) + self.belief_weight(member)
         total = sum(weights.values(), ZERO)
         if total == 0:
             return None

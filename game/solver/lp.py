@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
+from math import gcd
 
 ZERO = Fraction(0)
 Row = Mapping[int, Fraction]
@@ -85,82 +86,126 @@ def solve_lp(n_vars: int, objective: Row, eq_rows: Sequence[tuple[Row, Fraction]
 
 def _two_phase(rows: list[list[Fraction]], rhs: list[Fraction],
                cost: list[Fraction]) -> tuple[str, list[Fraction], Fraction]:
+    """Two-phase simplex on an integer (fraction-free, Bareiss) tableau.
+
+    Every row is scaled to integers; a pivot on (r, k) replaces entry a_ij by
+    (a_ij * a_rk - a_ik * a_rj) / d, where d is the previous pivot, and the division is exact.
+    Python integers make this far faster than `Fraction` arithmetic, and it is still exact.
+    """
     m = len(rows)
     n = len(cost)
-    # Tableau with artificials n..n+m-1.
-    table = [row + [Fraction(1) if j == i else ZERO for j in range(m)] + [rhs[i]]
-             for i, row in enumerate(rows)]
-    basis = [n + i for i in range(m)]
-    width = n + m
-    # Phase 1: minimise the sum of artificials.
-    phase1 = [ZERO] * n + [Fraction(1)] * m
-    status = _simplex(table, basis, phase1, width)
-    objective = sum((table[i][-1] for i in range(m) if basis[i] >= n), ZERO)
-    if status != "optimal" or objective != 0:
-        return "infeasible", [], ZERO
-    # Drive remaining artificials out of the basis.
+    width = n + m + 1  # structural, artificial, rhs
+    table: list[list[int]] = []
     for i in range(m):
+        values = rows[i] + [rhs[i]]
+        denominator = 1
+        for v in values:
+            if v.denominator != 1:
+                denominator = denominator * v.denominator // gcd(denominator, v.denominator)
+        scaled = [int(v * denominator) for v in values]
+        artificial = [0] * m
+        artificial[i] = 1  # the artificial of the scaled row keeps coefficient 1 (det = 1)
+        table.append(scaled[:-1] + artificial + [scaled[-1]])
+    basis = [n + i for i in range(m)]
+    det = 1
+    # Phase 1: minimise the sum of artificials: objective row = -(sum of rows) on non-artificials.
+    phase1 = [0] * width
+    for i in range(m):
+        for j in range(width):
+            if not (n <= j < n + m):
+                phase1[j] -= table[i][j]
+    # Objective rows are stored scaled by det like the constraint rows.
+    status, det = _integer_simplex(table, basis, phase1, det, n + m, m)
+    if status != "optimal" or phase1[-1] != 0:
+        return "infeasible", [], ZERO
+    for i in range(m):  # drive artificials out of the basis
         if basis[i] >= n:
             for j in range(n):
                 if table[i][j] != 0:
-                    _pivot(table, basis, i, j)
+                    det = _integer_pivot(table, basis, [], i, j, det)
                     break
     keep = [i for i in range(m) if basis[i] < n]
-    table = [table[i][:n] + [table[i][-1]] for i in keep]
+    table = [[row[j] for j in range(n)] + [row[-1]] for row in (table[i] for i in keep)]
     basis = [basis[i] for i in keep]
-    status = _simplex(table, basis, cost, n)
+    # Phase 2 objective row: c_j * det - sum over basic rows of c_B * a_ij.
+    cost_den = 1
+    for c in cost:
+        if c.denominator != 1:
+            cost_den = cost_den * c.denominator // gcd(cost_den, c.denominator)
+    int_cost = [int(c * cost_den) for c in cost]
+    objective = [int_cost[j] * det for j in range(n)] + [0]
+    for i, var in enumerate(basis):
+        cb = int_cost[var]
+        if cb:
+            row = table[i]
+            for j in range(n + 1):
+                objective[j] -= cb * row[j]
+    status, det = _integer_simplex(table, basis, objective, det, n, len(basis), scaled=True)
     if status != "optimal":
         return status, [], ZERO
     solution = [ZERO] * n
     for i, var in enumerate(basis):
-        solution[var] = table[i][-1]
+        solution[var] = Fraction(table[i][-1], det)
     value = sum((cost[j] * solution[j] for j in range(n)), ZERO)
     return "optimal", solution, value
 
 
-def _simplex(table: list[list[Fraction]], basis: list[int], cost: list[Fraction],
-             width: int) -> str:
-    m = len(table)
+def _integer_simplex(table: list[list[int]], basis: list[int], objective: list[int], det: int,
+                     columns: int, m: int, scaled: bool = False) -> tuple[str, int]:
+    """Runs the simplex (Bland's rule) on the integer tableau; `objective` is updated in place.
+
+    The objective row holds reduced costs times det (its sign is what matters).
+    """
     while True:
-        # Reduced costs: c_j - c_B B^-1 A_j, computed from the tableau.
         entering = -1
-        for j in range(width):
-            if j in basis:
-                continue
-            reduced = cost[j] - sum((cost[basis[i]] * table[i][j] for i in range(m)
-                                     if table[i][j]), ZERO)
-            if reduced < 0:
-                entering = j  # Bland: first improving column
+        basic = set(basis)
+        for j in range(columns):
+            if objective[j] < 0 and j not in basic:
+                entering = j
                 break
         if entering < 0:
-            return "optimal"
+            return "optimal", det
         leaving = -1
-        best: Fraction | None = None
         for i in range(m):
             a = table[i][entering]
             if a > 0:
-                ratio = table[i][-1] / a
-                if best is None or ratio < best or (ratio == best and basis[i] < basis[leaving]):
-                    best = ratio
+                if leaving < 0:
+                    leaving = i
+                    continue
+                # compare rhs_i / a with rhs_l / a_l
+                lhs = table[i][-1] * table[leaving][entering]
+                rhs_ = table[leaving][-1] * a
+                if lhs < rhs_ or (lhs == rhs_ and basis[i] < basis[leaving]):
                     leaving = i
         if leaving < 0:
-            return "unbounded"
-        _pivot(table, basis, leaving, entering)
+            return "unbounded", det
+        det = _integer_pivot(table, basis, objective, leaving, entering, det)
 
 
-def _pivot(table: list[list[Fraction]], basis: list[int], row: int, col: int) -> None:
+def _integer_pivot(table: list[list[int]], basis: list[int], objective: list[int], row: int,
+                   col: int, det: int) -> int:
     pivot_row = table[row]
     pivot = pivot_row[col]
-    if pivot != 1:
-        table[row] = pivot_row = [v / pivot for v in pivot_row]
+    if pivot < 0:
+        table[row] = pivot_row = [-v for v in pivot_row]
+        pivot = -pivot
     nonzero = [j for j, v in enumerate(pivot_row) if v]
     for i, other in enumerate(table):
-        if i != row:
-            factor = other[col]
-            if factor:
-                for j in nonzero:
-                    other[j] -= factor * pivot_row[j]
+        if i == row:
+            continue
+        factor = other[col]
+        if factor:
+            for j in range(len(other)):
+                other[j] = (other[j] * pivot - factor * pivot_row[j]) // det
+        else:
+            for j in range(len(other)):
+                other[j] = other[j] * pivot // det
+    if objective:
+        factor = objective[col]
+        for j in range(len(objective)):
+            objective[j] = (objective[j] * pivot - factor * pivot_row[j]) // det
     basis[row] = col
+    return pivot
 
 
 def simplex_region(constraints: Sequence[Sequence[Fraction]], size: int

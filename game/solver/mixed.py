@@ -1,29 +1,32 @@
 """Provides `mixed_pbe_solve`: perfect Bayesian equilibria in which some player mixes on the path.
 
-Support enumeration in the sequence form. For each choice of supports (on the path) and pure
-actions (off the path), the best-reply conditions of each player are linear in the opponent's
-realization plan and its own continuation values, so deciding whether an equilibrium with
-exactly those supports exists is a pair of exact linear programs. Where the solutions form a
-continuum, its end points are reported. Off the path, the play that supports the equilibrium is
-completed with pure actions and checked with free beliefs; every equilibrium returned passes
-`check_assessment`.
+Support enumeration in the sequence form. A depth-first search assigns a support (a non-empty
+set of actions) to every information set reached on the path, top down. For given supports,
+each player's best-reply conditions are linear in the opponent's realization plan and its own
+continuation values, so whether an equilibrium with exactly those supports exists is a pair of
+exact linear programs. Off the path, behaviour is first left free (a relaxation that prunes
+soundly), then completed so that it is sequentially rational; every equilibrium returned is
+verified by `check_assessment`. Where the solutions form a continuum, its end points are
+reported.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
 
+from game.solver.assess import PureValues
 from game.solver.check import check_assessment
 from game.solver.evaluate import Evaluation
-from game.solver.lp import LPResult, solve_lp
+from game.solver.lp import LPResult, simplex_region, solve_lp
 from game.solver.prepass import candidate_actions
 from game.solver.sequence import SequenceForm
 from game.solver.structure import ONE, ZERO, Structure
 
-SKIP = None
-"""The 'support' of an information set its owner never reaches (filled in afterwards)."""
+FREE = "free"
+"""The 'support' of an information set off the path: any of its candidate actions."""
 
 
 @dataclass(frozen=True)
@@ -44,87 +47,109 @@ class MixedSolution:
         return bool(self.ranges)
 
 
+@dataclass
+class _LP:
+    """A built best-reply LP and how to read realizations from its solution."""
+
+    result: LPResult
+    alias: dict[int, int | None]
+
+    def realization(self, seq: int) -> Fraction:
+        if seq not in self.alias:
+            return ZERO
+        var = self.alias[seq]
+        return ONE if var is None else self.result.x[var]
+
+
 class _MixedSolver:
-    def __init__(self, structure: Structure, max_leaves: int) -> None:
+    def __init__(self, structure: Structure, max_leaves: int, seconds: float | None) -> None:
         self.s = structure
         self.game = structure.game
         self.sf = SequenceForm(structure)
         self.domains = candidate_actions(structure)
+        self.forced = {i: d[0] for i, d in self.domains.items() if len(d) == 1}
         self.order = structure.order
         self.max_leaves = max_leaves
+        self.deadline = time.monotonic() + seconds if seconds else None
         self.leaves = 0
         self.truncated = False
         self.results: list[MixedSolution] = []
-        game = self.game
-        # For every member: the decision steps (infoset, action) on its path, and its chance.
-        self.forced = {i: d[0] for i, d in self.domains.items() if len(d) == 1}
+        self.seen: set = set()
         self._forced_cache: dict = {}
+        game = self.game
         self.member_steps = {}
+        self.belief_steps = {}
         for infoset in game.infosets:
             for m in infoset.members:
                 self.member_steps[m] = tuple(
                     (game.nodes[p].infoset, a) for p, a in structure.steps[m]
                     if game.nodes[p].player in (0, 1))
+                self.belief_steps[m] = tuple((game.nodes[p].infoset, a)
+                                             for p, a in structure.belief_steps[m])
 
     def run(self) -> list[MixedSolution]:
         self.dfs(0, {})
         return self.results
 
-    def status(self, infoset_id: int, supports: dict) -> tuple[bool, bool, bool]:
-        """(own-reached, reached, opponent-and-chance reached) for an infoset."""
-        infoset = self.game.infosets[infoset_id]
-        player = infoset.player
-        own = reached = omega = False
-        for m in infoset.members:
-            steps = self.member_steps[m]
-            own_ok = all(supports.get(k) is not SKIP and a in supports[k]
-                         for k, a in steps if self.game.infosets[k].player == player)
-            if self.s.chance[m] == 0:
-                own = own or own_ok
-                continue
-            opp_ok = all(supports.get(k) is not SKIP and a in supports[k]
-                         for k, a in steps if self.game.infosets[k].player != player)
-            own = own or own_ok
-            omega = omega or opp_ok
-            reached = reached or (own_ok and opp_ok)
-        return own, reached, omega
+    # ------------------------------------------------------------------ search
+    def allowed(self, infoset_id: int, action: int, supports: dict) -> bool:
+        """May the action be played (in the support, or a candidate off the path)?"""
+        support = supports.get(infoset_id, FREE)
+        if support == FREE:
+            return action in self.domains[infoset_id]
+        return action in support
+
+    def reached(self, infoset_id: int, supports: dict) -> bool:
+        """Some member is reached when every move on its path is in an on-path support."""
+        for m in self.game.infosets[infoset_id].members:
+            if self.s.chance[m] and all(isinstance(supports.get(k), tuple) and a in supports[k]
+                                        for k, a in self.member_steps[m]):
+                return True
+        return False
 
     def dfs(self, position: int, supports: dict) -> None:
         if self.truncated:
+            return
+        if self.deadline is not None and time.monotonic() > self.deadline:
+            self.truncated = True
             return
         if position == len(self.order):
             self.leaf(supports)
             return
         infoset_id = self.order[position]
-        own, reached, _ = self.status(infoset_id, supports)
-        domain = self.domains[infoset_id]
-        if not own:
-            supports[infoset_id] = SKIP
+        if not self.reached(infoset_id, supports):
+            supports[infoset_id] = FREE
             self.dfs(position + 1, supports)
-        elif reached:
-            values = self.forced_values(infoset_id)
-            keys = self.positive_keys(infoset_id, supports) if values is not None else None
-            for size in range(1, len(domain) + 1):
-                for subset in combinations(domain, size):
-                    if keys is not None and not self.some_belief_supports(infoset_id, values, keys,
-                                                                          subset):
-                        continue
-                    supports[infoset_id] = subset
-                    self.dfs(position + 1, supports)
-        else:
-            for action in domain:
-                supports[infoset_id] = (action,)
+            del supports[infoset_id]
+            return
+        domain = self.domains[infoset_id]
+        values = self.forced_values(infoset_id)
+        keys = self.positive_keys(infoset_id, supports) if values is not None else None
+        for size in range(1, len(domain) + 1):
+            for subset in combinations(domain, size):
+                if keys is not None and not self.some_belief_supports(infoset_id, values, keys,
+                                                                      subset):
+                    continue
+                supports[infoset_id] = subset
+                if size > 1 and not self.partial_feasible(supports):
+                    continue
                 self.dfs(position + 1, supports)
         del supports[infoset_id]
 
-    # ------------------------------------------------------------------ pruning
+    def partial_feasible(self, supports: dict) -> bool:
+        """The LP relaxation with everything unassigned left free: a sound early prune."""
+        for player in (0, 1):
+            lp = self.build(player, supports)
+            if lp.result.status != "optimal" or lp.result.value is None or lp.result.value <= 0:
+                return False
+        return True
+
+    # ------------------------------------------------------------------ pruning helpers
     def forced_values(self, infoset_id: int) -> list[list[Fraction]] | None:
         """values[member][action] when everything below the infoset is forced, else None."""
         cached = self._forced_cache.get(infoset_id, False)
         if cached is not False:
             return cached
-        from game.solver.assess import PureValues
-
         try:
             values = PureValues(self.s, self.forced).member_values(infoset_id)
         except KeyError:
@@ -142,17 +167,13 @@ class _MixedSolver:
             for key, m in zip(infoset.keys, infoset.members):
                 if key in keys or self.s.chance[m] == 0:
                     continue
-                if all(supports.get(k) is not SKIP and a in supports[k]
-                       for k, a in self.member_steps[m]
-                       if self.game.infosets[k].player != infoset.player):
+                if all(self.allowed(k, a, supports) for k, a in self.belief_steps[m]):
                     keys.append(key)
         return keys
 
     def some_belief_supports(self, infoset_id: int, values: list[list[Fraction]],
                              keys: list[str], subset: tuple[int, ...]) -> bool:
-        """Can a belief on the reachable keys make exactly `subset` optimal (ties allowed)?"""
-        from game.solver.lp import simplex_region
-
+        """Can a belief on the reachable keys make every action of `subset` optimal?"""
         infoset = self.game.infosets[infoset_id]
         position = {k: j for j, k in enumerate(keys)}
         rows = []
@@ -167,83 +188,58 @@ class _MixedSolver:
                 rows.append(tuple(row))
         return simplex_region(rows, len(keys))[0] if keys else True
 
-    # ------------------------------------------------------------------ leaves
-    def leaf(self, supports: dict) -> None:
-        statuses = {i: self.status(i, supports) for i in range(len(self.game.infosets))}
-        if not any(statuses[i][1] and supports[i] is not SKIP and len(supports[i]) > 1
-                   for i in statuses):
-            return  # all pure on the path: the pure enumerator covers these
-        self.leaves += 1
-        if self.leaves > self.max_leaves:
-            self.truncated = True
-            return
-        plans = []
-        for player in (0, 1):
-            solved = self.solve_player(player, supports, statuses)
-            if solved is None:
-                return
-            plans.append(solved)
-        # plans[i] = (lp for player i's optimality, variable index of the opponent's sequences)
-        realization = {1 - player: plan for player, plan in enumerate(plans)}
-        behaviour = self.behaviour_from(realization, supports)
-        completed = self.complete(behaviour, supports, statuses)
-        if completed is None:
-            return
-        behaviour, free = completed
-        if check_assessment(self.s, behaviour, free):
-            return
-        ranges, endpoints = self.continuum(supports, statuses, behaviour)
-        solution = MixedSolution(behaviour=behaviour, free_beliefs=free,
-                                 supports={i: s for i, s in supports.items() if s is not SKIP},
-                                 ranges=ranges, endpoints=endpoints)
-        self.results.append(solution)
+    # ------------------------------------------------------------------ the LP
+    def omega_possible(self, infoset_id: int, supports: dict) -> bool:
+        """Could chance and the opponent reach the infoset (given supports and candidates)?"""
+        infoset = self.game.infosets[infoset_id]
+        for m in infoset.members:
+            if self.s.chance[m] and all(self.allowed(k, a, supports)
+                                        for k, a in self.belief_steps[m]):
+                return True
+        return False
 
-    def lp_for(self, player: int, supports: dict, statuses: dict, objective_var=None,
-               maximize: bool = True, strict: bool = True):
-        """Builds and solves player's best-reply LP over (opponent plan, own values, t).
+    def build(self, player: int, supports: dict, objective_seq: int | None = None,
+              maximize: bool = True, strict: bool = True) -> _LP:
+        """Player's best-reply LP over (opponent realization plan, own values, t).
 
-        Opponent sequences at pure information sets are aliased to their parent sequence, so
-        only the mixing information sets contribute variables.
-
-        Returns:
-            (result, seq_value): seq_value(seq, x) reads a positive sequence's realization.
+        Opponent sequences at pure information sets are aliased to their parent, so only the
+        mixing (or free) information sets contribute variables. With `strict`, t is a lower
+        bound on every on-path mixing realization and is maximised.
         """
         game = self.game
         s = self.s
         opponent = 1 - player
-        seqs = s.sequences[opponent]
         index = s.sequence_index[opponent]
-        # alias[seq] = (variable or None for the constant 1); zero sequences are absent.
         alias: dict[int, int | None] = {0: None}
-        variables: list[int] = []
-        eq_rows: list = []
-        le_rows: list = []
-        mixed_rows = []
+        n_vars = 0
+        plan_rows: list[tuple[int, list[int], bool]] = []
         for infoset_id in self.order:
             infoset = game.infosets[infoset_id]
             if infoset.player != opponent:
                 continue
-            support = supports.get(infoset_id)
-            if support is SKIP:
-                continue
             parent = s.infoset_parent_sequence[infoset_id]
             if parent not in alias:
                 continue
-            if len(support) == 1:
-                alias[index[(infoset_id, support[0])]] = alias[parent]
+            support = supports.get(infoset_id, FREE)
+            on_path = isinstance(support, tuple)
+            actions = support if on_path else self.domains[infoset_id]
+            if len(actions) == 1:
+                alias[index[(infoset_id, actions[0])]] = alias[parent]
                 continue
-            for a in support:
-                alias[index[(infoset_id, a)]] = len(variables)
-                variables.append(index[(infoset_id, a)])
-            mixed_rows.append((parent, [index[(infoset_id, a)] for a in support]))
-        n_r = len(variables)
-        active = [i.id for i in game.infosets if i.player == player and statuses[i.id][2]]
-        var_of_value = {infoset_id: n_r + k for k, infoset_id in enumerate(active)}
-        t_var = n_r + len(active)
-        n_vars = t_var + 1
+            children = []
+            for a in actions:
+                alias[index[(infoset_id, a)]] = n_vars
+                children.append(index[(infoset_id, a)])
+                n_vars += 1
+            plan_rows.append((parent, children, on_path))
+        active = [i.id for i in game.infosets
+                  if i.player == player and self.omega_possible(i.id, supports)]
+        value_var = {infoset_id: n_vars + k for k, infoset_id in enumerate(active)}
+        t_var = n_vars + len(active)
+        eq_rows: list = []
+        le_rows: list = []
 
-        def add_seq(row: dict, seq: int, coeff: Fraction) -> Fraction:
-            """Adds coeff * r(seq) to row; returns the constant part (for the 1-sequence)."""
+        def add(row: dict, seq: int, coeff: Fraction) -> Fraction:
             if seq not in alias:
                 return ZERO
             var = alias[seq]
@@ -252,173 +248,190 @@ class _MixedSolver:
             row[var] = row.get(var, ZERO) + coeff
             return ZERO
 
-        for parent, children in mixed_rows:
+        for parent, children, on_path in plan_rows:
             row: dict[int, Fraction] = {}
             for child in children:
-                add_seq(row, child, ONE)
-            constant = add_seq(row, parent, -ONE)
+                add(row, child, ONE)
+            constant = add(row, parent, -ONE)
             eq_rows.append((row, -constant))
-            if strict:
+            if strict and on_path:
                 for child in children:
                     le_rows.append(({t_var: ONE, alias[child]: -ONE}, ZERO))
         for infoset_id in active:
             infoset = game.infosets[infoset_id]
-            support = supports.get(infoset_id)
+            support = supports.get(infoset_id, FREE)
             for action in range(len(infoset.actions)):
                 terms = self.sf.terms[(infoset_id, action)]
-                # row . x + constant represents v_I - Q(I, a)
-                row: dict[int, Fraction] = {var_of_value[infoset_id]: ONE}
+                row = {value_var[infoset_id]: ONE}  # v_I - Q(I, a) = row . x + constant
                 constant = ZERO
                 for _, seq, coeff in terms.leaves:
-                    constant += add_seq(row, seq, -coeff)
+                    constant += add(row, seq, -coeff)
                 for nxt in terms.next_infosets:
-                    if nxt in var_of_value:
-                        row[var_of_value[nxt]] = row.get(var_of_value[nxt], ZERO) - ONE
-                if support is not SKIP and action in support:
+                    if nxt in value_var:
+                        row[value_var[nxt]] = row.get(value_var[nxt], ZERO) - ONE
+                if isinstance(support, tuple) and action in support:
                     eq_rows.append((row, -constant))
                 else:
                     le_rows.append(({k: -v for k, v in row.items()}, constant))
         le_rows.append(({t_var: ONE}, ONE))
-        free = list(var_of_value.values())
-        if objective_var is None:
-            objective = {t_var: ONE}
-        else:
-            target = alias.get(objective_var)
+        if objective_seq is not None:
+            target = alias.get(objective_seq)
             objective = {target: ONE} if target is not None else {}
-        if not strict and objective_var is None:
-            objective = {}
-        result = solve_lp(n_vars, objective, eq_rows, le_rows, free=free, maximize=maximize)
-        if not mixed_rows and strict and result.status == "optimal":
+        else:
+            objective = {t_var: ONE} if strict else {}
+        result = solve_lp(t_var + 1, objective, eq_rows, le_rows, free=list(value_var.values()),
+                          maximize=maximize)
+        if strict and objective_seq is None and result.status == "optimal" and not any(
+                on_path for _, _, on_path in plan_rows):
             result = LPResult("optimal", result.x, ONE)
+        return _LP(result, alias)
 
-        def seq_value(seq: int, x) -> Fraction:
-            if seq not in alias:
-                return ZERO
-            var = alias[seq]
-            return ONE if var is None else x[var]
+    # ------------------------------------------------------------------ leaves
+    def leaf(self, supports: dict) -> None:
+        if not any(isinstance(v, tuple) and len(v) > 1 for v in supports.values()):
+            return  # all pure on the path: the pure enumerator covers these
+        self.leaves += 1
+        if self.leaves > self.max_leaves:
+            self.truncated = True
+            return
+        lps = [self.build(player, supports) for player in (0, 1)]
+        if any(lp.result.status != "optimal" or lp.result.value is None or lp.result.value <= 0
+               for lp in lps):
+            return
+        completed = self.complete(supports, lps)
+        if completed is None:
+            return
+        behaviour, free, final_supports = completed
+        key = tuple(sorted(behaviour.items()))
+        if key in self.seen:
+            return
+        self.seen.add(key)
+        ranges, endpoints = self.continuum(final_supports, behaviour)
+        self.results.append(MixedSolution(
+            behaviour=behaviour, free_beliefs=free,
+            supports={i: s for i, s in supports.items() if isinstance(s, tuple)},
+            ranges=ranges, endpoints=endpoints))
 
-        return result, seq_value, list(alias)
-
-    def solve_player(self, player: int, supports: dict, statuses: dict):
-        result, seq_value, positive = self.lp_for(player, supports, statuses)
-        if result.status != "optimal" or result.value is None or result.value <= 0:
-            return None
-        return {seq: seq_value(seq, result.x) for seq in positive}
-
-    def behaviour_from(self, realization: dict[int, dict[int, Fraction]], supports: dict
-                       ) -> dict[int, tuple[Fraction, ...]]:
+    def behaviour_of(self, lps: list[_LP], supports: dict, fallback: dict) -> dict:
+        """Behaviour from the two LPs' plans; `fallback` where the owner never gets there."""
         s = self.s
         behaviour = {}
         for infoset in self.game.infosets:
-            support = supports.get(infoset.id)
-            if support is SKIP:
-                continue
-            plan = realization[infoset.player]
-            parent = plan.get(s.infoset_parent_sequence[infoset.id], ZERO)
-            probs = []
-            for a in range(len(infoset.actions)):
-                seq = s.sequence_index[infoset.player][(infoset.id, a)]
-                value = plan.get(seq, ZERO)
-                probs.append(value / parent if parent else ZERO)
-            behaviour[infoset.id] = tuple(probs)
+            plan = lps[1 - infoset.player]
+            parent = plan.realization(s.infoset_parent_sequence[infoset.id])
+            if parent:
+                probs = tuple(plan.realization(s.sequence_index[infoset.player][(infoset.id, a)])
+                              / parent for a in range(len(infoset.actions)))
+                behaviour[infoset.id] = probs
+            else:
+                behaviour[infoset.id] = fallback.get(infoset.id) or _pure(
+                    self.domains[infoset.id][0], len(infoset.actions))
         return behaviour
 
-    def complete(self, behaviour: dict, supports: dict, statuses: dict):
-        """Fills in never-reached information sets and finds supporting free beliefs."""
-        from game.solver.assess import free_belief_region
+    def complete(self, supports: dict, lps: list[_LP]):
+        """Finds sequentially rational play off the path; returns (behaviour, free beliefs, supports).
 
+        The on-path play read from the LPs is held fixed, and the off-path information sets are
+        completed cluster by cluster exactly as in the pure enumeration.
+        """
+        from game.solver.pure import complete_off_path
+
+        on_path = self.behaviour_of(lps, supports, {})
+        base: dict = {}
+        for infoset_id, support in supports.items():
+            if isinstance(support, tuple):
+                base[infoset_id] = support[0] if len(support) == 1 else on_path[infoset_id]
+        family = complete_off_path(self.s, base)
+        if family is None:
+            return None
+        for profile in family.profiles():
+            behaviour = {}
+            for infoset in self.game.infosets:
+                chosen = profile[infoset.id]
+                behaviour[infoset.id] = (_pure(chosen, len(infoset.actions))
+                                         if isinstance(chosen, int) else tuple(chosen))
+            free = self.free_beliefs(behaviour)
+            if free is not None and not check_assessment(self.s, behaviour, free):
+                return behaviour, free, supports
+            break
+        return None
+
+    def best_fill(self, behaviour: dict, free_sets: list[int]) -> dict:
+        """Pure choices for free information sets, bottom up: a best reply to Bayes' belief where
+        it applies, otherwise an action that is best for some belief."""
         game = self.game
-        s = self.s
         behaviour = dict(behaviour)
-        pending = [i for i in reversed(self.order) if supports.get(i) is SKIP]
-        # Provisional pure choices so that values can be computed; refined bottom-up.
-        for infoset_id in pending:
-            behaviour[infoset_id] = _pure(self.domains[infoset_id][0], len(game.infosets[infoset_id].actions))
-        for infoset_id in pending:
-            evaluation = Evaluation(s, behaviour)
+        fill = {}
+        for infoset_id in free_sets:
             infoset = game.infosets[infoset_id]
+            evaluation = Evaluation(self.s, behaviour)
             belief = evaluation.group_belief(infoset.group)
+            if belief is None:
+                belief = {k: ONE / len(infoset.keys) for k in infoset.keys}
+            values = evaluation.action_values(infoset_id, belief)
             domain = self.domains[infoset_id]
-            if belief is not None:
-                values = evaluation.action_values(infoset_id, belief)
-                best = max(values[a] for a in domain)
-                choice = next(a for a in domain if values[a] == best)
-            else:
-                choice = None
-                for a in domain:
-                    trial = dict(behaviour)
-                    trial[infoset_id] = _pure(a, len(infoset.actions))
-                    rows = self.group_rows(Evaluation(s, trial), infoset.group, trial, upto=infoset_id)
-                    if free_belief_region(s, infoset.group, rows)[0]:
-                        choice = a
-                        break
-                if choice is None:
-                    return None
-            behaviour[infoset_id] = _pure(choice, len(infoset.actions))
-        evaluation = Evaluation(s, behaviour)
+            best = max(values[a] for a in domain)
+            choice = next(a for a in domain if values[a] == best)
+            fill[infoset_id] = _pure(choice, len(infoset.actions))
+            behaviour[infoset_id] = fill[infoset_id]
+        return fill
+
+    def free_beliefs(self, behaviour: dict) -> dict[int, list[dict[str, Fraction]]] | None:
+        """Supporting beliefs (vertices) for every group Bayes' rule does not reach, or None."""
+        from game.solver.build import belief_set
+
+        evaluation = Evaluation(self.s, behaviour)
         free: dict[int, list[dict[str, Fraction]]] = {}
-        for group in game.group_infosets:
+        for group in self.game.group_infosets:
             if evaluation.group_belief(group) is not None:
                 continue
-            rows = self.group_rows(evaluation, group, behaviour)
-            ok, vertices, _ = free_belief_region(s, group, rows)
-            if not ok:
+            region = belief_set(self.s, evaluation, group, behaviour)
+            if not region.vertices:
                 return None
-            keys = s.group_keys[group]
-            free[group] = [dict(zip(keys, v)) for v in vertices]
-        return behaviour, free
+            free[group] = [dict(zip(region.keys, v)) for v in region.vertices]
+        return free
 
-    def group_rows(self, evaluation: Evaluation, group: int, behaviour: dict, upto: int | None = None):
-        rows = {}
-        for infoset_id in self.game.group_infosets[group]:
-            probs = behaviour[infoset_id]
-            chosen = next(a for a, p in enumerate(probs) if p > 0)
-            if len([p for p in probs if p > 0]) > 1:
-                chosen = chosen  # mixing at a zero-probability set: check via the first action
-            rows[infoset_id] = (evaluation.member_action_values(infoset_id), chosen)
-        return rows
-
-    def continuum(self, supports: dict, statuses: dict, behaviour: dict):
+    def continuum(self, supports: dict, behaviour: dict):
         """If the supports admit a continuum, the probability ranges and extreme behaviours."""
         s = self.s
         ranges: dict[int, tuple[tuple[Fraction, Fraction], ...]] = {}
         extremes: list[dict[int, tuple[Fraction, ...]]] = []
-        for player in (0, 1):
-            opponent = 1 - player
-            for infoset in self.game.infosets:
-                if infoset.player != opponent or supports.get(infoset.id) is SKIP:
+        for infoset in self.game.infosets:
+            support = supports.get(infoset.id)
+            if not isinstance(support, tuple) or len(support) < 2:
+                continue
+            owner = infoset.player
+            parent_seq = s.infoset_parent_sequence[infoset.id]
+            lows, highs = [], []
+            for a in range(len(infoset.actions)):
+                if a not in support:
+                    lows.append(ZERO)
+                    highs.append(ZERO)
                     continue
-                support = supports[infoset.id]
-                if len(support) < 2:
-                    continue
-                parent_seq = s.infoset_parent_sequence[infoset.id]
-                lows, highs = [], []
-                for a in range(len(infoset.actions)):
-                    if a not in support:
-                        lows.append(ZERO)
-                        highs.append(ZERO)
+                seq = s.sequence_index[owner][(infoset.id, a)]
+                found = []
+                for maximize in (False, True):
+                    lp = self.build(1 - owner, supports, objective_seq=seq, maximize=maximize,
+                                    strict=False)
+                    if lp.result.status != "optimal":
                         continue
-                    seq = s.sequence_index[opponent][(infoset.id, a)]
-                    found = []
-                    for maximize in (False, True):
-                        result, seq_value, positive = self.lp_for(
-                            player, supports, statuses, objective_var=seq, maximize=maximize,
-                            strict=False)
-                        if result.status != "optimal":
-                            continue
-                        parent = seq_value(parent_seq, result.x)
-                        if not parent:
-                            continue
-                        found.append(seq_value(seq, result.x) / parent)
-                        plan = {q: seq_value(q, result.x) for q in positive}
-                        point = self.behaviour_from({opponent: plan}, {
-                            i: (supports.get(i) if self.game.infosets[i].player == opponent
-                                else SKIP) for i in supports})
+                    parent = lp.realization(parent_seq)
+                    if parent:
+                        found.append(lp.realization(seq) / parent)
+                        point = {}
+                        for other in self.game.infosets:
+                            if other.player != owner or not isinstance(supports.get(other.id), tuple):
+                                continue
+                            base = lp.realization(s.infoset_parent_sequence[other.id])
+                            if base:
+                                point[other.id] = tuple(
+                                    lp.realization(s.sequence_index[owner][(other.id, b)]) / base
+                                    for b in range(len(other.actions)))
                         extremes.append(point)
-                    lows.append(min(found) if found else behaviour[infoset.id][a])
-                    highs.append(max(found) if found else behaviour[infoset.id][a])
-                if any(lo != hi for lo, hi in zip(lows, highs)):
-                    ranges[infoset.id] = tuple(zip(lows, highs))
+                lows.append(min(found) if found else behaviour[infoset.id][a])
+                highs.append(max(found) if found else behaviour[infoset.id][a])
+            if any(lo != hi for lo, hi in zip(lows, highs)):
+                ranges[infoset.id] = tuple(zip(lows, highs))
         if not ranges:
             return {}, ()
         unique = []
@@ -432,11 +445,54 @@ def _pure(action: int, size: int) -> tuple[Fraction, ...]:
     return tuple(ONE if a == action else ZERO for a in range(size))
 
 
-def mixed_pbe_solve(structure: Structure, max_leaves: int = 200_000) -> tuple[list[MixedSolution], bool]:
+def mixed_pbe_solve(structure: Structure, max_leaves: int = 100_000,
+                    seconds: float | None = None) -> tuple[list[MixedSolution], bool]:
     """Returns the mixed equilibria found, and whether the search was cut short."""
-    solver = _MixedSolver(structure, max_leaves)
+    solver = _MixedSolver(structure, max_leaves, seconds)
     results = solver.run()
     return results, solver.truncated
 
 
-__all__ = ["LPResult", "MixedSolution", "mixed_pbe_solve"]
+def qre_guided_solve(structure: Structure, lambdas=(2.0, 5.0, 10.0, 20.0, 50.0, 100.0),
+                     reach_floor: float = 1e-3, action_floors=(0.01, 0.05, 0.15),
+                     seconds: float = 5.0) -> list[MixedSolution]:
+    """Mixed equilibria near the logit QRE branch: read supports off the QRE, solve them exactly.
+
+    For games too large to enumerate, the QRE (which approaches an equilibrium as lambda grows)
+    suggests which actions are played where; each suggestion is then decided exactly by the
+    same linear programs and checks as in the full search.
+    """
+    from game.solver.qre import LogitQRE
+
+    solver = _MixedSolver(structure, max_leaves=10_000, seconds=None)
+    qre = LogitQRE(structure.game)
+    tried = set()
+    for point in reversed(qre.trace(list(lambdas), seconds=seconds)):
+        for floor in action_floors:
+            supports = _supports_from(structure, point.behaviour, reach_floor, floor)
+            key = tuple(sorted(supports.items()))
+            if key in tried:
+                continue
+            tried.add(key)
+            solver.leaf(supports)
+    return solver.results
+
+
+def _supports_from(structure: Structure, behaviour: dict, reach_floor: float,
+                   action_floor: float) -> dict:
+    game = structure.game
+    reach = [0.0] * len(game.nodes)
+    reach[0] = 1.0
+    for node in game.nodes:
+        for index, child in enumerate(node.children):
+            p = float(node.probs[index]) if node.player < 0 else behaviour[node.infoset][index]
+            reach[child] = reach[node.id] * p
+    supports: dict = {}
+    for infoset in game.infosets:
+        if max(reach[m] for m in infoset.members) > reach_floor:
+            probs = behaviour[infoset.id]
+            support = tuple(a for a, p in enumerate(probs) if p > action_floor)
+            supports[infoset.id] = support or (max(range(len(probs)), key=probs.__getitem__),)
+        else:
+            supports[infoset.id] = FREE
+    return supports

@@ -79,16 +79,14 @@ class _Solver:
         self.families: list[PureFamily] = []
 
     def _omega_ancestors(self) -> dict[int, frozenset[int]]:
-        """Group -> opponent infosets on the paths to its members (they shape the belief)."""
+        """Group -> the infosets whose moves shape the group's belief."""
         game = self.game
         result: dict[int, set[int]] = {}
         for infoset in game.infosets:
             bucket = result.setdefault(infoset.group, set())
             for member in infoset.members:
-                for parent, _ in self.s.steps[member]:
-                    node = game.nodes[parent]
-                    if node.player in (0, 1) and node.player != infoset.player:
-                        bucket.add(node.infoset)
+                for parent, _ in self.s.belief_steps[member]:
+                    bucket.add(game.nodes[parent].infoset)
         return {group: frozenset(v) for group, v in result.items()}
 
     # ---------------------------------------------------------------- phase 1: on the path
@@ -159,6 +157,12 @@ class _Solver:
 
     # ---------------------------------------------------------------- phase 2: off the path
     def phase2(self, base: dict[int, int], reached: set[int]) -> None:
+        family = self.completions(base)
+        if family is not None:
+            self.families.append(family)
+
+    def completions(self, base: dict) -> PureFamily | None:
+        """Every off-path completion of `base` (which may hold mixed behaviour), by cluster."""
         game = self.game
         s = self.s
         unassigned = {i.id for i in game.infosets if i.id not in base}
@@ -179,13 +183,15 @@ class _Solver:
                     live = [m for key, m in zip(infoset.keys, infoset.members) if belief.get(key)]
                     if infoset_id in base:
                         chosen = base[infoset_id]
+                        support = _support(chosen)
                         for action in range(len(infoset.actions)):
-                            if action == chosen:
+                            if action in support and len(support) == 1:
                                 continue
                             deps = set()
                             for m in live:
                                 deps |= s.child_subtree_infosets[(m, action)]
-                                deps |= s.child_subtree_infosets[(m, chosen)]
+                                for kept in support:
+                                    deps |= s.child_subtree_infosets[(m, kept)]
                             atoms.append((_Atom("alt", infoset_id, action, group, frozen_belief),
                                           frozenset(deps & unassigned)))
                     else:
@@ -209,17 +215,15 @@ class _Solver:
             if deps:
                 pending.append((atom, deps))
             elif not self.check(atom, base, values):
-                return
+                return None
         clusters = self.cluster(pending, unassigned)
         completions_per_cluster = []
         for infosets, cluster_atoms in clusters:
             completions = self.complete(base, infosets, cluster_atoms)
             if not completions:
-                return
+                return None
             completions_per_cluster.append(tuple(completions))
-        if self.nash:
-            completions_per_cluster = [c for c in completions_per_cluster]
-        self.families.append(PureFamily(base=dict(base), clusters=tuple(completions_per_cluster)))
+        return PureFamily(base=dict(base), clusters=tuple(completions_per_cluster))
 
     def cluster(self, pending, unassigned):
         parent = {i: i for i in unassigned}
@@ -282,8 +286,10 @@ class _Solver:
             infoset = game.infosets[atom.infoset]
             belief = dict(atom.belief)
             chosen = assignment[atom.infoset]
+            support = _support(chosen)
             totals: dict[int, Fraction] = {}
-            actions = [atom.action, chosen] if atom.kind == "alt" else range(len(infoset.actions))
+            actions = ([atom.action, *support] if atom.kind == "alt"
+                       else range(len(infoset.actions)))
             horizon = self.s.myopic_round[atom.infoset]
             for action in actions:
                 total = ZERO
@@ -293,17 +299,37 @@ class _Solver:
                         total += weight * values.value(game.nodes[m].children[action],
                                                        infoset.player, horizon)
                 totals[action] = total
-            return totals[chosen] >= max(totals.values())
+            return min(totals[a] for a in support) >= max(totals.values())
         # group: Bayes if the belief is defined now, otherwise a shared free belief must exist.
         weights = group_omega(self.s, atom.group, assignment)
         assert weights is not None
         belief = normalise(weights)
         infosets = game.group_infosets[atom.group]
         if belief is not None:
-            return all(optimal_under(values.member_values(i), game.infosets[i].keys, belief,
-                                     assignment[i]) for i in infosets)
+            return all(optimal_under(values.member_values(i), game.infosets[i].keys, belief, a)
+                       for i in infosets for a in _support(assignment[i]))
+        if any(not isinstance(assignment[i], int) for i in infosets):
+            from game.solver.assess import group_rows_with_supports
+
+            rows = group_rows_with_supports(self.s, atom.group, values, assignment)
+            return simplex_region(rows, len(self.s.group_keys[atom.group]))[0]
         rows = {i: (values.member_values(i), assignment[i]) for i in infosets}
         return free_belief_region(self.s, atom.group, rows)[0]
+
+
+def _support(chosen) -> tuple[int, ...]:
+    """The actions played: an index, or the positive entries of a probability tuple."""
+    if isinstance(chosen, int):
+        return (chosen,)
+    return tuple(a for a, p in enumerate(chosen) if p > 0)
+
+
+def complete_off_path(structure: Structure, base: dict) -> PureFamily | None:
+    """Off-path completions (pure, by independent cluster) of on-path play `base`."""
+    solver = _Solver(structure)
+    merged = dict(solver.forced)
+    merged.update(base)
+    return solver.completions(merged)
 
 
 def pure_pbe_solve(structure: Structure) -> list[PureFamily]:

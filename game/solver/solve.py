@@ -22,7 +22,8 @@ MAX_LISTED_PURE = 400
 
 
 def solve(game: Game, *, mixed: bool = True, refine: bool = True,
-          max_mixed_leaves: int = 200_000) -> SolveResult:
+          max_mixed_leaves: int = 200_000, seconds: float = 3.0,
+          all_pure: bool = False) -> SolveResult:
     """Finds and describes the perfect Bayesian equilibria of `game`.
 
     Args:
@@ -30,6 +31,10 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         mixed: also search for equilibria with mixing on the path.
         refine: apply the Intuitive Criterion and D1.
         max_mixed_leaves: a bound on the mixed search (the result says if it was reached).
+        seconds: a time bound on the full mixed search; past it, the search is guided by the
+            logit QRE instead (and the result says it may be incomplete).
+        all_pure: list every pure equilibrium; by default one per family of pure equilibria
+            that share their play on the path (`Equilibrium.alternatives` counts them).
     """
     structure = Structure(game)
     equilibria: list[Equilibrium] = []
@@ -43,14 +48,25 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             behaviour = {i: _pure(a, len(game.infosets[i].actions)) for i, a in profile.items()}
             equilibria.append(make_equilibrium(structure, behaviour, alternatives=count))
             listed += 1
+            if not all_pure:
+                break
     if listed >= MAX_LISTED_PURE:
         notes.append(f"only the first {MAX_LISTED_PURE} pure equilibria are listed")
     complete = True
     if mixed:
-        solutions, truncated = mixed_pbe_solve(structure, max_leaves=max_mixed_leaves)
+        solutions, truncated = mixed_pbe_solve(structure, max_leaves=max_mixed_leaves,
+                                               seconds=seconds)
         complete = not truncated
         if truncated:
-            notes.append("the search for mixed equilibria was cut short; more may exist")
+            from game.solver.mixed import qre_guided_solve
+
+            known = {tuple(sorted(s.behaviour.items())) for s in solutions}
+            for found in qre_guided_solve(structure):
+                if tuple(sorted(found.behaviour.items())) not in known:
+                    solutions.append(found)
+            notes.append("the full search for mixed equilibria was too large; the mixed "
+                         "equilibria shown were found by it within the time allowed and by "
+                         "following the logit QRE, and more may exist")
         for solution in solutions:
             continuum = (Continuum(solution.ranges, solution.endpoints)
                          if solution.continuum else None)

@@ -79,6 +79,27 @@ class Structure:
         return tuple(steps)
 
     @cached_property
+    def belief_steps(self) -> dict[int, tuple[tuple[int, int], ...]]:
+        """For every decision node: the player moves on its path that shape its owner's belief.
+
+        A player's belief ignores its own earlier moves (Bayes' rule conditions on what the
+        others did), except that a short-run player is a fresh agent each round: its
+        earlier rounds' moves count as someone else's.
+        """
+        game = self.game
+        result = {}
+        for node in game.nodes:
+            if node.player not in (0, 1):
+                continue
+            owner = node.player
+            myopic = game.is_myopic(owner)
+            result[node.id] = tuple(
+                (p, a) for p, a in self.steps[node.id]
+                if game.nodes[p].player in (0, 1)
+                and (game.nodes[p].player != owner or (myopic and game.nodes[p].round < node.round)))
+        return result
+
+    @cached_property
     def sequences(self) -> tuple[tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
         """Per player: its sequences as (infoset, action index); index 0 is the empty sequence."""
         result = []
