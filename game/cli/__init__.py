@@ -98,6 +98,21 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--rounds", type=int, metavar="N", help="play the stage N times")
     _add_set(solve)
 
+    export = commands.add_parser(
+        "export", help="write a scenario as a Gambit .efg file, or a session database as tables",
+        description="deterrence export SCENARIO --efg FILE  |  deterrence export DB --csv DIR "
+                    "| --json FILE")
+    export.add_argument("target", metavar="SCENARIO_OR_DB")
+    export.add_argument("--efg", metavar="FILE", help="write the expanded game in Gambit's "
+                                                       ".efg format ('-' for standard output)")
+    export.add_argument("--csv", metavar="DIR", help="(session database) write tidy CSV tables")
+    export.add_argument("--json", metavar="FILE", help="(session database) write one JSON file")
+    export.add_argument("--rounds", type=int, metavar="N", help="(scenario) play the stage N times")
+    _add_set(export)
+
+    from game.cli.classroom import add_parsers
+
+    add_parsers(commands, _add_set)
     return parser
 
 
@@ -107,6 +122,23 @@ def _version() -> str:
     return f"deterrence {__version__}"
 
 
+CLASSROOM_COMMANDS = ("host", "join", "report", "loadtest")
+
+
+def _dispatch(args) -> int:
+    if args.command in CLASSROOM_COMMANDS:
+        from game.cli import classroom
+
+        return getattr(classroom, f"run_{args.command}")(args)
+    if args.command == "play":
+        from game.cli import play
+
+        return play.run_play(args)
+    from game.cli import commands
+
+    return getattr(commands, f"run_{args.command}")(args)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Runs the command; returns the exit code. Never shows a traceback for bad input."""
     parser = build_parser()
@@ -114,10 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         args = parser.parse_args(["play", *(argv or [])])
     try:
-        from game.cli import commands
-
-        handler = getattr(commands, f"run_{args.command}")
-        return handler(args)
+        return _dispatch(args)
     except UsageError as error:
         parser.exit(EXIT_USAGE, f"deterrence: error: {error}\n")
     except KeyboardInterrupt:

@@ -165,13 +165,4 @@ def run_solve(args) -> int:
     return EXIT_OK
 
 
-def run_play(args) -> int:
-    """`deterrence play`."""
-    if args.web:
-        raise UsageError("--web needs the Textual game, which is not installed in this build")
-    from game.cli.play import play_plain
-
-    return play_plain(console, args)
-
-
 __all__ = ["EXIT_USAGE"]

@@ -54,6 +54,15 @@ def _opponent(kind: str, game, result):
     raise UsageError(f"the plain interface supports --opponent equilibrium or random, not {kind!r}")
 
 
+def run_play(args) -> int:
+    """`deterrence play`: the plain prompt game (the Textual game replaces it)."""
+    if args.web:
+        raise UsageError("--web needs the Textual game, which is not built yet")
+    from game.cli.commands import console
+
+    return play_plain(console, args)
+
+
 def play_plain(console: Console, args) -> int:
     """Plays one game at the prompt; returns the exit code."""
     from game.cli.commands import load_game, print_problems
