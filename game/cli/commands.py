@@ -165,4 +165,52 @@ def run_solve(args) -> int:
     return EXIT_OK
 
 
+def _is_session_database(path: Path) -> bool:
+    if path.suffix in (".db", ".sqlite", ".sqlite3"):
+        return True
+    try:
+        with path.open("rb") as handle:
+            return handle.read(16) == b"SQLite format 3\x00"
+    except OSError:
+        return False
+
+
+def run_export(args) -> int:
+    """`deterrence export`: a scenario as Gambit .efg, or a session database as tables."""
+    from game.scenario.errors import ScenarioError
+
+    target = Path(args.target)
+    if target.exists() and _is_session_database(target):
+        if args.efg:
+            raise UsageError("--efg exports a scenario; a session database takes --csv DIR or "
+                             "--json FILE")
+        from game.cli.classroom import run_export_db
+
+        return run_export_db(args)
+    if args.csv or args.json:
+        raise UsageError("--csv and --json export a session database (a .db file); for a "
+                         "scenario use --efg FILE")
+    if not args.efg:
+        raise UsageError("say where to write: --efg FILE ('-' for standard output)")
+    from game.scenario.efg import game_to_efg
+
+    try:
+        _, game = load_game(args.target, parse_sets(args.set), rounds=args.rounds)
+    except ScenarioError as error:
+        print_problems(error)
+        return EXIT_PROBLEMS
+    text = game_to_efg(game)
+    if args.efg == "-":
+        sys.stdout.write(text)
+        return EXIT_OK
+    out = Path(args.efg)
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {out}: {error.strerror or error}") from None
+    errors.print(f"wrote {out} ({len(game.nodes)} nodes, {len(game.infosets)} information sets)",
+                 markup=False)
+    return EXIT_OK
+
+
 __all__ = ["EXIT_USAGE"]

@@ -110,7 +110,12 @@ def classify(structure: Structure, behaviour: Mapping[int, Sequence[Fraction]],
     game = structure.game
     pure = all(max(p) == 1 for p in behaviour.values())
     spec = game.spec
-    informed = [p for p in (0, 1) if spec is not None and len(spec.players[p].types) > 1]
+    if spec is not None:
+        informed = [p for p in (0, 1) if len(spec.players[p].types) > 1]
+    else:  # a .efg game: a player is informed where its information sets share beliefs
+        informed = [p for p in (0, 1) if any(
+            len(members) > 1 and game.infosets[members[0]].player == p
+            for members in game.group_infosets.values())]
     for infoset_id in structure.order:
         infoset = game.infosets[infoset_id]
         if infoset.player not in informed or not on_path.get(infoset_id, False):

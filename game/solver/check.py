@@ -90,13 +90,38 @@ def is_pure_pbe(structure: Structure, assignment: Mapping[int, int]) -> bool:
     return True
 
 
-def pure_profiles(structure: Structure) -> Iterator[dict[int, int]]:
-    """Yields every pure profile (one action per infoset)."""
+def pure_profiles(structure: Structure, restrict: Mapping[int, Sequence[int]] | None = None
+                  ) -> Iterator[dict[int, int]]:
+    """Yields every pure profile (one action per infoset; `restrict` limits some infosets)."""
     infosets = structure.game.infosets
-    for choice in product(*(range(len(i.actions)) for i in infosets)):
+    restrict = restrict or {}
+    for choice in product(*(restrict.get(i.id, range(len(i.actions))) for i in infosets)):
         yield {i.id: a for i, a in zip(infosets, choice)}
 
 
 def pure_pbe_brute_force(structure: Structure) -> list[dict[int, int]]:
-    """Every pure PBE, found by checking every pure profile (small games only)."""
-    return [p for p in pure_profiles(structure) if is_pure_pbe(structure, p)]
+    """Every pure PBE, found by checking every pure profile (small games only).
+
+    One safe shortcut: at a one-node information set whose actions all lead straight to
+    outcomes, only the best actions can be part of an equilibrium (whatever the beliefs), so
+    the others are not tried.
+    """
+    return [p for p in pure_profiles(structure, _last_move_choices(structure))
+            if is_pure_pbe(structure, p)]
+
+
+def _last_move_choices(structure: Structure) -> dict[int, tuple[int, ...]]:
+    game = structure.game
+    choices: dict[int, tuple[int, ...]] = {}
+    for infoset in game.infosets:
+        if len(infoset.members) != 1:
+            continue
+        node = game.nodes[infoset.members[0]]
+        children = [game.nodes[c] for c in node.children]
+        if not all(c.is_terminal for c in children):
+            continue
+        horizon = structure.myopic_round[infoset.id]
+        values = [structure.payoff(c.id, infoset.player, horizon) for c in children]
+        best = max(values)
+        choices[infoset.id] = tuple(a for a, v in enumerate(values) if v == best)
+    return choices

@@ -22,7 +22,7 @@ MAX_LISTED_PURE = 400
 
 
 def solve(game: Game, *, mixed: bool = True, refine: bool = True,
-          max_mixed_leaves: int = 200_000, seconds: float = 3.0,
+          max_mixed_leaves: int = 200_000, seconds: float = 2.0,
           all_pure: bool = False) -> SolveResult:
     """Finds and describes the perfect Bayesian equilibria of `game`.
 

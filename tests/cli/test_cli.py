@@ -94,3 +94,28 @@ def test_play_plain_against_the_equilibrium_bot():
 def test_play_rejects_an_unknown_role():
     result = run("play", "public-threat", "--as", "nobody")
     assert result.returncode == 2 and "no player 'nobody'" in result.stderr
+
+
+def test_export_efg_then_solve_the_file(tmp_path, capsys):
+    out = tmp_path / "game.efg"
+    assert main(["export", "signal-strength", "--efg", str(out)]) == 0
+    assert out.read_text().startswith("EFG 2 R")
+    capsys.readouterr()
+    assert main(["solve", str(out), "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["equilibria"]
+
+
+def test_export_needs_a_destination(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["export", "signal-strength"])
+    assert caught.value.code == 2
+    assert "--efg" in capsys.readouterr().err
+
+
+def test_a_broken_efg_file_is_located(tmp_path, capsys):
+    bad = tmp_path / "bad.efg"
+    bad.write_text('EFG 2 R "x" { "A" "B" }\n""\np "" 1 1 "s" { "a" } 0\nt "" 1 "o" { 1 }\n')
+    assert main(["solve", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert "bad.efg:4:" in err and "Traceback" not in err

@@ -1,0 +1,120 @@
+"""Solver properties on random signalling games (hypothesis) and on every shipped scenario."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from fractions import Fraction as F
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from game.model.expand import expand_game
+from game.model.expr import BinOp, Num
+from game.model.spec import DecisionNode, TerminalNode
+from game.scenario.load import load_scenario
+from game.solver.check import check_assessment, pure_pbe_brute_force
+from game.solver.pure import pure_pbe_solve
+from game.solver.solve import solve
+from game.solver.structure import Structure
+from tests.strategies import signalling_specs
+
+SCENARIOS = sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml"))
+
+
+def _verify(result) -> None:
+    """The independent checker accepts every equilibrium with its reported beliefs."""
+    structure = Structure(result.game)
+    for eq in result.equilibria:
+        free = {group: [dict(zip(bs.keys, v)) for v in bs.vertices]
+                for group, bs in eq.off_path_beliefs.items()}
+        assert all(bs.vertices for bs in eq.off_path_beliefs.values())
+        assert check_assessment(structure, eq.behaviour, free) == []
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_every_shipped_scenario_solves_and_checks(path):
+    from tests.solver.helpers import solve_scenario
+
+    result = solve_scenario(path.stem)
+    assert result.equilibria
+    _verify(result)
+
+
+def _key(game, profile: dict) -> tuple:
+    return tuple(sorted((game.infosets[i].label, a) for i, a in profile.items()))
+
+
+@given(signalling_specs(max_types=2, max_messages=3, max_responses=2, max_finals=2))
+def test_pure_enumeration_matches_brute_force(spec):
+    game = expand_game(spec)
+    structure = Structure(game)
+    found = {_key(game, p) for family in pure_pbe_solve(structure) for p in family.profiles()}
+    brute = {_key(game, p) for p in pure_pbe_brute_force(structure)}
+    assert found == brute
+
+
+@settings(max_examples=20)
+@given(signalling_specs(max_types=2, max_messages=2, max_responses=2, max_finals=1,
+                        two_sided=True))
+def test_pure_enumeration_matches_brute_force_two_sided(spec):
+    game = expand_game(spec)
+    structure = Structure(game)
+    found = {_key(game, p) for family in pure_pbe_solve(structure) for p in family.profiles()}
+    brute = {_key(game, p) for p in pure_pbe_brute_force(structure)}
+    assert found == brute
+
+
+@settings(max_examples=20)
+@given(signalling_specs(max_types=2, max_messages=3, max_responses=3, max_finals=2))
+def test_every_equilibrium_passes_the_independent_check(spec):
+    _verify(solve(expand_game(spec), seconds=2.0))
+
+
+def _transform(spec, player: str, scale: F, shift: F):
+    nodes = {}
+    for node_id, node in spec.nodes.items():
+        if isinstance(node, TerminalNode):
+            payoffs = {k: (BinOp("+", BinOp("*", Num(scale), v), Num(shift)) if k[0] == player
+                           else v) for k, v in node.payoffs.items()}
+            node = replace(node, payoffs=payoffs)
+        nodes[node_id] = node
+    return replace(spec, nodes=nodes)
+
+
+def _equilibrium_set(game, all_pure: bool = True) -> set:
+    result = solve(game, seconds=2.0, all_pure=all_pure)
+    return {tuple(sorted((game.infosets[i].label, p) for i, p in eq.behaviour.items()))
+            for eq in result.equilibria if eq.continuum is None}
+
+
+@settings(max_examples=15)
+@given(signalling_specs(max_types=2, max_messages=2, max_responses=2),
+       st.sampled_from(["sender", "receiver"]), st.sampled_from([F(1, 2), F(3), F(7, 3)]),
+       st.sampled_from([F(-5), F(0), F(11, 2)]))
+def test_affine_payoff_changes_leave_the_equilibria_unchanged(spec, player, scale, shift):
+    before = _equilibrium_set(expand_game(spec))
+    after = _equilibrium_set(expand_game(_transform(spec, player, scale, shift)))
+    assert before == after
+
+
+@settings(max_examples=15)
+@given(signalling_specs(max_types=2, max_messages=3, max_responses=2))
+def test_relabelling_actions_permutes_the_equilibria(spec):
+    reordered = {}
+    for node_id, node in spec.nodes.items():
+        if isinstance(node, DecisionNode):
+            node = replace(node, moves=tuple(reversed(node.moves)))
+        reordered[node_id] = node
+    original = expand_game(spec)
+    permuted = expand_game(replace(spec, nodes=reordered))
+
+    def by_action(game) -> set:
+        result = solve(game, seconds=2.0, all_pure=True)
+        return {tuple(sorted((game.infosets[i].label, a, p)
+                             for i, probs in eq.behaviour.items()
+                             for a, p in zip(game.infosets[i].actions, probs)))
+                for eq in result.equilibria if eq.continuum is None}
+
+    assert by_action(original) == by_action(permuted)
