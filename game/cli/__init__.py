@@ -98,6 +98,20 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--rounds", type=int, metavar="N", help="play the stage N times")
     _add_set(solve)
 
+    sweep = commands.add_parser(
+        "sweep", help="regime map: which equilibria exist as parameters vary, exact thresholds",
+        description="Solve the scenario across a grid of one or two parameters and chart which "
+                    "equilibrium families exist where; for one parameter, find each threshold "
+                    "exactly.")
+    sweep.add_argument("scenario")
+    sweep.add_argument("--param", action="append", metavar="NAME=START:STOP:STEP",
+                       help="a parameter and its grid, e.g. a=0:10:1/2 (once or twice)")
+    sweep.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    sweep.add_argument("--rounds", type=int, metavar="N", help="play the stage N times")
+    sweep.add_argument("--seconds", type=float, default=1.0, metavar="S",
+                       help="time budget for the mixed search at each point (default 1)")
+    _add_set(sweep)
+
     export = commands.add_parser(
         "export", help="write a scenario as a Gambit .efg file, or a session database as tables",
         description="deterrence export SCENARIO --efg FILE  |  deterrence export DB --csv DIR "

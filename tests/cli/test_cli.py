@@ -119,3 +119,33 @@ def test_a_broken_efg_file_is_located(tmp_path, capsys):
     assert main(["solve", str(bad)]) == 1
     err = capsys.readouterr().err
     assert "bad.efg:4:" in err and "Traceback" not in err
+
+
+def test_sweep_json_reports_exact_thresholds(capsys):
+    assert main(["sweep", "brinkmanship", "--param", "p=1/2:3/5:1/10", "--format", "json"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["format"] == "deterrence-sweep/1"
+    assert [t["low"] for t in report["thresholds"] if t["exact"]] == ["9/17"]
+
+
+def test_sweep_text_and_csv(capsys):
+    assert main(["sweep", "signal-strength", "--param", "s=1/4:3/4:1/4"]) == 0
+    out = capsys.readouterr().out
+    assert "s = 1/2 exactly" in out and "Legend" in out
+    assert main(["sweep", "signal-strength", "--param", "s=1/4:3/4:1/4", "--format", "csv"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows[0] == "s,regime,complete" and len(rows) == 4
+
+
+@pytest.mark.parametrize("args", [
+    ["sweep", "brinkmanship"],
+    ["sweep", "brinkmanship", "--param", "q=0:1:1/2"],
+    ["sweep", "brinkmanship", "--param", "p=0:2:1/2"],
+    ["sweep", "brinkmanship", "--param", "p=0:1"],
+    ["sweep", "brinkmanship", "--param", "p=0:1:1/10000"],
+])
+def test_sweep_bad_ranges_are_usage_errors(args, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(args)
+    assert caught.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
