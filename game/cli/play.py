@@ -55,12 +55,110 @@ def _opponent(kind: str, game, result):
 
 
 def run_play(args) -> int:
-    """`deterrence play`: the plain prompt game (the Textual game replaces it)."""
-    if args.web:
-        raise UsageError("--web needs the Textual game, which is not built yet")
-    from game.cli.commands import console
+    """`deterrence play`: the Textual game (`--plain`: the prompt game; `--web`: in a browser).
 
-    return play_plain(console, args)
+    Every argument is checked here first, so a bad one ends with a clean usage error before
+    any screen appears. A scenario file with problems is not an argument error: the game opens
+    and shows the located problems in a dialog.
+    """
+    if args.plain:
+        if args.web:
+            raise UsageError("--plain and --web cannot be combined")
+        if args.opponent not in ("equilibrium", "random"):
+            raise UsageError("the plain interface supports --opponent equilibrium or random, "
+                             f"not {args.opponent!r}")
+        from game.cli.commands import console
+
+        return play_plain(console, args)
+    values = parse_sets(args.set)
+    _check_play_args(args, values)
+    if args.web:
+        return serve_web(args)
+    from game.tui.app import make_app
+
+    app = make_app(args.scenario, role=args.role, own_type=args.own_type,
+                   opponent=args.opponent, rounds=args.rounds, seed=args.seed, exam=args.exam,
+                   values=values)
+    app.run()
+    return EXIT_OK
+
+
+def _check_play_args(args, values) -> None:
+    """Raises UsageError for any bad play argument (the scenario's own problems excepted)."""
+    from game.bots import BotSpecError, check_kind
+
+    if args.opponent != "human":
+        try:
+            check_kind(args.opponent)
+        except BotSpecError as error:
+            raise UsageError(f"--opponent: {error}") from None
+    if args.rounds is not None and not 1 <= args.rounds <= 12:
+        raise UsageError("--rounds must be between 1 and 12")
+    if args.web and not 1 <= args.port <= 65535:
+        raise UsageError("--port must be between 1 and 65535")
+    if args.scenario is None:
+        if args.role or args.own_type:
+            raise UsageError("--as and --type need a scenario")
+        return
+    from game.scenario.errors import ScenarioError
+    from game.tui.session import load
+
+    try:
+        spec, game = load(args.scenario, values, args.rounds)
+    except ScenarioError:
+        return  # shown in the game's problems dialog
+    me = 0
+    if args.role:
+        try:
+            me = game.player_index(args.role)
+        except KeyError:
+            names = ", ".join(f"{p.id} ({p.name})" for p in spec.players)
+            raise UsageError(f"--as: no player {args.role!r}; choose one of {names}") from None
+    own_types = [t.id for t in spec.players[me].types]
+    if args.own_type and args.own_type not in own_types:
+        raise UsageError(f"--type: {spec.players[me].name} has no type {args.own_type!r}; "
+                         f"choose one of {', '.join(own_types)}")
+
+
+def web_command(args) -> str:
+    """The command textual-serve runs per browser session: this Python, absolute path.
+
+    An absolute interpreter path avoids the PATH gotcha (textual-serve starts the command
+    through a shell, where the virtualenv's `python` may not be first on PATH).
+    """
+    import shlex
+    import sys
+
+    parts = [sys.executable, "-m", "game", "play"]
+    if args.scenario:
+        parts.append(args.scenario)
+    for flag, value in (("--as", args.role), ("--type", args.own_type),
+                        ("--opponent", args.opponent), ("--rounds", args.rounds),
+                        ("--seed", args.seed)):
+        if value is not None:
+            parts += [flag, str(value)]
+    if args.exam:
+        parts.append("--exam")
+    for item in args.set or []:
+        parts += ["--set", item]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
+def serve_web(args) -> int:
+    """Serves the game on 127.0.0.1:PORT with textual-serve until interrupted."""
+    import os
+    import sys
+    from pathlib import Path
+
+    from textual_serve.server import Server
+
+    bin_dir = str(Path(sys.executable).parent)
+    os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    server = Server(web_command(args), host="127.0.0.1", port=args.port,
+                    title="Deterrence")
+    print(f"Serving the game at http://127.0.0.1:{args.port}/ (Ctrl+C stops)", flush=True)
+    server.serve()
+    return EXIT_OK
 
 
 def play_plain(console: Console, args) -> int:

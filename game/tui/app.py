@@ -1,0 +1,99 @@
+"""Provides `DeterrenceApp`, the Textual game, and `make_app`, its factory (used by tests).
+
+Screens compose and route; the engine (through `game.tui.driver`) decides. The flow is
+picker -> briefing -> decisions -> outcome -> debrief; `?` shows the help and `g` the glossary
+everywhere.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from textual.app import App
+from textual.binding import Binding
+
+from game.tui.session import PlaySettings, SolveCache, Solver
+
+
+class DeterrenceApp(App[None]):
+    """The teaching game in the terminal."""
+
+    TITLE = "Deterrence"
+    SUB_TITLE = "a teaching game about credibility, commitment and costly signals"
+    CSS = """
+    Screen { layout: vertical; }
+    .panel { border: round $primary; padding: 0 1; height: auto; }
+    .muted { color: $text-muted; }
+    .status { height: auto; padding: 0 1; text-style: bold; }
+    """
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("g", "glossary", "Glossary"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(self, settings: PlaySettings | None = None, solver: Solver | None = None,
+                 ) -> None:
+        super().__init__()
+        self.settings = settings or PlaySettings()
+        self.cache = SolveCache(solver)
+        self.current_scenario: str | None = None
+        self.concept: str | None = None
+
+    def on_mount(self) -> None:
+        from game.tui.screens.picker import PickerScreen
+
+        self.push_screen(PickerScreen())
+        if self.settings.scenario:
+            self.open_scenario(self.settings.scenario)
+
+    # -- routing ------------------------------------------------------------------------
+    def open_scenario(self, name: str, role: int | None = None) -> bool:
+        """Loads a scenario and shows its briefing; shows the problems dialog if it is broken."""
+        from game.scenario.errors import ScenarioError
+        from game.tui.screens.briefing import BriefingScreen
+        from game.tui.screens.dialogs import ProblemsDialog
+        from game.tui.session import load
+
+        settings = self.settings
+        try:
+            spec, game = load(name, settings.values, settings.rounds)
+        except ScenarioError as error:
+            self.push_screen(ProblemsDialog(error.problems))
+            return False
+        seat = role
+        if seat is None and settings.role:
+            try:
+                seat = game.player_index(settings.role)
+            except KeyError:
+                seat = 0
+        self.current_scenario = name
+        self.push_screen(BriefingScreen(name, spec, game, seat or 0))
+        return True
+
+    def action_help(self) -> None:
+        """Shows the keys and what each panel means."""
+        from game.tui.screens.dialogs import HelpDialog
+
+        if not isinstance(self.screen, HelpDialog):
+            self.push_screen(HelpDialog())
+
+    def action_glossary(self) -> None:
+        """Shows the concepts (the current scenario's first)."""
+        from game.tui.screens.dialogs import GlossaryDialog
+
+        if isinstance(self.screen, GlossaryDialog):
+            return
+        spec = getattr(self.screen, "spec", None)
+        self.push_screen(GlossaryDialog(tuple(getattr(spec, "concepts", ()) or ())))
+
+
+def make_app(scenario: str | None = None, *, role: str | None = None,
+             own_type: str | None = None, opponent: str = "equilibrium",
+             rounds: int | None = None, seed: int | None = None, exam: bool = False,
+             values: dict[str, Fraction] | None = None, solver: Solver | None = None
+             ) -> DeterrenceApp:
+    """Builds the app (Posting's `make_posting` pattern): what `deterrence play` runs."""
+    settings = PlaySettings(scenario=scenario, role=role, own_type=own_type, opponent=opponent,
+                            rounds=rounds, seed=seed, exam=exam, values=dict(values or {}))
+    return DeterrenceApp(settings, solver)

@@ -1,0 +1,1 @@
+"""The game's screens: picker, briefing, decision, outcome, debrief, and the dialogs."""

@@ -1,0 +1,192 @@
+"""Provides `BriefingScreen`: your role, your private type, the payoffs, and the solve."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Static
+from textual.worker import Worker, WorkerState
+
+from game.model.expr import format_fraction
+
+
+class BriefingScreen(Screen[None]):
+    """What you know before the first move; solves the game in a worker meanwhile."""
+
+    BINDINGS = [
+        Binding("enter", "start", "Start"),
+        Binding("s", "switch_side", "Switch side"),
+        Binding("r", "reload", "Reload file"),
+        Binding("escape", "back", "Back"),
+    ]
+    DEFAULT_CSS = """
+    BriefingScreen #brief { height: auto; }
+    BriefingScreen DataTable { height: auto; max-height: 14; }
+    """
+
+    def __init__(self, name: str, spec, game, seat: int) -> None:
+        super().__init__()
+        self.scenario = name
+        self.spec = spec
+        self.game = game
+        self.seat = seat
+        self.result = None
+        self.driver = None
+        self.error = ""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static("", id="brief", classes="panel")
+            yield DataTable(id="payoffs", cursor_type="none", zebra_stripes=True)
+            yield Static("", id="params", classes="muted")
+        yield Static("Solving the game for your opponent...", id="status", classes="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.spec.title
+        self.render_brief()
+        self.solve()
+
+    # -- content --------------------------------------------------------------------------
+    def render_brief(self) -> None:
+        from game.tui.session import payoff_rows
+
+        spec, game, seat = self.spec, self.game, self.seat
+        player, opponent = spec.players[seat], spec.players[1 - seat]
+        hot_seat = self.app.settings.opponent == "human"
+        lines = [spec.summary.strip(), ""]
+        if hot_seat:
+            lines.append(f"Hot-seat: {spec.players[0].name} and {spec.players[1].name} share "
+                         "this keyboard. Each sees their private type only on their own turn, "
+                         "behind a privacy screen.")
+        else:
+            lines.append(f"You play {player.name}. {player.role}")
+            if self.driver is not None and len(player.types) > 1:
+                own = spec.type_of(seat, self.driver.view().own_type)
+                lines.append(f"Your private type (only you see it): {own.name}. "
+                             f"{' '.join(own.description.split())}")
+            elif len(player.types) > 1:
+                lines.append("Your private type is drawn by Nature once the game is solved.")
+            if len(opponent.types) > 1:
+                names = ", ".join(t.name for t in opponent.types)
+                lines.append(f"You do not know {opponent.name}'s type ({names}); it knows "
+                             "its own, and knows the odds you face.")
+            else:
+                lines.append(f"{opponent.name} has no private information.")
+        if game.rounds > 1:
+            lines.append(f"A campaign of {game.rounds} rounds: types stay the same, every move "
+                         "is public, payoffs add up.")
+        self.query_one("#brief", Static).update("\n".join(lines))
+        table = self.query_one("#payoffs", DataTable)
+        table.clear(columns=True)
+        table.add_columns("outcome", "types", spec.players[0].name, spec.players[1].name)
+        for row in payoff_rows(spec, game.values):
+            table.add_row(*row)
+        params = [f"{p.name} = {format_fraction(game.values.get(p.name, p.value))}"
+                  + (f"  ({p.description})" if p.description else "")
+                  for p in spec.parameters]
+        self.query_one("#params", Static).update(
+            "Parameters:\n" + "\n".join(params) if params else "")
+
+    # -- solving --------------------------------------------------------------------------
+    def solve(self) -> None:
+        self.result = None
+        self.driver = None
+        cached = self.app.cache.get(self.game)
+        if cached is not None:
+            self.ready(cached)
+            return
+        game = self.game
+        self.run_worker(lambda: self.app.cache.solve(game), thread=True, exclusive=True,
+                        group="solve", exit_on_error=False)
+
+    @on(Worker.StateChanged)
+    def _solved(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "solve":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.ready(event.worker.result)
+        elif event.state == WorkerState.ERROR:
+            self.query_one("#status", Static).update(
+                f"The solver failed: {event.worker.error}. Press Escape.")
+
+    def ready(self, result) -> None:
+        """The solve is done: build the match and say so."""
+        from game.bots import BotSpecError, make_bot
+        from game.tui.driver import LocalDriver
+
+        self.result = result
+        settings = self.app.settings
+        status = self.query_one("#status", Static)
+        kind = settings.opponent
+        bot = None
+        index = None
+        if result.equilibria:
+            from game.bots.equilibrium import preferred_equilibrium
+
+            index = list(result.equilibria).index(preferred_equilibrium(result))
+        if kind != "human":
+            try:
+                bot = make_bot(kind, self.game, result, settings.seed)
+            except BotSpecError as error:
+                status.update(f"{error}. Playing against a random opponent instead.")
+                bot = make_bot("random", self.game, result, settings.seed)
+            index = getattr(bot, "equilibrium_index", index)
+        own_type = settings.own_type
+        if own_type and own_type not in {t.id for t in self.spec.players[self.seat].types}:
+            own_type = None
+        self.driver = LocalDriver(self.game, self.seat, bot=bot, seed=settings.seed,
+                                  own_type=own_type, result=result, equilibrium_index=index)
+        self.render_brief()
+        found = len(result.equilibria)
+        status.update(f"Ready ({found} equilibri{'um' if found == 1 else 'a'} found). "
+                      "Press Enter to start.")
+
+    # -- actions --------------------------------------------------------------------------
+    def action_start(self) -> None:
+        """Starts the match (once solved)."""
+        if self.driver is None:
+            self.notify("Still solving the game; one moment.")
+            return
+        from game.tui.screens.decision import DecisionScreen
+
+        self.app.switch_screen(DecisionScreen(self.spec, self.game, self.driver, self.result))
+
+    def action_switch_side(self) -> None:
+        """Plays the other player."""
+        self.seat = 1 - self.seat
+        if self.result is not None:
+            self.ready(self.result)
+        else:
+            self.render_brief()
+
+    def action_reload(self) -> None:
+        """Reloads the scenario file; shows its problems if it is now broken."""
+        from game.scenario.errors import ScenarioError
+        from game.tui.screens.dialogs import ProblemsDialog
+        from game.tui.session import load
+
+        settings = self.app.settings
+        try:
+            spec, game = load(self.scenario, settings.values, settings.rounds)
+        except ScenarioError as error:
+            self.push_screen_dialog(ProblemsDialog(error.problems))
+            return
+        self.app.cache.forget(getattr(spec, "source_path", None))
+        self.spec, self.game = spec, game
+        self.query_one("#status", Static).update("Reloaded. Solving the game for your "
+                                                 "opponent...")
+        self.title = spec.title
+        self.render_brief()
+        self.solve()
+
+    def push_screen_dialog(self, dialog) -> None:
+        self.app.push_screen(dialog)
+
+    def action_back(self) -> None:
+        """Back to the scenario list."""
+        self.app.pop_screen()

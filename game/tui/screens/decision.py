@@ -1,0 +1,199 @@
+"""Provides `DecisionScreen`: the story, the legal actions on number keys, and live panels."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Static
+
+from game.model.expr import format_fraction
+from game.model.tree import NATURE
+
+
+class DecisionScreen(Screen[None]):
+    """One decision at a time; the driver (the engine) judges every move."""
+
+    BINDINGS = [
+        *[Binding(str(n), f"choose({n})", f"Action {n}", show=False) for n in range(1, 10)],
+    ]
+    DEFAULT_CSS = """
+    DecisionScreen #main { height: 1fr; }
+    DecisionScreen #left { width: 1fr; }
+    DecisionScreen #right { width: 34; }
+    DecisionScreen #actions { height: auto; }
+    DecisionScreen #actions Button { width: 100%; margin: 0; height: 1; border: none;
+        content-align: left middle; text-align: left; }
+    DecisionScreen #story { height: auto; }
+    DecisionScreen #right Static { width: 100%; }
+    """
+
+    def __init__(self, spec, game, driver, result=None) -> None:
+        super().__init__()
+        self.spec = spec
+        self.game = game
+        self.driver = driver
+        self.result = result
+        self.events_log: list[str] = []
+        self.shown_seat = driver.seat
+        self.legal: tuple[str, ...] = ()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="main"):
+            with VerticalScroll(id="left"):
+                yield Static("", id="story", classes="panel")
+                yield Vertical(id="actions")
+                yield Static("", id="history", classes="panel")
+            with VerticalScroll(id="right"):
+                yield Static("", id="belief", classes="panel")
+                yield Static("", id="risk", classes="panel")
+                yield Static("", id="values", classes="panel")
+                yield Static("", id="scoreboard", classes="panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.spec.title
+        self.take_events()
+        if len(self.driver.humans) > 1:
+            self.privacy()
+        else:
+            self.refresh_view()
+
+    # -- rendering ------------------------------------------------------------------------
+    def take_events(self) -> None:
+        for event in self.driver.drain_events():
+            prefix = f"R{event.round} " if self.game.rounds > 1 else ""
+            self.events_log.append(prefix + event.text)
+
+    def refresh_view(self) -> None:
+        """Re-reads the driver's view and updates every panel."""
+        driver, spec = self.driver, self.spec
+        view = driver.view()
+        seat = view.player
+        stage = spec.nodes.get(view.stage)
+        me = spec.players[seat]
+        header = f"{me.name}"
+        if len(me.types) > 1:
+            header += f" (your type: {spec.type_of(seat, view.own_type).name})"
+        if self.game.rounds > 1:
+            header += f"  -  round {view.round} of {self.game.rounds}"
+        title = getattr(stage, "title", "") or view.stage
+        text = " ".join((getattr(stage, "text", "") or "").split())
+        self.query_one("#story", Static).update(f"{header}\n\n{title}\n{text}")
+        self.legal = view.legal_actions if view.my_turn else ()
+        actions = self.query_one("#actions", Vertical)
+        actions.remove_children()
+        buttons = [Button(f"{n}. {spec.action_label(view.stage, a)}", name=str(n),
+                          classes="action", compact=True)
+                   for n, a in enumerate(self.legal, start=1)]
+        if buttons:
+            actions.mount(*buttons)
+        lines = ["Public history:"]
+        for step in view.history:
+            if step.actor == NATURE:
+                who = "Chance"
+            else:
+                who = "You" if step.actor == seat else spec.players[step.actor].name
+            what = "(chose; hidden until you choose)" if step.concealed else \
+                spec.action_label(step.stage, step.action)
+            prefix = f"R{step.round} " if self.game.rounds > 1 else ""
+            lines.append(f"  {prefix}{who}: {what}")
+        if len(lines) == 1:
+            lines.append("  (nothing yet: you move first)")
+        self.query_one("#history", Static).update("\n".join(lines))
+        self.render_insight(seat)
+        self.render_scoreboard(view)
+        self.refresh_bindings()
+
+    def render_insight(self, seat: int) -> None:
+        exam = self.app.settings.exam
+        insight = None if len(self.driver.humans) > 1 else self.driver.insight(seat)
+        other = self.spec.players[1 - seat].name
+        belief = self.query_one("#belief", Static)
+        risk = self.query_one("#risk", Static)
+        values = self.query_one("#values", Static)
+        if insight is None:
+            belief.update(f"Their belief: not shown{' in hot-seat' if len(self.driver.humans) > 1 else ''}.")
+            risk.update("Risk: not shown.")
+            values.update("Worth: not shown.")
+            return
+        if len(self.spec.players[seat].types) < 2:
+            belief.update(f"What {other} believes about you:\nnothing to learn: you have "
+                          "one type.")
+        elif insight.belief is None:
+            belief.update(f"What {other} believes about you:\noff the path: the equilibrium "
+                          "never makes your moves, so Bayes' rule says nothing.")
+        else:
+            parts = "\n".join(f"  {name}: {format_fraction(p)} ({float(p):.0%})"
+                              for name, p in insight.belief.items())
+            belief.update(f"What {other} believes about you:\n{parts}")
+        if insight.risk is None:
+            risk.update("Risk of disaster: " + ("none marked in this scenario." if
+                                                 not self._has_disaster() else "undefined here."))
+        else:
+            risk.update(f"Risk of disaster from here:\n  {format_fraction(insight.risk)} "
+                        f"({float(insight.risk):.0%})")
+        if exam:
+            values.update("Worth: hidden (exam mode).")
+        elif not insight.values or not self.legal:
+            values.update("Worth: shown when you move.")
+        else:
+            best = max(insight.values.values())
+            rows = [f"  {n}. {format_fraction(insight.values[a])}"
+                    + ("  best" if insight.values[a] == best else "")
+                    for n, a in enumerate(self.legal, start=1) if a in insight.values]
+            values.update("Worth to you (expected):\n" + "\n".join(rows)
+                          + f"\n  assuming {insight.equilibrium}")
+
+    def _has_disaster(self) -> bool:
+        return any(getattr(n, "disaster", False) for n in self.spec.nodes.values())
+
+    def render_scoreboard(self, view) -> None:
+        board = self.query_one("#scoreboard", Static)
+        lines = ["Log:"] + [f"  {line}" for line in self.events_log[-8:]]
+        if self.game.rounds > 1:
+            lines.insert(0, f"Campaign: round {view.round} of {self.game.rounds}")
+        board.update("\n".join(lines) if self.events_log or self.game.rounds > 1 else "Log: (empty)")
+
+    # -- actions --------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "choose":
+            return bool(parameters) and 1 <= int(parameters[0]) <= len(self.legal)
+        return True
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        if event.button.has_class("action") and event.button.name:
+            self.action_choose(int(event.button.name))
+
+    def action_choose(self, number: int) -> None:
+        """Plays the legal action with this number (the engine judges it)."""
+        if not 1 <= number <= len(self.legal):
+            return
+        self.driver.submit(self.legal[number - 1])
+        self.take_events()
+        if self.driver.finished:
+            from game.tui.screens.outcome import OutcomeScreen
+
+            self.app.switch_screen(OutcomeScreen(self.spec, self.game, self.driver,
+                                                 self.result, self.events_log))
+            return
+        if len(self.driver.humans) > 1 and self.driver.seat != self.shown_seat:
+            self.shown_seat = self.driver.seat
+            self.privacy()
+        else:
+            self.refresh_view()
+
+    def privacy(self) -> None:
+        """Hot-seat: hide everything until the next player is alone."""
+        from game.tui.screens.dialogs import PrivacyDialog
+
+        self.legal = ()
+        for panel in ("#story", "#history", "#belief", "#risk", "#values", "#scoreboard"):
+            self.query_one(panel, Static).update("")
+        self.query_one("#actions", Vertical).remove_children()
+        self.app.push_screen(PrivacyDialog(self.spec.players[self.driver.seat].name),
+                             lambda _: self.refresh_view())

@@ -1,0 +1,153 @@
+"""Provides the dialogs: help, glossary, scenario problems, and the hot-seat privacy screen."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown, Static
+
+HELP = """\
+# Keys
+
+| key | what it does |
+|---|---|
+| `?` | this help |
+| `g` | the glossary of concepts |
+| `Enter` | open / continue |
+| `1` ... `9` | choose an action (decision screen) |
+| `/` | filter the scenarios by concept (picker) |
+| `s` | switch sides before the game starts (briefing) |
+| `r` | reload the scenario file from disk (briefing) |
+| `w` | what if: change a parameter and re-solve (debrief) |
+| `n` | a new game: back to the scenario list |
+| `Escape` | back / close |
+| `Ctrl+Q` | quit |
+
+# The panels while you decide
+
+- **Their belief**: what your opponent now believes about your type, given your public moves,
+  if it reasons like the equilibrium it assumes (Bayes' rule). "Off the path" means you did
+  something the equilibrium never does, so Bayes' rule says nothing.
+- **Risk**: the chance that the game ends in the disaster outcome from here, under that
+  equilibrium (only where the scenario marks one).
+- **Worth**: what each of your actions is worth to you in expectation under that equilibrium.
+  Hidden with `--exam`.
+
+After the game, the debrief shows every equilibrium in plain words, your path against the
+equilibrium on the game tree, and what each of your decisions told the opponent.
+"""
+
+
+class HelpDialog(ModalScreen[None]):
+    """The keys, and what the panels mean."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    HelpDialog { align: center middle; }
+    HelpDialog > VerticalScroll { width: 90%; max-width: 96; height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Markdown(HELP)
+            yield Static("Escape closes.", classes="muted")
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)
+
+
+class GlossaryDialog(ModalScreen[None]):
+    """The concept glossary: the current scenario's concepts first."""
+
+    BINDINGS = [Binding("escape,g,q", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    GlossaryDialog { align: center middle; }
+    GlossaryDialog > VerticalScroll { width: 90%; max-width: 96; height: 90%;
+        border: thick $primary; background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, first: tuple[str, ...] = ()) -> None:
+        super().__init__()
+        self.first = first
+
+    def compose(self) -> ComposeResult:
+        from game.tui.session import glossary
+
+        entries = glossary()
+        lines = ["# Glossary", ""]
+        if not entries:
+            lines.append("The concept glossary (`seeds/concepts.yaml`) is not available.")
+            if self.first:
+                lines.append("")
+                lines.append("This scenario's concepts: " + ", ".join(self.first) + ".")
+        else:
+            order = [c for c in self.first if c in entries]
+            order += [c for c in sorted(entries) if c not in order]
+            for concept in order:
+                name, definition = entries[concept]
+                marker = " (this scenario)" if concept in self.first else ""
+                lines += [f"## {name}{marker}", "", definition, ""]
+            missing = [c for c in self.first if c not in entries]
+            if missing:
+                lines.append("Not in the glossary yet: " + ", ".join(missing) + ".")
+        with VerticalScroll():
+            yield Markdown("\n".join(lines))
+            yield Static("Escape closes.", classes="muted")
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)
+
+
+class ProblemsDialog(ModalScreen[None]):
+    """A scenario file's problems, each located to file, line, column and key."""
+
+    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    ProblemsDialog { align: center middle; }
+    ProblemsDialog > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
+        border: thick $error; background: $surface; padding: 0 1; }
+    ProblemsDialog VerticalScroll { height: auto; max-height: 20; }
+    """
+
+    def __init__(self, problems) -> None:
+        super().__init__()
+        self.problems = tuple(problems)
+
+    def compose(self) -> ComposeResult:
+        count = len(self.problems)
+        with Vertical():
+            yield Static(f"This scenario cannot be played: {count} problem"
+                         f"{'s' if count != 1 else ''} (fix the file, then press r to reload)",
+                         classes="status", id="problems-title")
+            with VerticalScroll():
+                for problem in self.problems:
+                    yield Static(problem.format(), markup=False, classes="problem")
+            yield Static("Escape or Enter closes.", classes="muted")
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)
+
+
+class PrivacyDialog(ModalScreen[None]):
+    """Hot-seat: covers the screen until the next player is alone at the keyboard."""
+
+    BINDINGS = [Binding("enter,space", "dismiss", "I am alone: show my screen")]
+    DEFAULT_CSS = """
+    PrivacyDialog { align: center middle; background: $background; }
+    PrivacyDialog > Static { width: 60; height: auto; border: thick $primary; padding: 1 2; }
+    """
+
+    def __init__(self, player_name: str) -> None:
+        super().__init__()
+        self.player_name = player_name
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"Pass the keyboard to {self.player_name}.\n\nEveryone else, look away: "
+                     f"the next screen shows {self.player_name}'s private type.\n\n"
+                     f"{self.player_name}: press Enter when you are alone.", id="privacy-text")
+
+    def action_dismiss(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,76 @@
+"""Provides `OutcomeScreen`: what happened, both types revealed, the payoffs."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static
+
+from game.model.expr import format_fraction
+
+
+class OutcomeScreen(Screen[None]):
+    """The end of the match."""
+
+    BINDINGS = [Binding("enter", "debrief", "Debrief"), Binding("n", "new", "New game")]
+
+    def __init__(self, spec, game, driver, result, log: list[str]) -> None:
+        super().__init__()
+        self.spec = spec
+        self.game = game
+        self.driver = driver
+        self.result = result
+        self.events_log = log
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll():
+            yield Static(self.text(), id="outcome", classes="panel")
+        yield Static("Press Enter for the debrief: what the theory predicts, and why.",
+                     classes="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"{self.spec.title}: outcome"
+
+    def text(self) -> str:
+        spec = self.spec
+        view = self.driver.view()
+        stage = spec.nodes.get(view.stage)
+        lines = [f"Outcome: {view.outcome}"]
+        story = " ".join((getattr(stage, "text", "") or "").split())
+        if story:
+            lines.append(story)
+        if self.game.rounds > 1:
+            lines.append("")
+            lines.append("Scoreboard:")
+            for number, part in enumerate(view.outcome.split(" / "), start=1):
+                lines.append(f"  round {number}: {part}")
+        lines.append("")
+        humans = self.driver.humans
+        for index, player in enumerate(spec.players):
+            type_text = ""
+            if len(player.types) > 1 and view.types is not None:
+                type_text = f", type {spec.type_of(index, view.types[index]).name}"
+            who = " (you)" if index in humans and len(humans) == 1 else ""
+            payoff = format_fraction(view.payoffs[index]) if view.payoffs else "?"
+            lines.append(f"{player.name}{who}{type_text}: payoff {payoff}")
+        lines.append("")
+        lines.append("What happened:")
+        lines += [f"  {line}" for line in self.events_log]
+        if self.driver.opponent_description:
+            lines.append("")
+            lines.append(f"Your opponent: {self.driver.opponent_description}")
+        return "\n".join(lines)
+
+    def action_debrief(self) -> None:
+        """Shows the debrief."""
+        from game.tui.screens.debrief import DebriefScreen
+
+        self.app.switch_screen(DebriefScreen(self.spec, self.game, self.driver, self.result))
+
+    def action_new(self) -> None:
+        """Back to the scenario list."""
+        self.app.pop_screen()

@@ -1,0 +1,109 @@
+"""Provides `PickerScreen`: the shipped scenarios, filterable by concept."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+
+class PickerScreen(Screen[None]):
+    """Choose a scenario: title, concepts, difficulty, minutes; `/` filters by concept."""
+
+    BINDINGS = [
+        Binding("enter", "open", "Play", show=True),
+        Binding("slash", "filter", "Filter", key_display="/"),
+        Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("q", "app.quit", "Quit"),
+    ]
+    DEFAULT_CSS = """
+    PickerScreen #filter { height: 3; }
+    PickerScreen DataTable { height: 1fr; }
+    PickerScreen #summary { height: auto; max-height: 6; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Input(placeholder="/ filter by concept (e.g. credibility)", id="filter")
+        yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="summary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        from game.tui.session import library
+
+        self.rows = library()
+        table = self.query_one(DataTable)
+        table.add_columns("scenario", "level", "min", "concepts")
+        self.refill("")
+        table.focus()
+
+    def refill(self, text: str) -> None:
+        """Shows the scenarios whose concepts (or title) contain `text`."""
+        table = self.query_one(DataTable)
+        table.clear()
+        needle = text.strip().lower()
+        for scenario_id, spec, problem in self.rows:
+            if spec is None:
+                if not needle:
+                    table.add_row(scenario_id, "-", "-", f"(cannot load: {problem})",
+                                  key=scenario_id)
+                continue
+            haystack = " ".join((*spec.concepts, spec.title.lower(), scenario_id))
+            if needle and needle not in haystack:
+                continue
+            table.add_row(spec.title, spec.difficulty, str(spec.minutes),
+                          ", ".join(spec.concepts), key=scenario_id)
+        self.show_summary()
+
+    def selected(self) -> str | None:
+        """The id of the highlighted scenario."""
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key
+        return key.value
+
+    def show_summary(self) -> None:
+        summary = self.query_one("#summary", Static)
+        chosen = self.selected()
+        spec = next((s for i, s, _ in self.rows if i == chosen), None)
+        if spec is None:
+            summary.update("No scenario matches the filter." if chosen is None else "")
+        else:
+            summary.update(f"{spec.title}: {spec.summary}")
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        self.show_summary()
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.refill(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear_filter(self) -> None:
+        self.query_one("#filter", Input).value = ""
+        self.query_one(DataTable).focus()
+
+    def action_open(self) -> None:
+        """Opens the highlighted scenario's briefing."""
+        chosen = self.selected()
+        if chosen is not None:
+            self.app.open_scenario(chosen)

@@ -1,0 +1,141 @@
+"""Provides `WhatIfScreen`: change one parameter, re-solve in a worker, compare outcomes."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.worker import Worker, WorkerState
+
+from game.model.expr import format_fraction
+
+
+class WhatIfScreen(Screen[None]):
+    """Pick a parameter, type a value, Enter: the equilibria at the new value."""
+
+    BINDINGS = [Binding("escape", "back", "Back")]
+    DEFAULT_CSS = """
+    WhatIfScreen #params { width: 30; height: 1fr; }
+    WhatIfScreen #right { width: 1fr; }
+    WhatIfScreen #answer { height: auto; }
+    WhatIfScreen #chart { height: 12; }
+    """
+
+    def __init__(self, spec, game) -> None:
+        super().__init__()
+        self.spec = spec
+        self.game = game
+        self.values = dict(game.values)
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal():
+            yield OptionList(*[f"{p.name} = {format_fraction(self.values.get(p.name, p.value))}"
+                               for p in self.spec.parameters], id="params")
+            with Vertical(id="right"):
+                yield Input(placeholder="new value (exact: 3, 1/4, 0.5), Enter to re-solve",
+                            id="value")
+                yield Static(self.intro(), id="answer", classes="panel")
+                yield self.make_chart()
+        yield Footer()
+
+    def make_chart(self):
+        try:
+            from textual_plotext import PlotextPlot
+        except ImportError:  # pragma: no cover - the dependency is locked
+            return Static("", id="chart")
+        return PlotextPlot(id="chart")
+
+    def intro(self) -> str:
+        if not self.spec.parameters:
+            return "This scenario has no parameters to change."
+        return ("Choose a parameter on the left (arrows), type a new value, press Enter. The "
+                "game is solved again and the equilibria's outcome probabilities are shown.")
+
+    def on_mount(self) -> None:
+        self.title = f"{self.spec.title}: what if?"
+        if self.spec.parameters:
+            self.query_one("#params", OptionList).highlighted = 0
+            self.query_one("#value", Input).focus()
+
+    def parameter(self):
+        index = self.query_one("#params", OptionList).highlighted
+        if index is None or not self.spec.parameters:
+            return None
+        return self.spec.parameters[index]
+
+    @on(Input.Submitted, "#value")
+    def _submitted(self, event: Input.Submitted) -> None:
+        from game.model.expr import ExprError, evaluate
+        from game.scenario.exprparse import ExpressionSyntaxError, parse_expression
+
+        parameter = self.parameter()
+        answer = self.query_one("#answer", Static)
+        if parameter is None:
+            return
+        try:
+            value = evaluate(parse_expression(event.value.strip()), {})
+        except (ExpressionSyntaxError, ExprError, ValueError, ZeroDivisionError):
+            answer.update(f"{event.value!r} is not an exact number (try 3, -1/2 or 0.25).")
+            return
+        if parameter.minimum is not None and value < parameter.minimum or \
+                parameter.maximum is not None and value > parameter.maximum:
+            answer.update(f"{parameter.name} must lie between "
+                          f"{format_fraction(parameter.minimum) if parameter.minimum is not None else '-inf'}"
+                          f" and {format_fraction(parameter.maximum) if parameter.maximum is not None else 'inf'}.")
+            return
+        self.resolve(parameter.name, value)
+
+    def resolve(self, name: str, value: Fraction) -> None:
+        """Re-solves at the new value in a worker."""
+        from game.model.expand import expand_game
+
+        values = {**self.values, name: value}
+        self.query_one("#answer", Static).update(f"Solving at {name} = {format_fraction(value)}...")
+        spec, rounds, cache = self.spec, self.game.rounds, self.app.cache
+
+        def work():
+            game = expand_game(spec, values, rounds=rounds)
+            return name, value, cache.solve(game)
+
+        self.run_worker(work, thread=True, exclusive=True, group="whatif", exit_on_error=False)
+
+    @on(Worker.StateChanged)
+    def _done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "whatif":
+            return
+        answer = self.query_one("#answer", Static)
+        if event.state == WorkerState.ERROR:
+            answer.update(f"The game cannot be solved there: {event.worker.error}")
+        elif event.state == WorkerState.SUCCESS:
+            name, value, result = event.worker.result
+            self.show(name, value, result)
+
+    def show(self, name: str, value: Fraction, result) -> None:
+        from game.bots.equilibrium import preferred_equilibrium
+
+        lines = [f"At {name} = {format_fraction(value)}: {len(result.equilibria)} "
+                 f"equilibri{'um' if len(result.equilibria) == 1 else 'a'}."]
+        for number, eq in enumerate(result.equilibria, start=1):
+            outcomes = ", ".join(f"{label} {format_fraction(p)}" for label, p in
+                                 sorted(eq.outcomes.items(), key=lambda kv: -kv[1]))
+            lines.append(f"{number}. {eq.kind}: {outcomes}")
+        self.query_one("#answer", Static).update("\n".join(lines))
+        preferred = preferred_equilibrium(result)
+        chart = self.query_one("#chart")
+        if preferred is None or not hasattr(chart, "plt"):
+            return
+        labels = list(preferred.outcomes)
+        plt = chart.plt
+        plt.clear_data()
+        plt.bar(labels, [float(preferred.outcomes[k]) for k in labels])
+        plt.title(f"Outcome probabilities, refined equilibrium, {name} = {format_fraction(value)}")
+        chart.refresh()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

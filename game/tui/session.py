@@ -1,0 +1,212 @@
+"""Provides what the Textual screens need from the core, with no Textual inside: loading a
+scenario, solving with a cache, the payoff table's rows and the debrief's game-tree data."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+
+from game.model.expr import evaluate, format_fraction, to_text
+from game.model.spec import GameSpec, TerminalNode
+from game.model.tree import NATURE, TERMINAL, Game
+
+
+@dataclass
+class PlaySettings:
+    """What the command line (or the picker) asked for."""
+
+    scenario: str | None = None
+    """A shipped id or a file path; None shows the picker."""
+    role: str | None = None
+    own_type: str | None = None
+    opponent: str = "equilibrium"
+    rounds: int | None = None
+    seed: int | None = None
+    exam: bool = False
+    values: dict[str, Fraction] = field(default_factory=dict)
+
+
+def known_concepts() -> set[str] | None:
+    """Concept ids of the glossary, or None when there is none (or it is broken)."""
+    from game.scenario.errors import ScenarioError
+
+    try:
+        from game.scenario.concepts import load_concepts
+
+        return {c.id for c in load_concepts()}
+    except (ScenarioError, FileNotFoundError, OSError):
+        return None
+
+
+def glossary() -> dict[str, tuple[str, str]]:
+    """Concept id -> (name, definition); empty when the glossary is missing or broken."""
+    from game.scenario.errors import ScenarioError
+
+    try:
+        from game.scenario.concepts import load_concepts
+
+        return {c.id: (c.name, c.definition) for c in load_concepts()}
+    except (ScenarioError, FileNotFoundError, OSError):
+        return {}
+
+
+def scenario_path(name: str) -> Path:
+    """A shipped id or a path -> the file (raises ScenarioError)."""
+    from game.scenario.library import resolve
+
+    return resolve(name)
+
+
+def load(name: str, values: dict[str, Fraction] | None = None, rounds: int | None = None
+         ) -> tuple[GameSpec, Game]:
+    """Loads and expands a scenario; every problem is raised as a located `ScenarioError`."""
+    from game.model.expand import expand_game
+    from game.model.tree import GameStructureError
+    from game.scenario.errors import ScenarioError, ScenarioProblem
+    from game.scenario.load import load_scenario
+
+    path = scenario_path(name)
+    if path.suffix == ".efg":
+        raise ScenarioError([ScenarioProblem(1, 1, "", "The game is played from scenario files "
+                                             "(.yaml); a .efg file has no story to play.",
+                                             str(path))])
+    values = dict(values or {})
+    spec = load_scenario(path, known_concepts=known_concepts(), values=values)
+    try:
+        return spec, expand_game(spec, values, rounds=rounds)
+    except GameStructureError as error:
+        raise ScenarioError([ScenarioProblem(1, 1, "", f"At these parameter values: {error}.",
+                                             str(path))]) from None
+
+
+def library() -> list[tuple[str, GameSpec | None, str]]:
+    """Every shipped scenario: (id, spec or None, problem text)."""
+    from game.scenario.errors import ScenarioError
+    from game.scenario.library import shipped
+    from game.scenario.load import load_scenario
+
+    rows = []
+    for entry in shipped():
+        try:
+            rows.append((entry.id, load_scenario(entry.path), ""))
+        except ScenarioError as error:
+            rows.append((entry.id, None, f"{len(error.problems)} problem(s)"))
+    return rows
+
+
+Solver = Callable[[Game], object]
+
+
+def default_solver(game: Game):
+    """The solver the game uses: all equilibria, with a short mixed-search budget."""
+    from game.solver.solve import solve
+
+    return solve(game, seconds=1.0)
+
+
+class SolveCache:
+    """Solve results per (scenario path, parameter values, rounds); thread-safe."""
+
+    def __init__(self, solver: Solver | None = None) -> None:
+        self.solver = solver or default_solver
+        self._results: dict[tuple, object] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def key(game: Game) -> tuple:
+        spec = game.spec
+        source = getattr(spec, "source_path", None) or getattr(spec, "id", game.title)
+        return (source, tuple(sorted(game.values.items())), game.rounds, len(game.nodes))
+
+    def get(self, game: Game):
+        """The cached result, or None."""
+        with self._lock:
+            return self._results.get(self.key(game))
+
+    def solve(self, game: Game):
+        """Solves (or returns the cached result)."""
+        cached = self.get(game)
+        if cached is not None:
+            return cached
+        result = self.solver(game)
+        with self._lock:
+            self._results[self.key(game)] = result
+        return result
+
+    def forget(self, source: str | None = None) -> None:
+        """Drops results (of one scenario file, or all)."""
+        with self._lock:
+            for key in list(self._results):
+                if source is None or key[0] == source:
+                    del self._results[key]
+
+
+def payoff_rows(spec: GameSpec, values: dict[str, Fraction]) -> list[tuple[str, ...]]:
+    """Rows (outcome, types, payoff of player 0, payoff of player 1) as 'symbol = number'."""
+    rows = []
+    for node in spec.nodes.values():
+        if not isinstance(node, TerminalNode):
+            continue
+        first = True
+        for t0 in spec.players[0].types:
+            for t1 in spec.players[1].types:
+                cells = []
+                for index, player in enumerate(spec.players):
+                    own, opp = (t0, t1) if index == 0 else (t1, t0)
+                    expr = node.payoffs[(player.id, own.id, opp.id)]
+                    symbol = to_text(expr)
+                    number = format_fraction(evaluate(expr, values))
+                    cells.append(number if symbol == number else f"{symbol} = {number}")
+                multi = [t.name for t, p in zip((t0, t1), spec.players) if len(p.types) > 1]
+                outcome = node.outcome + (" (disaster)" if node.disaster else "")
+                rows.append((outcome if first else "", ", ".join(multi) or "-", *cells))
+                first = False
+    return rows
+
+
+@dataclass(frozen=True)
+class TreeLine:
+    """One node of the game tree as the debrief draws it."""
+
+    node: int
+    text: str
+    played: bool
+    """On the path actually played."""
+    children: tuple[int, ...]
+    edge_texts: tuple[str, ...]
+    """For each child: '[action] (eq 1/2) <- played'."""
+
+
+def tree_lines(game: Game, equilibrium, played: set[tuple[int, int]]) -> dict[int, TreeLine]:
+    """Every node's line: who moves at which information set, and the moves with their
+    equilibrium probability and a text marker where play went."""
+    spec = game.spec
+    lines = {}
+    for node in game.nodes:
+        if node.player == TERMINAL:
+            pays = ", ".join(format_fraction(p) for p in node.payoffs)
+            text = f"outcome: {node.outcome}  ({pays})"
+        elif node.player == NATURE:
+            text = "Nature" + (f" draws {game.players[node.private_to]}'s type"
+                               if node.private_to >= 0 else "")
+        else:
+            infoset = game.infosets[node.infoset]
+            size = len(infoset.members)
+            text = (f"{game.players[node.player]} at information set {infoset.label}"
+                    + (f" ({size} nodes it cannot tell apart)" if size > 1 else ""))
+        edges = []
+        for index, action in enumerate(node.actions):
+            label = spec.action_label(node.stage, action) if spec is not None else action
+            if node.player == NATURE:
+                prob = f"p {format_fraction(node.probs[index])}"
+            elif node.player >= 0 and equilibrium is not None:
+                prob = f"eq {format_fraction(equilibrium.behaviour[node.infoset][index])}"
+            else:
+                prob = ""
+            mark = "  <- played" if (node.id, index) in played else ""
+            edges.append(f"[{label}]" + (f" ({prob})" if prob else "") + mark)
+        lines[node.id] = TreeLine(node.id, text, False, node.children, tuple(edges))
+    return lines

@@ -1,0 +1,47 @@
+"""Shared helpers for the TUI tests: a fast, memoised solver and a play-through driver."""
+
+from __future__ import annotations
+
+from game.solver.solve import solve
+from game.tui.session import SolveCache
+
+_CACHE: dict[tuple, object] = {}
+
+
+def fast_solver(game):
+    """The full solver with a short budget; pure only for the largest games; memoised."""
+    key = SolveCache.key(game)
+    if key not in _CACHE:
+        big = len(game.nodes) > 100
+        _CACHE[key] = solve(game, mixed=not big, seconds=0.3)
+    return _CACHE[key]
+
+
+async def wait_ready(pilot, screen_type, tries: int = 200) -> None:
+    """Waits (awaiting workers, not sleeping blindly) until `screen_type` is on top."""
+    for _ in range(tries):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if isinstance(pilot.app.screen, screen_type):
+            return
+    raise AssertionError(f"{screen_type.__name__} never appeared; at {pilot.app.screen!r}")
+
+
+async def solved(pilot) -> None:
+    """Waits until the briefing has its match."""
+    for _ in range(200):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if getattr(pilot.app.screen, "driver", None) is not None:
+            return
+    raise AssertionError("the briefing never finished solving")
+
+
+def screen_text(app) -> str:
+    """All text currently rendered in the top screen's Static widgets."""
+    from textual.widgets import Static
+
+    parts = []
+    for widget in app.screen.query(Static):
+        parts.append(str(widget.render()))
+    return "\n".join(parts)

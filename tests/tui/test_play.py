@@ -1,0 +1,102 @@
+"""Pilot tests: every shipped scenario played to the debrief against a seeded bot."""
+
+from __future__ import annotations
+
+import pytest
+
+from game.scenario.library import shipped
+from game.tui.app import make_app
+from game.tui.screens.briefing import BriefingScreen
+from game.tui.screens.debrief import DebriefScreen
+from game.tui.screens.decision import DecisionScreen
+from game.tui.screens.outcome import OutcomeScreen
+from game.tui.screens.picker import PickerScreen
+from tests.tui.helpers import fast_solver, screen_text, solved, wait_ready
+
+SCENARIOS = [entry.id for entry in shipped()]
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+async def test_play_every_scenario_to_the_debrief(scenario):
+    app = make_app(scenario, seed=7, solver=fast_solver)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_ready(pilot, BriefingScreen)
+        await solved(pilot)
+        briefing = app.screen
+        driver = briefing.driver
+        await pilot.press("enter")
+        await wait_ready(pilot, DecisionScreen)
+        moves = 0
+        while isinstance(app.screen, DecisionScreen):
+            screen = app.screen
+            assert screen.legal == driver.view().legal_actions
+            assert "1. " in screen_text(app)
+            await pilot.press("1")
+            await pilot.pause()
+            moves += 1
+            assert moves < 60
+        assert isinstance(app.screen, OutcomeScreen)
+        assert driver.finished
+        state = driver.final_state()
+        assert state.is_terminal
+        assert state.current.outcome in screen_text(app)
+        await pilot.press("enter")
+        await wait_ready(pilot, DebriefScreen)
+        text = screen_text(app)
+        assert "THE EQUILIBRIA" in text
+        assert "YOUR DECISIONS" in text
+        if state.game.rounds > 1:
+            assert "round" in text
+
+
+async def test_picker_filters_by_concept_and_opens_a_briefing():
+    app = make_app(solver=fast_solver)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot, PickerScreen)
+        table = app.screen.query_one("DataTable")
+        everything = table.row_count
+        await pilot.press("slash", *"audience")
+        await pilot.pause()
+        assert 0 < table.row_count < everything
+        await pilot.press("enter")   # back to the table
+        await pilot.press("enter")   # open the highlighted scenario
+        await wait_ready(pilot, BriefingScreen)
+        assert "audience-costs" in app.screen.spec.concepts
+
+
+async def test_help_and_glossary_open_and_close():
+    from game.tui.screens.dialogs import GlossaryDialog, HelpDialog
+
+    app = make_app(solver=fast_solver)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpDialog)
+        await pilot.press("escape")
+        await pilot.press("g")
+        await pilot.pause()
+        assert isinstance(app.screen, GlossaryDialog)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, PickerScreen)
+
+
+async def test_exam_mode_hides_the_values():
+    app = make_app("public-threat", seed=1, exam=True, solver=fast_solver, role="challenger")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await solved(pilot)
+        await pilot.press("enter")
+        await wait_ready(pilot, DecisionScreen)
+        text = screen_text(app)
+        assert "hidden (exam mode)" in text
+        assert "What State B believes about you" in text
+
+
+async def test_panels_show_values_outside_exam_mode():
+    app = make_app("public-threat", seed=1, solver=fast_solver, role="challenger")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await solved(pilot)
+        await pilot.press("enter")
+        await wait_ready(pilot, DecisionScreen)
+        text = screen_text(app)
+        assert "Worth to you" in text and "Risk of disaster" in text
