@@ -45,3 +45,17 @@ def screen_text(app) -> str:
     for widget in app.screen.query(Static):
         parts.append(str(widget.render()))
     return "\n".join(parts)
+
+
+def painted(app) -> str:
+    """Everything on the terminal right now (all layers), as plain text, one row per line."""
+    import html
+    import re
+
+    svg = app.export_screenshot()
+    rows: dict[float, list[tuple[float, str]]] = {}
+    for match in re.finditer(r'<text class="[^"]*" x="([\d.]+)" y="([\d.]+)"[^>]*>([^<]*)</text>',
+                             svg):
+        x, y = float(match.group(1)), float(match.group(2))
+        rows.setdefault(y, []).append((x, html.unescape(match.group(3)).replace("\xa0", " ")))
+    return "\n".join("".join(text for _, text in sorted(rows[y])) for y in sorted(rows))

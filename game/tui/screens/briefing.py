@@ -83,8 +83,12 @@ class BriefingScreen(Screen[None]):
         self.query_one("#brief", Static).update("\n".join(lines))
         table = self.query_one("#payoffs", DataTable)
         table.clear(columns=True)
-        table.add_columns("outcome", "types", spec.players[0].name, spec.players[1].name)
-        for row in payoff_rows(spec, game.values):
+        headers = ("outcome", "types", spec.players[0].name, spec.players[1].name)
+        rows = payoff_rows(spec, game.values)
+        for column, header in enumerate(headers):
+            width = max([len(header), *(len(row[column]) for row in rows)])
+            table.add_column(header, width=width)
+        for row in rows:
             table.add_row(*row)
         params = [f"{p.name} = {format_fraction(game.values.get(p.name, p.value))}"
                   + (f"  ({p.description})" if p.description else "")

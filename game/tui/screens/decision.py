@@ -17,7 +17,8 @@ class DecisionScreen(Screen[None]):
     """One decision at a time; the driver (the engine) judges every move."""
 
     BINDINGS = [
-        *[Binding(str(n), f"choose({n})", f"Action {n}", show=False) for n in range(1, 10)],
+        Binding("1", "choose(1)", "Choose", key_display="1-9"),
+        *[Binding(str(n), f"choose({n})", f"Action {n}", show=False) for n in range(2, 10)],
     ]
     DEFAULT_CSS = """
     DecisionScreen #main { height: 1fr; }
