@@ -91,9 +91,10 @@ class DeterrenceApp(App[None]):
 def make_app(scenario: str | None = None, *, role: str | None = None,
              own_type: str | None = None, opponent: str = "equilibrium",
              rounds: int | None = None, seed: int | None = None, exam: bool = False,
-             values: dict[str, Fraction] | None = None, solver: Solver | None = None
-             ) -> DeterrenceApp:
+             values: dict[str, Fraction] | None = None, solver: Solver | None = None,
+             library=None) -> DeterrenceApp:
     """Builds the app (Posting's `make_posting` pattern): what `deterrence play` runs."""
     settings = PlaySettings(scenario=scenario, role=role, own_type=own_type, opponent=opponent,
-                            rounds=rounds, seed=seed, exam=exam, values=dict(values or {}))
+                            rounds=rounds, seed=seed, exam=exam, values=dict(values or {}),
+                            library=library)
     return DeterrenceApp(settings, solver)

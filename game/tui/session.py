@@ -27,6 +27,8 @@ class PlaySettings:
     seed: int | None = None
     exam: bool = False
     values: dict[str, Fraction] = field(default_factory=dict)
+    library: Path | None = None
+    """A folder of scenario files to list instead of the shipped ones (tests, instructors)."""
 
 
 def known_concepts() -> set[str] | None:
@@ -82,18 +84,25 @@ def load(name: str, values: dict[str, Fraction] | None = None, rounds: int | Non
                                              str(path))]) from None
 
 
-def library() -> list[tuple[str, GameSpec | None, str]]:
-    """Every shipped scenario: (id, spec or None, problem text)."""
+def library(folder: Path | None = None) -> list[tuple[str, GameSpec | None, str]]:
+    """Every shipped scenario (or every one in `folder`): (name, spec or None, problem text).
+
+    The name is what `load` accepts: the shipped id, or the file's path for a folder.
+    """
     from game.scenario.errors import ScenarioError
     from game.scenario.library import shipped
     from game.scenario.load import load_scenario
 
+    if folder is None:
+        entries = [(entry.id, entry.path) for entry in shipped()]
+    else:
+        entries = [(str(path), path) for path in sorted(Path(folder).glob("*.yaml"))]
     rows = []
-    for entry in shipped():
+    for name, path in entries:
         try:
-            rows.append((entry.id, load_scenario(entry.path), ""))
+            rows.append((name, load_scenario(path), ""))
         except ScenarioError as error:
-            rows.append((entry.id, None, f"{len(error.problems)} problem(s)"))
+            rows.append((name, None, f"{len(error.problems)} problem(s)"))
     return rows
 
 
@@ -200,6 +209,8 @@ def tree_lines(game: Game, equilibrium, played: set[tuple[int, int]]) -> dict[in
         edges = []
         for index, action in enumerate(node.actions):
             label = spec.action_label(node.stage, action) if spec is not None else action
+            if node.player == NATURE and node.private_to >= 0 and spec is not None:
+                label = spec.type_of(node.private_to, action).name
             if node.player == NATURE:
                 prob = f"p {format_fraction(node.probs[index])}"
             elif node.player >= 0 and equilibrium is not None:

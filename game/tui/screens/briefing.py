@@ -40,10 +40,10 @@ class BriefingScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
-            yield Static("", id="brief", classes="panel")
+            yield Static("", markup=False, id="brief", classes="panel")
             yield DataTable(id="payoffs", cursor_type="none", zebra_stripes=True)
-            yield Static("", id="params", classes="muted")
-        yield Static("Solving the game for your opponent...", id="status", classes="status")
+            yield Static("", markup=False, id="params", classes="muted")
+        yield Static("Solving the game for your opponent...", markup=False, id="status", classes="status")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -3,6 +3,7 @@ the theory says about each of your decisions."""
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -50,14 +51,14 @@ class DebriefScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll(id="debrief"):
-            yield Static(self.summary(), id="summary", classes="section")
-            yield Static(self.equilibria_text(), id="equilibria", classes="section")
-            yield Static(self.decisions_text(), id="decisions", classes="section")
+            yield Static(self.summary(), markup=False, id="summary", classes="section")
+            yield Static(self.equilibria_text(), markup=False, id="equilibria", classes="section")
+            yield Static(self.decisions_text(), markup=False, id="decisions", classes="section")
             yield Static("Your path against the equilibrium path (t focuses the tree; arrows "
                          "and Enter open nodes). Each move shows its equilibrium probability "
                          "(eq) and '<- played' where play went.", classes="section muted")
             yield Tree("game tree", id="tree")
-            yield Static(self.concepts_text(), id="concepts", classes="section")
+            yield Static(self.concepts_text(), markup=False, id="concepts", classes="section")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -170,7 +171,7 @@ class DebriefScreen(Screen[None]):
         played = set(self.state.steps) if self.state is not None else set()
         lines = tree_lines(self.game, self.equilibrium(), played)
         nodes = self.game.nodes
-        tree.root.set_label(f"{self.game.title}: {lines[0].text}")
+        tree.root.set_label(Text(f"{self.game.title}: {lines[0].text}"))
         tree.root.expand()
         budget = [400]
 
@@ -182,7 +183,7 @@ class DebriefScreen(Screen[None]):
                 budget[0] -= 1
                 child_line = lines[child]
                 on_path = "<- played" in edge
-                label = f"{edge}  {child_line.text}"
+                label = Text(f"{edge}  {child_line.text}")
                 if nodes[child].children:
                     branch = parent.add(label, expand=on_path)
                     add(branch, child)

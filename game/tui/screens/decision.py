@@ -45,14 +45,14 @@ class DecisionScreen(Screen[None]):
         yield Header()
         with Horizontal(id="main"):
             with VerticalScroll(id="left"):
-                yield Static("", id="story", classes="panel")
+                yield Static("", markup=False, id="story", classes="panel")
                 yield Vertical(id="actions")
-                yield Static("", id="history", classes="panel")
+                yield Static("", markup=False, id="history", classes="panel")
             with VerticalScroll(id="right"):
-                yield Static("", id="belief", classes="panel")
-                yield Static("", id="risk", classes="panel")
-                yield Static("", id="values", classes="panel")
-                yield Static("", id="scoreboard", classes="panel")
+                yield Static("", markup=False, id="belief", classes="panel")
+                yield Static("", markup=False, id="risk", classes="panel")
+                yield Static("", markup=False, id="values", classes="panel")
+                yield Static("", markup=False, id="scoreboard", classes="panel")
         yield Footer()
 
     def on_mount(self) -> None:

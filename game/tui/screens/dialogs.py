@@ -119,7 +119,7 @@ class ProblemsDialog(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         count = len(self.problems)
         with Vertical():
-            yield Static(f"This scenario cannot be played: {count} problem"
+            yield Static(markup=False, content=f"This scenario cannot be played: {count} problem"
                          f"{'s' if count != 1 else ''} (fix the file, then press r to reload)",
                          classes="status", id="problems-title")
             with VerticalScroll():
@@ -145,7 +145,7 @@ class PrivacyDialog(ModalScreen[None]):
         self.player_name = player_name
 
     def compose(self) -> ComposeResult:
-        yield Static(f"Pass the keyboard to {self.player_name}.\n\nEveryone else, look away: "
+        yield Static(markup=False, content=f"Pass the keyboard to {self.player_name}.\n\nEveryone else, look away: "
                      f"the next screen shows {self.player_name}'s private type.\n\n"
                      f"{self.player_name}: press Enter when you are alone.", id="privacy-text")
 

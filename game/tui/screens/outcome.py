@@ -27,7 +27,7 @@ class OutcomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Header()
         with VerticalScroll():
-            yield Static(self.text(), id="outcome", classes="panel")
+            yield Static(self.text(), markup=False, id="outcome", classes="panel")
         yield Static("Press Enter for the debrief: what the theory predicts, and why.",
                      classes="status")
         yield Footer()

@@ -32,13 +32,13 @@ class PickerScreen(Screen[None]):
         yield Header()
         yield Input(placeholder="/ filter by concept (e.g. credibility)", id="filter")
         yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
-        yield Static("", id="summary")
+        yield Static("", markup=False, id="summary")
         yield Footer()
 
     def on_mount(self) -> None:
         from game.tui.session import library
 
-        self.rows = library()
+        self.rows = library(self.app.settings.library)
         table = self.query_one(DataTable)
         table.add_columns("scenario", "level", "min", "concepts")
         self.refill("")

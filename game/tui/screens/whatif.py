@@ -40,7 +40,7 @@ class WhatIfScreen(Screen[None]):
             with Vertical(id="right"):
                 yield Input(placeholder="new value (exact: 3, 1/4, 0.5), Enter to re-solve",
                             id="value")
-                yield Static(self.intro(), id="answer", classes="panel")
+                yield Static(self.intro(), markup=False, id="answer", classes="panel")
                 yield self.make_chart()
         yield Footer()
 
@@ -48,7 +48,7 @@ class WhatIfScreen(Screen[None]):
         try:
             from textual_plotext import PlotextPlot
         except ImportError:  # pragma: no cover - the dependency is locked
-            return Static("", id="chart")
+            return Static("", markup=False, id="chart")
         return PlotextPlot(id="chart")
 
     def intro(self) -> str:

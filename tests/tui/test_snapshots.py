@@ -1,0 +1,79 @@
+"""SVG snapshots of every screen (plain `def`: snap_compare runs its own loop; 100x32; seed 7).
+
+Fixtures are copies under tests/tui/fixtures, so editing the shipped scenarios does not move
+these pictures. Review every diff as a UI change; regenerate with `--snapshot-update`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from game.tui.app import make_app
+from game.tui.screens.briefing import BriefingScreen
+from tests.tui.helpers import fast_solver, solved, wait_ready
+
+FIXTURES = Path(__file__).parent / "fixtures"
+THREAT = str(FIXTURES / "public-threat.yaml")
+SIZE = (100, 32)
+
+
+def app_for(scenario: str | None = THREAT, **options):
+    return make_app(scenario, seed=7, solver=fast_solver, library=FIXTURES, role="challenger",
+                    **options)
+
+
+def steps(*keys: str):
+    """A run_before that waits for the solve, then presses keys, settling after each."""
+    async def run(pilot) -> None:
+        if isinstance(pilot.app.screen, BriefingScreen):
+            await solved(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await pilot.app.workers.wait_for_complete()
+            await pilot.pause()
+    return run
+
+
+class TestPlayScreens:
+    def test_picker(self, snap_compare):
+        assert snap_compare(app_for(None), terminal_size=SIZE)
+
+    def test_briefing(self, snap_compare):
+        assert snap_compare(app_for(), run_before=steps(), terminal_size=SIZE)
+
+    def test_decision(self, snap_compare):
+        assert snap_compare(app_for(), run_before=steps("enter"), terminal_size=SIZE)
+
+    def test_decision_exam(self, snap_compare):
+        assert snap_compare(app_for(exam=True), run_before=steps("enter", "1"),
+                            terminal_size=SIZE)
+
+    def test_outcome(self, snap_compare):
+        assert snap_compare(app_for(), run_before=steps("enter", "1", "1"), terminal_size=SIZE)
+
+    def test_debrief(self, snap_compare):
+        assert snap_compare(app_for(), run_before=steps("enter", "1", "1", "enter"),
+                            terminal_size=SIZE)
+
+    def test_campaign_debrief(self, snap_compare):
+        assert snap_compare(make_app(str(FIXTURES / "chain-store.yaml"), seed=7, solver=fast_solver, role="incumbent"),
+                            run_before=steps("enter", *["1"] * 6, "enter", "end"),
+                            terminal_size=SIZE)
+
+
+class TestDialogs:
+    def test_help(self, snap_compare):
+        assert snap_compare(app_for(None), press=["question_mark"], terminal_size=SIZE)
+
+    def test_privacy(self, snap_compare):
+        assert snap_compare(app_for(opponent="human"), run_before=steps("enter"),
+                            terminal_size=SIZE)
+
+    def test_problems(self, snap_compare, monkeypatch):
+        monkeypatch.chdir(Path(__file__).parent)   # a relative path, the same on every machine
+        assert snap_compare(app_for("broken/broken.yaml"), terminal_size=SIZE)
+
+    def test_what_if(self, snap_compare):
+        assert snap_compare(app_for(), run_before=steps("enter", "1", "1", "enter", "w",
+                                                        *"1/2", "enter"),
+                            terminal_size=SIZE)
