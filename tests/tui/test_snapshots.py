@@ -25,6 +25,8 @@ def app_for(scenario: str | None = THREAT, **options):
 def steps(*keys: str):
     """A run_before that waits for the solve, then presses keys, settling after each."""
     async def run(pilot) -> None:
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
         if isinstance(pilot.app.screen, BriefingScreen):
             await solved(pilot)
         for key in keys:
@@ -36,7 +38,7 @@ def steps(*keys: str):
 
 class TestPlayScreens:
     def test_picker(self, snap_compare):
-        assert snap_compare(app_for(None), terminal_size=SIZE)
+        assert snap_compare(app_for(None), run_before=steps(), terminal_size=SIZE)
 
     def test_briefing(self, snap_compare):
         assert snap_compare(app_for(), run_before=steps(), terminal_size=SIZE)
@@ -63,7 +65,8 @@ class TestPlayScreens:
 
 class TestDialogs:
     def test_help(self, snap_compare):
-        assert snap_compare(app_for(None), press=["question_mark"], terminal_size=SIZE)
+        assert snap_compare(app_for(None), run_before=steps("question_mark"),
+                            terminal_size=SIZE)
 
     def test_privacy(self, snap_compare):
         assert snap_compare(app_for(opponent="human"), run_before=steps("enter"),
@@ -71,7 +74,8 @@ class TestDialogs:
 
     def test_problems(self, snap_compare, monkeypatch):
         monkeypatch.chdir(Path(__file__).parent)   # a relative path, the same on every machine
-        assert snap_compare(app_for("broken/broken.yaml"), terminal_size=SIZE)
+        assert snap_compare(app_for("broken/broken.yaml"), run_before=steps(),
+                            terminal_size=SIZE)
 
     def test_what_if(self, snap_compare):
         assert snap_compare(app_for(), run_before=steps("enter", "1", "1", "enter", "w",

@@ -46,7 +46,9 @@ class DecisionScreen(Screen[None]):
         with Horizontal(id="main"):
             with VerticalScroll(id="left"):
                 yield Static("", markup=False, id="story", classes="panel")
-                yield Vertical(id="actions")
+                with Vertical(id="actions"):
+                    for number in range(1, 10):
+                        yield Button("", name=str(number), classes="action", compact=True)
                 yield Static("", markup=False, id="history", classes="panel")
             with VerticalScroll(id="right"):
                 yield Static("", markup=False, id="belief", classes="panel")
@@ -85,13 +87,8 @@ class DecisionScreen(Screen[None]):
         text = " ".join((getattr(stage, "text", "") or "").split())
         self.query_one("#story", Static).update(f"{header}\n\n{title}\n{text}")
         self.legal = view.legal_actions if view.my_turn else ()
-        actions = self.query_one("#actions", Vertical)
-        actions.remove_children()
-        buttons = [Button(f"{n}. {spec.action_label(view.stage, a)}", name=str(n),
-                          classes="action", compact=True)
-                   for n, a in enumerate(self.legal, start=1)]
-        if buttons:
-            actions.mount(*buttons)
+        self.show_actions([f"{n}. {spec.action_label(view.stage, a)}"
+                           for n, a in enumerate(self.legal, start=1)])
         lines = ["Public history:"]
         for step in view.history:
             if step.actor == NATURE:
@@ -108,6 +105,15 @@ class DecisionScreen(Screen[None]):
         self.render_insight(seat)
         self.render_scoreboard(view)
         self.refresh_bindings()
+
+    def show_actions(self, labels: list[str]) -> None:
+        """Shows one button per legal action (the nine buttons are mounted once)."""
+        for number, button in enumerate(self.query(".action").results(Button), start=1):
+            if number <= len(labels):
+                button.label = labels[number - 1]
+                button.display = True
+            else:
+                button.display = False
 
     def render_insight(self, seat: int) -> None:
         exam = self.app.settings.exam
@@ -195,6 +201,6 @@ class DecisionScreen(Screen[None]):
         self.legal = ()
         for panel in ("#story", "#history", "#belief", "#risk", "#values", "#scoreboard"):
             self.query_one(panel, Static).update("")
-        self.query_one("#actions", Vertical).remove_children()
+        self.show_actions([])
         self.app.push_screen(PrivacyDialog(self.spec.players[self.driver.seat].name),
                              lambda _: self.refresh_view())

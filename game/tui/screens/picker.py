@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.worker import Worker, WorkerState
 
 
 class PickerScreen(Screen[None]):
@@ -36,13 +37,26 @@ class PickerScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        from game.tui.session import library
-
-        self.rows = library(self.app.settings.library)
         table = self.query_one(DataTable)
         table.add_columns("scenario", "level", "min", "concepts")
-        self.refill("")
         table.focus()
+        self.query_one("#summary", Static).update("Loading the scenarios...")
+        folder = self.app.settings.library
+        from game.tui.session import library
+
+        self.run_worker(lambda: library(folder), thread=True, group="library",
+                        exit_on_error=False)
+
+    @on(Worker.StateChanged)
+    def _loaded(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "library":
+            return
+        if event.state == WorkerState.SUCCESS:
+            self.rows = event.worker.result
+            self.refill(self.query_one("#filter", Input).value)
+        elif event.state == WorkerState.ERROR:
+            self.query_one("#summary", Static).update(
+                f"The scenarios could not be listed: {event.worker.error}")
 
     def refill(self, text: str) -> None:
         """Shows the scenarios whose concepts (or title) contain `text`."""

@@ -1,0 +1,147 @@
+"""Speed of the Textual game (prints figures; not a unit test).
+
+    uv run python tests/benchmarks/tui.py
+
+1. Process start to the first painted picker (a fresh interpreter, headless), median of 5.
+   Target: under 0.8 s.
+2. Key press to updated decision screen, median over every press that leads to another
+   decision in several play-throughs. Target: under 50 ms.
+3. Debrief per shipped scenario: solve (the game's own solver settings) + render of the debrief
+   screen. Target: under 1 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).parents[2]
+sys.path.insert(0, str(ROOT))
+
+CHILD = """
+import time
+t0 = time.time()
+from game.tui.app import make_app
+app = make_app()
+async def painted(pilot):
+    await pilot.pause()
+    print(repr(time.time()))
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    print(repr(time.time()))
+    pilot.app.exit()
+app.run(headless=True, size=(80, 24), auto_pilot=painted)
+"""
+
+
+def startup() -> tuple[list[float], list[float]]:
+    painted, listed = [], []
+    for _ in range(5):
+        start = time.time()
+        out = subprocess.run([sys.executable, "-c", CHILD], capture_output=True, text=True,
+                             cwd=ROOT, timeout=60).stdout.strip().splitlines()
+        painted.append(float(out[-2]) - start)
+        listed.append(float(out[-1]) - start)
+    return painted, listed
+
+
+async def key_presses(scenarios=("public-threat", "brinkmanship", "perfect-deterrence",
+                                 "signal-choice", "escalation-ladder"), games: int = 6
+                      ) -> list[float]:
+    from game.tui.app import make_app
+    from game.tui.screens.decision import DecisionScreen
+
+    times: list[float] = []
+    in_app: list[float] = []
+    original = DecisionScreen.action_choose
+
+    def timed_choose(self, number: int) -> None:
+        start = time.perf_counter()
+        original(self, number)
+        if isinstance(self.app.screen, DecisionScreen):
+            self.app.screen.call_after_refresh(
+                lambda: in_app.append(time.perf_counter() - start))
+
+    DecisionScreen.action_choose = timed_choose
+    for scenario in scenarios:
+        for seed in range(games):
+            app = make_app(scenario, seed=seed)
+            async with app.run_test(size=(100, 32)) as pilot:
+                while getattr(app.screen, "driver", None) is None:
+                    await app.workers.wait_for_complete()
+                    await pilot.pause()
+                await pilot.press("enter")
+                await pilot.pause()
+                while isinstance(app.screen, DecisionScreen):
+                    screen = app.screen
+                    start = time.perf_counter()
+                    await pilot.press(str(1 + seed % max(1, len(screen.legal))))
+                    await pilot.pause()
+                    elapsed = time.perf_counter() - start
+                    if isinstance(app.screen, DecisionScreen):
+                        times.append(elapsed)
+    DecisionScreen.action_choose = original
+    return times, in_app
+
+
+async def debriefs() -> list[tuple[str, float, float]]:
+    from game.scenario.library import shipped
+    from game.tui.app import make_app
+    from game.tui.screens.debrief import DebriefScreen
+    from game.tui.screens.decision import DecisionScreen
+    from game.tui.session import default_solver, load
+
+    rows = []
+    for entry in shipped():
+        spec, game = load(entry.id)
+        start = time.perf_counter()
+        result = default_solver(game)
+        solve_time = time.perf_counter() - start
+        app = make_app(entry.id, seed=1, solver=lambda g, r=result: r)
+        async with app.run_test(size=(100, 32)) as pilot:
+            while getattr(app.screen, "driver", None) is None:
+                await app.workers.wait_for_complete()
+                await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            while isinstance(app.screen, DecisionScreen):
+                await pilot.press("1")
+                await pilot.pause()
+            start = time.perf_counter()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, DebriefScreen)
+            render_time = time.perf_counter() - start
+        rows.append((entry.id, solve_time, render_time))
+    return rows
+
+
+def main() -> None:
+    figures, listed = startup()
+    import_time = subprocess.run([sys.executable, "-c", "import time; t = time.perf_counter(); "
+                                  "import textual.app; print(time.perf_counter() - t)"],
+                                 capture_output=True, text=True, timeout=60).stdout.strip()
+    print(f"start-up to first painted picker: median {statistics.median(figures):.3f} s "
+          f"(min {min(figures):.3f}, max {max(figures):.3f}; target < 0.8 s); "
+          f"with the scenario list filled: median {statistics.median(listed):.3f} s; "
+          f"importing textual.app alone: {float(import_time):.3f} s")
+    presses, in_app = asyncio.run(key_presses())
+    print(f"key press to updated decision screen (in the app: handler start to the refreshed "
+          f"screen): median {statistics.median(in_app) * 1000:.1f} ms over {len(in_app)} presses "
+          f"(max {max(in_app) * 1000:.1f} ms; target < 50 ms)")
+    print(f"  the same measured through Pilot (press + pause, which adds Pilot's own waits): "
+          f"median {statistics.median(presses) * 1000:.1f} ms")
+    print("debrief, solve + render (target < 1 s):")
+    for scenario, solve_time, render_time in asyncio.run(debriefs()):
+        total = solve_time + render_time
+        flag = "" if total < 1 else "  OVER"
+        print(f"  {scenario:22} solve {solve_time:6.3f} s  render {render_time:6.3f} s  "
+              f"total {total:6.3f} s{flag}")
+
+
+if __name__ == "__main__":
+    main()
