@@ -61,6 +61,9 @@ class Insight:
     """Your expected payoff of each legal action (action id -> value) under the equilibrium."""
     equilibrium: str = ""
     """Which equilibrium the figures assume, in words."""
+    track: tuple[dict[str, Fraction] | None, ...] = ()
+    """Campaigns: the opponent's belief about your type after each completed round (type name
+    -> probability; None off the path)."""
 
 
 class MatchDriver(Protocol):
@@ -209,9 +212,18 @@ class LocalDriver:
         node = self.state.current
         if node.player == seat:
             values = action_values(game, equilibrium, node.infoset) or {}
+        track: tuple = ()
+        if game.rounds > 1 and belief is not None or (game.rounds > 1 and raw is None
+                                                       and self.spec is not None
+                                                       and len(self.spec.players[seat].types) > 1):
+            from game.solver.debrief import reputation_track
+
+            track = tuple(None if b is None else
+                          {self.spec.type_of(seat, t).name: p for t, p in b.items()}
+                          for b in reputation_track(game, equilibrium, self.state, seat))
         index = self.equilibrium_index
         return Insight(belief=belief, risk=risk, values=values,
-                       equilibrium=f"equilibrium {index + 1} ({equilibrium.kind})")
+                       equilibrium=f"equilibrium {index + 1} ({equilibrium.kind})", track=track)
 
     # -- internals ------------------------------------------------------------------------
     def _log(self, node, action: str) -> None:

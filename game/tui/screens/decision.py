@@ -102,8 +102,9 @@ class DecisionScreen(Screen[None]):
         if len(lines) == 1:
             lines.append("  (nothing yet: you move first)")
         self.query_one("#history", Static).update("\n".join(lines))
-        self.render_insight(seat)
-        self.render_scoreboard(view)
+        insight = None if len(self.driver.humans) > 1 else self.driver.insight(seat)
+        self.render_insight(seat, insight)
+        self.render_scoreboard(view, insight)
         self.refresh_bindings()
 
     def show_actions(self, labels: list[str]) -> None:
@@ -115,9 +116,8 @@ class DecisionScreen(Screen[None]):
             else:
                 button.display = False
 
-    def render_insight(self, seat: int) -> None:
+    def render_insight(self, seat: int, insight) -> None:
         exam = self.app.settings.exam
-        insight = None if len(self.driver.humans) > 1 else self.driver.insight(seat)
         other = self.spec.players[1 - seat].name
         belief = self.query_one("#belief", Static)
         risk = self.query_one("#risk", Static)
@@ -158,11 +158,18 @@ class DecisionScreen(Screen[None]):
     def _has_disaster(self) -> bool:
         return any(getattr(n, "disaster", False) for n in self.spec.nodes.values())
 
-    def render_scoreboard(self, view) -> None:
+    def render_scoreboard(self, view, insight=None) -> None:
         board = self.query_one("#scoreboard", Static)
         lines = ["Log:"] + [f"  {line}" for line in self.events_log[-8:]]
         if self.game.rounds > 1:
-            lines.insert(0, f"Campaign: round {view.round} of {self.game.rounds}")
+            head = [f"Campaign: round {view.round} of {self.game.rounds}"]
+            if insight is not None and insight.track:
+                head.append("Your reputation (their belief after each round):")
+                for number, belief in enumerate(insight.track, start=1):
+                    text = "off the path" if belief is None else ", ".join(
+                        f"{name} {format_fraction(p)}" for name, p in belief.items())
+                    head.append(f"  round {number}: {text}")
+            lines = head + lines
         board.update("\n".join(lines) if self.events_log or self.game.rounds > 1 else "Log: (empty)")
 
     # -- actions --------------------------------------------------------------------------
