@@ -100,3 +100,27 @@ async def test_panels_show_values_outside_exam_mode():
         await wait_ready(pilot, DecisionScreen)
         text = screen_text(app)
         assert "Worth to you" in text and "Risk of disaster" in text
+
+
+async def test_what_if_resolves_at_a_new_value():
+    from game.tui.screens.whatif import WhatIfScreen
+
+    app = make_app("public-threat", seed=2, solver=fast_solver, role="challenger")
+    async with app.run_test(size=(100, 32)) as pilot:
+        await solved(pilot)
+        await pilot.press("enter")
+        await wait_ready(pilot, DecisionScreen)
+        while isinstance(app.screen, DecisionScreen):
+            await pilot.press("1")
+            await pilot.pause()
+        await pilot.press("enter")
+        await wait_ready(pilot, DebriefScreen)
+        await pilot.press("e")
+        await pilot.press("w")
+        await wait_ready(pilot, WhatIfScreen)
+        await pilot.press(*"1/2", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "At p = 1/2" in screen_text(app)
+        await pilot.press("escape")
+        await wait_ready(pilot, DebriefScreen)

@@ -24,6 +24,7 @@ class DebriefScreen(Screen[None]):
 
     BINDINGS = [
         Binding("w", "what_if", "What if"),
+        Binding("e", "next_equilibrium", "Next equilibrium"),
         Binding("t", "focus_tree", "Tree"),
         Binding("n", "new", "New game"),
         Binding("q", "app.quit", "Quit"),
@@ -103,8 +104,8 @@ class DebriefScreen(Screen[None]):
                  + ("" if result.complete else "; the search was cut short, more may exist")
                  + ")"]
         for number, eq in enumerate(result.equilibria, start=1):
-            mark = "  <- the one your opponent's figures assume" if number - 1 == self.index \
-                else ""
+            mark = "  <- compared with your play below (e: the next one)" \
+                if number - 1 == self.index else ""
             lines.append("")
             lines.append(f"{number}. {eq.kind}{mark}")
             lines.append(f"   {_verdict('Intuitive Criterion', eq.intuitive)}")
@@ -193,6 +194,19 @@ class DebriefScreen(Screen[None]):
         add(tree.root, 0)
 
     # -- actions --------------------------------------------------------------------------
+    def action_next_equilibrium(self) -> None:
+        """Compares the play with the next equilibrium of the list."""
+        if self.result is None or len(self.result.equilibria) < 2:
+            self.notify("There is only one equilibrium to compare with.")
+            return
+        self.index = (self.index + 1) % len(self.result.equilibria)
+        self.query_one("#summary", Static).update(self.summary())
+        self.query_one("#equilibria", Static).update(self.equilibria_text())
+        self.query_one("#decisions", Static).update(self.decisions_text())
+        tree = self.query_one("#tree", Tree)
+        tree.clear()
+        self.fill_tree()
+
     def action_focus_tree(self) -> None:
         self.query_one("#tree", Tree).focus()
 
