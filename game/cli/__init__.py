@@ -98,6 +98,20 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("--rounds", type=int, metavar="N", help="play the stage N times")
     _add_set(solve)
 
+    concepts = commands.add_parser("concepts", help="the concept glossary, or one concept",
+                                   description="Print the glossary of teaching concepts, or "
+                                               "one concept with the scenarios that teach it.")
+    concepts.add_argument("concept", nargs="?", metavar="ID")
+
+    new = commands.add_parser("new", help="write a commented starter scenario that validates",
+                              description="Write NAME.yaml: a commented starter scenario, or a "
+                                          "copy of a shipped one (--from) under a new id.")
+    new.add_argument("name", metavar="NAME", help="the new scenario's id (or a path ending "
+                                                  "in .yaml)")
+    new.add_argument("--from", dest="source", metavar="SCENARIO",
+                     help="start from this scenario instead of the starter")
+    new.add_argument("--force", action="store_true", help="overwrite an existing file")
+
     sweep = commands.add_parser(
         "sweep", help="regime map: which equilibria exist as parameters vary, exact thresholds",
         description="Solve the scenario across a grid of one or two parameters and chart which "

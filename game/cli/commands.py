@@ -247,6 +247,81 @@ def run_sweep(args) -> int:
     return EXIT_OK
 
 
+def run_concepts(args) -> int:
+    """`deterrence concepts [ID]`."""
+    from game.scenario.concepts import load_concepts
+    from game.scenario.errors import ScenarioError
+    from game.scenario.messages import did_you_mean
+
+    try:
+        concepts = load_concepts()
+    except FileNotFoundError:
+        raise UsageError("the glossary seeds/concepts.yaml is missing") from None
+    except ScenarioError as error:
+        print_problems(error)
+        return EXIT_PROBLEMS
+    from game.cli.render import show_concept, show_glossary
+
+    if args.concept is None:
+        show_glossary(console, concepts)
+        return EXIT_OK
+    by_id = {c.id: c for c in concepts}
+    concept = by_id.get(args.concept.lower())
+    if concept is None:
+        raise UsageError(f"there is no concept {args.concept!r}."
+                         + did_you_mean(args.concept, by_id) + " `deterrence concepts` lists "
+                         "them all.")
+    show_concept(console, concept)
+    return EXIT_OK
+
+
+def run_new(args) -> int:
+    """`deterrence new NAME [--from SCENARIO]`: writes a starter file that validates."""
+    import re
+
+    from game.scenario.errors import ScenarioError
+    from game.scenario.library import resolve
+    from game.scenario.load import load_scenario_text
+
+    target = Path(args.name if args.name.endswith((".yaml", ".yml")) else f"{args.name}.yaml")
+    new_id = target.stem
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]{0,63}", new_id):
+        raise UsageError(f"{new_id!r} is not a valid scenario id: use lower-case letters, digits "
+                         "and hyphens, starting with a letter or digit (like my-threat)")
+    if target.exists() and not args.force:
+        raise UsageError(f"{target} already exists; choose another name or pass --force to "
+                         "overwrite it")
+    if args.source:
+        source = resolve(args.source)
+        if source.suffix not in (".yaml", ".yml"):
+            raise UsageError("--from needs a scenario file, not a .efg game")
+        text = source.read_text(encoding="utf-8")
+        header = (f"# Started from {source.name} by `deterrence new`. Check it with "
+                  f"`deterrence check {target}`;\n# the guide to every key is "
+                  "scenarios/README.md.\n")
+    else:
+        source = Path(__file__).parents[1] / "scenario" / "templates" / "starter.yaml"
+        text = source.read_text(encoding="utf-8")
+        header = ""
+    text, count = re.subn(r"(?m)^id:[ \t]*\S+", f"id: {new_id}", text, count=1)
+    if not count:
+        raise UsageError(f"{source} has no top-level id to replace")
+    text = header + text
+    try:
+        load_scenario_text(text, str(target), known_concepts=known_concepts())
+    except ScenarioError as error:
+        print_problems(error)
+        return EXIT_PROBLEMS
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror or error}") from None
+    console.print(f"wrote {target}; next: deterrence check {target}, then deterrence play "
+                  f"{target}", markup=False)
+    return EXIT_OK
+
+
 def _is_session_database(path: Path) -> bool:
     if path.suffix in (".db", ".sqlite", ".sqlite3"):
         return True

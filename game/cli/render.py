@@ -276,3 +276,27 @@ def sweep_to_csv(result) -> str:
         writer.writerow([*(format_fraction(point.values[n]) for n in result.parameters),
                          " + ".join(point.regime), str(point.complete).lower()])
     return out.getvalue()
+
+
+def show_glossary(console: Console, concepts) -> None:
+    """Prints every concept: name, id, and the scenarios that teach it."""
+    table = Table(title="Concepts", title_justify="left", box=None, pad_edge=False)
+    table.add_column("id")
+    table.add_column("concept")
+    table.add_column("scenarios")
+    for concept in concepts:
+        table.add_row(concept.id, concept.name, ", ".join(concept.scenarios))
+    console.print(table)
+    console.print(Text("`deterrence concepts ID` shows one concept in full."))
+
+
+def show_concept(console: Console, concept) -> None:
+    """Prints one concept: definition, literature, scenarios."""
+    body = [Text(concept.definition), Text("")]
+    if concept.literature:
+        body.append(Text("Literature", style="bold"))
+        body.extend(Text(f"  - {item}") for item in concept.literature)
+    if concept.scenarios:
+        body.append(Text("Scenarios that teach it", style="bold"))
+        body.extend(Text(f"  - {item}   (deterrence play {item})") for item in concept.scenarios)
+    console.print(Panel(Group(*body), title=f"{concept.name} ({concept.id})", title_align="left"))

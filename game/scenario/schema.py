@@ -14,11 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$", max_length=40)]
 ParameterName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=40)]
-Expression = Annotated[
-    int | Decimal | str,
-    Field(description="An exact number (3, 0.25, 1/3) or an expression over parameters "
-                      "(1 - p, -a, max(0, w - c), b^2)."),
-]
+Expression = int | Decimal | str
+"""An exact number (3, 0.25, 1/3) or an expression over parameters (1 - p, -a, max(0, w - c))."""
 PayoffValue = Expression | dict[str, Expression | dict[str, Expression]]
 Text = Annotated[str, Field(max_length=4000)]
 

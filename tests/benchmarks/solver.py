@@ -1,0 +1,133 @@
+"""Benchmark: the solver on random signalling games, side by side with pygambit when installed.
+
+Run: `uv run python tests/benchmarks/solver.py [--quick]`. Prints medians over several random
+games per size (generic integer payoffs in [-100, 100], random priors). Targets, for ALL pure
+PBE with their off-path belief sets: 2x2x2 under 20 ms; 3x4x4 under 100 ms; 5x10x10 under
+10 s and 1 GB. Mixed equilibria of 2-type games up to 3 signals x 3 responses: under 1 s.
+With pygambit (`uv sync --group oracle`), its `lcp_solve` (ONE equilibrium) runs on the same
+games exported as .efg, with a time limit, and the ratio is printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import random
+import resource
+import statistics
+import sys
+import time
+from fractions import Fraction
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from game.model.expand import expand_game  # noqa: E402
+from game.scenario.efg import game_to_efg  # noqa: E402
+from game.solver.solve import solve  # noqa: E402
+from tests.games import signalling_spec  # noqa: E402
+
+
+def random_game(types: int, messages: int, responses: int, finals: int, seed: int):
+    rng = random.Random(seed)
+    weights = [rng.randint(1, 9) for _ in range(types)]
+    priors = [Fraction(w, sum(weights)) for w in weights]
+    table: dict = {}
+
+    def payoff(node: str, player: int, own: str, opp: str) -> int:
+        return table.setdefault((node, player, own, opp), rng.randint(-100, 100))
+
+    return expand_game(signalling_spec(priors, messages, responses, payoff, finals=finals))
+
+
+def _gambit(efg: str, queue) -> None:
+    import pygambit as gbt
+
+    game = gbt.read_efg(__import__("io").StringIO(efg))
+    start = time.perf_counter()
+    gbt.nash.lcp_solve(game, rational=True, stop_after=1)
+    queue.put(time.perf_counter() - start)
+
+
+def gambit_seconds(game, limit: float) -> float | None:
+    try:
+        import pygambit  # noqa: F401
+    except ImportError:
+        return None
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    process = multiprocessing.Process(target=_gambit, args=(game_to_efg(game), queue))
+    process.start()
+    process.join(limit)
+    if process.is_alive():
+        process.kill()
+        return float("inf")
+    return queue.get() if not queue.empty() else None
+
+
+def measure(shape, repeats: int, mixed: bool, gambit_limit: float) -> None:
+    times, counts, gambit = [], [], []
+    for seed in range(repeats):
+        game = random_game(*shape, seed=seed)
+        start = time.perf_counter()
+        result = solve(game, mixed=mixed, refine=False, seconds=5.0)
+        times.append(time.perf_counter() - start)
+        counts.append(sum(e.alternatives for e in result.equilibria))
+        if gambit_limit:
+            g = gambit_seconds(game, gambit_limit)
+            if g is not None:
+                gambit.append(g)
+    label = "x".join(map(str, shape[:3]))
+    what = "pure+mixed" if mixed else "all pure"
+    line = (f"{label:>8} ({what:10}) median {statistics.median(times) * 1000:9.1f} ms, "
+            f"max {max(times) * 1000:9.1f} ms, median #PBE {statistics.median(counts)}")
+    if gambit:
+        median = statistics.median(gambit)
+        ratio = median / statistics.median(times)
+        line += f"; pygambit lcp (one eq.) {median:.2f} s, ratio {ratio:.1f}x"
+    print(line, flush=True)
+
+
+def _big(queue) -> None:
+    game = random_game(5, 10, 10, 2, seed=0)
+    start = time.perf_counter()
+    result = solve(game, mixed=False, refine=False)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put((time.perf_counter() - start, len(result.equilibria), peak))
+
+
+def big_limit(limit: float) -> None:
+    """5x10x10 in a child process with a time limit (it may not finish)."""
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    process = multiprocessing.Process(target=_big, args=(queue,))
+    process.start()
+    process.join(limit)
+    if process.is_alive():
+        process.kill()
+        print(f"5x10x10 (all pure  ) did not finish within {limit:.0f} s", flush=True)
+        return
+    seconds, count, peak = queue.get()
+    print(f"5x10x10 (all pure  ) {seconds:.1f} s, {count} families, peak {peak:.0f} MB",
+          flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="fewer repeats, skip 5x10x10")
+    parser.add_argument("--gambit-limit", type=float, default=60.0)
+    parser.add_argument("--big-limit", type=float, default=120.0,
+                        help="seconds allowed for the 5x10x10 game")
+    args = parser.parse_args()
+    repeats = 3 if args.quick else 7
+    for shape in [(2, 2, 2, 2), (3, 4, 4, 2)]:
+        measure(shape, repeats, mixed=False, gambit_limit=args.gambit_limit)
+    if not args.quick:
+        big_limit(args.big_limit)
+    for shape in [(2, 2, 2, 2), (2, 3, 3, 2)]:
+        measure(shape, repeats, mixed=True, gambit_limit=0)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
