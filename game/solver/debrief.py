@@ -15,13 +15,20 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
-
-from game.engine.state import State
+from typing import Protocol
 from game.model.expr import format_fraction
 from game.model.tree import NATURE, TERMINAL, Game
 from game.solver.evaluate import Evaluation
 from game.solver.results import Equilibrium, SolveResult
 from game.solver.structure import ONE, ZERO, Structure
+
+
+class State(Protocol):
+    """A play position: what `game.engine.state.State` provides (the solver does not import the
+    engine, its sibling layer)."""
+
+    node: int
+    steps: tuple[tuple[int, int], ...]
 
 
 @dataclass(frozen=True)
