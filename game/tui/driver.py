@@ -22,6 +22,14 @@ Contract (stable; other front ends rely on it):
 - `final_state()`: the full engine `State` once finished (for the debrief), else None.
 - `insight(seat)`: the live analysis panels' content for `seat`, or None when unavailable.
 - `opponent_name`, `opponent_description`: who the computer opponent is ("" for humans).
+- `attach(notify)`: the decision screen passes a thread-safe callback; a remote driver calls
+  it whenever its state changed (the opponent moved, the game ended). When `view()` shows
+  that it is not the seat's turn, the screen shows "Waiting for ..." and no actions.
+- optional `equilibrium_index`: which equilibrium of the solve result the panels and the
+  debrief compare with (the debrief falls back to the refined one).
+
+Screens that take a driver: `DecisionScreen(spec, game, driver, result)` (then the outcome and
+debrief screens follow by themselves; `result` is a `SolveResult` or None).
 """
 
 from __future__ import annotations

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.message import Message
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Header, Static
 
 from game.model.expr import format_fraction
@@ -30,6 +31,9 @@ class DecisionScreen(Screen[None]):
     DecisionScreen #story { height: auto; }
     DecisionScreen #right Static { width: 100%; }
     """
+
+    class DriverUpdated(Message):
+        """The driver has news (a remote opponent moved); posted from any thread."""
 
     def __init__(self, spec, game, driver, result=None) -> None:
         super().__init__()
@@ -59,6 +63,7 @@ class DecisionScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.title = self.spec.title
+        self.driver.attach(lambda: self.post_message(self.DriverUpdated()))
         self.take_events()
         if len(self.driver.humans) > 1:
             self.privacy()
@@ -101,6 +106,8 @@ class DecisionScreen(Screen[None]):
             lines.append(f"  {prefix}{who}: {what}")
         if len(lines) == 1:
             lines.append("  (nothing yet: you move first)")
+        if not view.my_turn and not view.finished:
+            lines.append(f"  Waiting for {spec.players[1 - seat].name}...")
         self.query_one("#history", Static).update("\n".join(lines))
         insight = None if len(self.driver.humans) > 1 else self.driver.insight(seat)
         self.render_insight(seat, insight)
@@ -178,6 +185,21 @@ class DecisionScreen(Screen[None]):
             return bool(parameters) and 1 <= int(parameters[0]) <= len(self.legal)
         return True
 
+    @on(DriverUpdated)
+    def _driver_updated(self) -> None:
+        self.take_events()
+        if self.driver.finished:
+            self.finish()
+        elif not isinstance(self.app.screen, ModalScreen):
+            self.refresh_view()
+
+    def finish(self) -> None:
+        """The game is over: show the outcome."""
+        from game.tui.screens.outcome import OutcomeScreen
+
+        self.app.switch_screen(OutcomeScreen(self.spec, self.game, self.driver, self.result,
+                                             self.events_log))
+
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         if event.button.has_class("action") and event.button.name:
@@ -190,10 +212,7 @@ class DecisionScreen(Screen[None]):
         self.driver.submit(self.legal[number - 1])
         self.take_events()
         if self.driver.finished:
-            from game.tui.screens.outcome import OutcomeScreen
-
-            self.app.switch_screen(OutcomeScreen(self.spec, self.game, self.driver,
-                                                 self.result, self.events_log))
+            self.finish()
             return
         if len(self.driver.humans) > 1 and self.driver.seat != self.shown_seat:
             self.shown_seat = self.driver.seat
