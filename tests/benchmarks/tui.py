@@ -24,16 +24,27 @@ sys.path.insert(0, str(ROOT))
 
 CHILD = """
 import time
-t0 = time.time()
 from game.tui.app import make_app
+from game.tui.screens.picker import PickerScreen
+
+marks = []
+original = PickerScreen.on_mount
+
+def on_mount(self):
+    original(self)
+    self.call_after_refresh(lambda: marks.append(time.time()))   # the first painted picker
+
+PickerScreen.on_mount = on_mount
 app = make_app()
+
 async def painted(pilot):
     await pilot.pause()
-    print(repr(time.time()))
-    await pilot.app.workers.wait_for_complete()
+    await pilot.app.workers.wait_for_complete()   # the scenario list is read in a worker
     await pilot.pause()
+    print(repr(marks[0]))
     print(repr(time.time()))
     pilot.app.exit()
+
 app.run(headless=True, size=(80, 24), auto_pilot=painted)
 """
 

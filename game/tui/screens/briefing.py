@@ -43,7 +43,8 @@ class BriefingScreen(Screen[None]):
             yield Static("", markup=False, id="brief", classes="panel")
             yield DataTable(id="payoffs", cursor_type="none", zebra_stripes=True)
             yield Static("", markup=False, id="params", classes="muted")
-        yield Static("Solving the game for your opponent...", markup=False, id="status", classes="status")
+        yield Static("Solving the game for your opponent (a long campaign can take several "
+                     "seconds)...", markup=False, id="status", classes="status")
         yield Footer()
 
     def on_mount(self) -> None:

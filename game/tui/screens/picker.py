@@ -41,9 +41,13 @@ class PickerScreen(Screen[None]):
         table.add_columns("scenario", "level", "min", "concepts")
         table.focus()
         self.query_one("#summary", Static).update("Loading the scenarios...")
-        folder = self.app.settings.library
+        self.call_after_refresh(self.load_library)
+
+    def load_library(self) -> None:
+        """Reads the scenario files in a worker, after the first paint (keeps start-up quick)."""
         from game.tui.session import library
 
+        folder = self.app.settings.library
         self.run_worker(lambda: library(folder), thread=True, group="library",
                         exit_on_error=False)
 
