@@ -104,8 +104,27 @@ async def test_panels_show_values_outside_exam_mode():
 
 async def test_what_if_resolves_at_a_new_value():
     from game.tui.screens.whatif import WhatIfScreen
+    from game.tui.session import load
 
-    app = make_app("public-threat", seed=2, solver=fast_solver, role="challenger")
+    spec, game = load("public-threat")
+    app = make_app(solver=fast_solver)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await app.push_screen(WhatIfScreen(spec, game))
+        await pilot.pause()
+        await pilot.press(*"1/2", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "At p = 1/2" in screen_text(app)
+        await pilot.press(*"/0", "enter")
+        await pilot.pause()
+        assert "not an exact number" in screen_text(app) or "between" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, WhatIfScreen)
+
+
+async def test_debrief_cycles_through_the_equilibria():
+    app = make_app("perfect-deterrence", seed=2, solver=fast_solver)
     async with app.run_test(size=(100, 32)) as pilot:
         await solved(pilot)
         await pilot.press("enter")
@@ -115,12 +134,8 @@ async def test_what_if_resolves_at_a_new_value():
             await pilot.pause()
         await pilot.press("enter")
         await wait_ready(pilot, DebriefScreen)
+        first = app.screen.index
         await pilot.press("e")
-        await pilot.press("w")
-        await wait_ready(pilot, WhatIfScreen)
-        await pilot.press(*"1/2", "enter")
-        await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "At p = 1/2" in screen_text(app)
-        await pilot.press("escape")
-        await wait_ready(pilot, DebriefScreen)
+        assert app.screen.index != first
+        assert "compared with your play" in screen_text(app)
