@@ -39,18 +39,27 @@ def best_response_value(structure: Structure, behaviour: dict, player: int) -> F
     return Evaluation(structure, current).payoffs[player]
 
 
-def non_credible_nash(structure: Structure, equilibria: Sequence[Equilibrium]) -> list[NashReport]:
-    """Pure Nash equilibria that are not perfect Bayesian, each with its non-credible threats."""
+def non_credible_nash(structure: Structure, equilibria: Sequence[Equilibrium],
+                      deadline: float | None = None) -> list[NashReport] | None:
+    """Pure Nash equilibria that are not perfect Bayesian, each with its non-credible threats.
+
+    Returns None when the game has too many pure profiles or `deadline` (a `time.monotonic()`
+    value) passes before the search ends.
+    """
+    import time
+
     game = structure.game
     sizes = [len(i.actions) for i in game.infosets]
     total = 1
     for size in sizes:
         total *= size
     if total > MAX_PROFILES:
-        return []
+        return None
     known = {tuple(sorted(eq.behaviour.items())) for eq in equilibria if eq.pure}
     reports = []
-    for choice in product(*(range(n) for n in sizes)):
+    for count, choice in enumerate(product(*(range(n) for n in sizes))):
+        if deadline is not None and count % 64 == 0 and time.monotonic() > deadline:
+            return None
         behaviour = {i: tuple(ONE if a == c else ZERO for a in range(n))
                      for i, (c, n) in enumerate(zip(choice, sizes))}
         if tuple(sorted(behaviour.items())) in known:

@@ -80,7 +80,14 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
     if spec is None or all(len(p.types) == 1 for p in spec.players):
         from game.solver.credibility import non_credible_nash
 
-        nash = tuple(non_credible_nash(structure, equilibria))
+        import time
+
+        found = non_credible_nash(structure, equilibria,
+                                  deadline=time.monotonic() + max(seconds, 0.5))
+        if found is None:
+            notes.append("the game is too large to list the Nash equilibria that rest on "
+                         "non-credible threats")
+        nash = tuple(found or ())
     return SolveResult(game=game, method="pure enumeration + sequence-form support enumeration",
                        parameters=dict(game.values), equilibria=tuple(equilibria),
                        complete=complete, nash_not_spe=nash, notes=tuple(notes))

@@ -69,7 +69,7 @@ def test_pure_enumeration_matches_brute_force_two_sided(spec):
 @settings(max_examples=20)
 @given(signalling_specs(max_types=2, max_messages=3, max_responses=3, max_finals=2))
 def test_every_equilibrium_passes_the_independent_check(spec):
-    _verify(solve(expand_game(spec), seconds=2.0))
+    _verify(solve(expand_game(spec), seconds=0.5))
 
 
 def _transform(spec, player: str, scale: F, shift: F):
