@@ -85,7 +85,7 @@ def is_pure_pbe(structure: Structure, assignment: Mapping[int, int]) -> bool:
                 for key, values in zip(infoset.keys, member_values):
                     row[keys.index(key)] += values[chosen] - values[other]
                 rows.append(tuple(row))
-        if not simplex_region(rows, len(keys))[0]:
+        if not simplex_region(rows, len(keys), first_only=True)[0]:
             return False
     return True
 

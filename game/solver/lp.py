@@ -208,13 +208,14 @@ def _integer_pivot(table: list[list[int]], basis: list[int], objective: list[int
     return pivot
 
 
-def simplex_region(constraints: Sequence[Sequence[Fraction]], size: int
-                   ) -> tuple[bool, list[tuple[Fraction, ...]]]:
+def simplex_region(constraints: Sequence[Sequence[Fraction]], size: int,
+                   first_only: bool = False) -> tuple[bool, list[tuple[Fraction, ...]]]:
     """The set {mu >= 0, sum(mu) = 1, row . mu >= 0 for each row}: is it non-empty, and its vertices.
 
     Args:
         constraints: rows of length `size`.
         size: the number of coordinates (belief keys).
+        first_only: stop at the first vertex (enough to decide non-emptiness).
     """
     if size == 1:
         ok = all(row[0] >= 0 for row in constraints)
@@ -233,20 +234,72 @@ def simplex_region(constraints: Sequence[Sequence[Fraction]], size: int
             return False, []
         points = [(low, 1 - low)] if low == high else [(low, 1 - low), (high, 1 - high)]
         return True, points
-    # General case: enumerate vertices (size - 1 tight inequalities among rows and mu_k >= 0).
-    rows = [tuple(Fraction(v) for v in row) for row in constraints]
-    rows += [tuple(Fraction(1) if j == k else ZERO for j in range(size)) for k in range(size)]
-    unique_rows = list(dict.fromkeys(rows))
+    # General case: enumerate vertices (size - 1 tight inequalities among rows and mu_k >= 0),
+    # in integers: each row is scaled to coprime integers, each vertex solved by Cramer's rule.
+    rows = [_integer_row(row) for row in constraints]
+    rows += [tuple(1 if j == k else 0 for j in range(size)) for k in range(size)]
+    unique_rows = [r for r in dict.fromkeys(rows) if any(r)]  # an all-zero row always holds
     vertices: list[tuple[Fraction, ...]] = []
+    ones = (1,) * size
     for tight in combinations(range(len(unique_rows)), size - 1):
-        system = [list(unique_rows[t]) + [ZERO] for t in tight] + [[Fraction(1)] * size + [Fraction(1)]]
-        point = _solve_square(system, size)
-        if point is None:
+        solved = _cramer([unique_rows[t] for t in tight] + [ones], size)
+        if solved is None:
             continue
-        if all(sum(r[j] * point[j] for j in range(size)) >= 0 for r in unique_rows):
+        numerators, det = solved
+        if det < 0:
+            numerators, det = [-n for n in numerators], -det
+        if all(sum(r[j] * numerators[j] for j in range(size)) >= 0 for r in unique_rows):
+            point = tuple(Fraction(n, det) for n in numerators)
             if point not in vertices:
                 vertices.append(point)
+                if first_only:
+                    return True, vertices
     return bool(vertices), vertices
+
+
+def _integer_row(row: Sequence[Fraction]) -> tuple[int, ...]:
+    """The row scaled by a positive factor to coprime integers (the inequality is unchanged)."""
+    from math import gcd, lcm
+
+    fractions = [Fraction(v) for v in row]
+    scale = lcm(*(f.denominator for f in fractions)) if fractions else 1
+    ints = [int(f * scale) for f in fractions]
+    common = gcd(*ints) if any(ints) else 1
+    return tuple(v // common for v in ints)
+
+
+def _det(matrix: list[list[int]]) -> int:
+    """The determinant of an integer matrix (Bareiss, fraction-free)."""
+    rows = [row[:] for row in matrix]
+    size = len(rows)
+    sign, previous = 1, 1
+    for col in range(size - 1):
+        pivot = next((r for r in range(col, size) if rows[r][col] != 0), None)
+        if pivot is None:
+            return 0
+        if pivot != col:
+            rows[col], rows[pivot] = rows[pivot], rows[col]
+            sign = -sign
+        lead = rows[col][col]
+        for r in range(col + 1, size):
+            factor = rows[r][col]
+            rows[r] = [(lead * a - factor * b) // previous for a, b in zip(rows[r], rows[col])]
+        previous = lead
+    return sign * rows[size - 1][size - 1]
+
+
+def _cramer(matrix: list[tuple[int, ...]], size: int) -> tuple[list[int], int] | None:
+    """Solves M x = e_last in integers by Cramer's rule: (numerators, determinant), or None."""
+    base = [list(row) for row in matrix]
+    det = _det(base)
+    if det == 0:
+        return None
+    numerators = []
+    for col in range(size):
+        replaced = [row[:col] + [1 if k == size - 1 else 0] + row[col + 1:]
+                    for k, row in enumerate(base)]
+        numerators.append(_det(replaced))
+    return numerators, det
 
 
 def _solve_square(system: list[list[Fraction]], size: int) -> tuple[Fraction, ...] | None:

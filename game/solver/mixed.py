@@ -186,7 +186,7 @@ class _MixedSolver:
                     if key in position:
                         row[position[key]] += member_values[a] - member_values[b]
                 rows.append(tuple(row))
-        return simplex_region(rows, len(keys))[0] if keys else True
+        return simplex_region(rows, len(keys), first_only=True)[0] if keys else True
 
     # ------------------------------------------------------------------ the LP
     def omega_possible(self, infoset_id: int, supports: dict) -> bool:

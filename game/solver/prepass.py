@@ -71,7 +71,7 @@ def candidate_actions(structure: Structure) -> dict[int, tuple[int, ...]]:
                     rows = [tuple(values[k][action] - values[k][other]
                                   for k in range(len(values)))
                             for other in range(len(infoset.actions)) if other != action]
-                    if simplex_region(rows, len(values))[0]:
+                    if simplex_region(rows, len(values), first_only=True)[0]:
                         keep.append(action)
             else:
                 keep = [action for action in actions if not any(

@@ -278,7 +278,7 @@ class _Solver:
         chosen = assignment[infoset_id]
         rows = [tuple(values[k][chosen] - values[k][other] for k in range(len(values)))
                 for other in range(len(infoset.actions)) if other != chosen]
-        return simplex_region(rows, len(values))[0]
+        return simplex_region(rows, len(values), first_only=True)[0]
 
     def check(self, atom: _Atom, assignment: Mapping[int, int], values: PureValues) -> bool:
         game = self.game
@@ -312,7 +312,7 @@ class _Solver:
             from game.solver.assess import group_rows_with_supports
 
             rows = group_rows_with_supports(self.s, atom.group, values, assignment)
-            return simplex_region(rows, len(self.s.group_keys[atom.group]))[0]
+            return simplex_region(rows, len(self.s.group_keys[atom.group]), first_only=True)[0]
         rows = {i: (values.member_values(i), assignment[i]) for i in infosets}
         return free_belief_region(self.s, atom.group, rows)[0]
 

@@ -102,7 +102,7 @@ class _Deviation:
                     b = self.evaluation.value(node.children[other], self.owner, horizon)
                     row[allowed.index(type_key)] += a - b
                 rows.append(tuple(row))
-        return simplex_region(rows, len(allowed))[0]
+        return simplex_region(rows, len(allowed), first_only=True)[0]
 
     def _type_of(self, infoset_id: int, member: int) -> str:
         for key, entries in self.members.items():
@@ -211,7 +211,7 @@ def _d1(deviation: _Deviation, beliefs) -> tuple[bool, str]:
     positions = [beliefs.keys.index(k) for k in eliminated if k in beliefs.keys]
     extra = [tuple(ONE if j == p else ZERO for j in range(len(beliefs.keys))) for p in positions]
     extra += [tuple(-ONE if j == p else ZERO for j in range(len(beliefs.keys))) for p in positions]
-    ok, _ = simplex_region(list(beliefs.constraints) + extra, len(beliefs.keys))
+    ok, _ = simplex_region(list(beliefs.constraints) + extra, len(beliefs.keys), first_only=True)
     first = eliminated[0]
     why = (f"{deviation.name(first)} gains from {move} only for replies under which "
            f"{deviation.name(because[first])} gains too (and strictly)")
