@@ -139,3 +139,16 @@ async def test_debrief_cycles_through_the_equilibria():
         await pilot.pause()
         assert app.screen.index != first
         assert "compared with your play" in screen_text(app)
+
+
+async def test_the_mouse_chooses_an_action_too():
+    app = make_app("deterrence-baseline", seed=1, solver=fast_solver, role="challenger")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await solved(pilot)
+        await pilot.press("enter")
+        await wait_ready(pilot, DecisionScreen)
+        driver = app.screen.driver
+        before = len(driver.state.steps)
+        assert await pilot.click(".action")
+        await pilot.pause()
+        assert len(driver.state.steps) > before

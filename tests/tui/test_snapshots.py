@@ -12,7 +12,7 @@ import pytest
 
 from game.tui.app import make_app
 from game.tui.screens.briefing import BriefingScreen
-from tests.tui.helpers import fast_solver, solved, wait_ready
+from tests.tui.helpers import fast_solver, solved
 
 FIXTURES = Path(__file__).parent / "fixtures"
 THREAT = str(FIXTURES / "public-threat.yaml")

@@ -17,6 +17,7 @@ class PickerScreen(Screen[None]):
         Binding("enter", "open", "Play", show=True),
         Binding("slash", "filter", "Filter", key_display="/"),
         Binding("escape", "clear_filter", "Clear filter", show=False),
+        Binding("r", "reload", "Reload list"),
         Binding("q", "app.quit", "Quit"),
     ]
     DEFAULT_CSS = """
@@ -112,6 +113,11 @@ class PickerScreen(Screen[None]):
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         self.query_one(DataTable).focus()
+
+    def action_reload(self) -> None:
+        """Reads the scenario files again (after editing one)."""
+        self.query_one("#summary", Static).update("Loading the scenarios...")
+        self.load_library()
 
     def action_filter(self) -> None:
         self.query_one("#filter", Input).focus()
