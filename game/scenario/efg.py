@@ -2,10 +2,13 @@
 
 Export writes every node in full (no abbreviated repeats), so Gambit 16.7 and OpenSpiel read it.
 A short-run player is written as one player per round, named `Name [round k]`, each with that
-round's payoff; import merges such players back. Beliefs are keyed by node labels, so
-information sets need distinct, non-empty node labels; information sets of one player named
-`X|a` and `X|b` with the same node labels share their beliefs (this is how a scenario's
-information sets for different own types are written).
+round's payoff; import merges such players back. Node labels are unique in the file, as
+Gambit 16.7 requires: a decision node is labelled `KEY #n`, where KEY is what beliefs at its
+information set are about (the opponent's type, in scenarios) and n the node's number. On
+import, beliefs are keyed by the node label without a trailing ` #n`, so the nodes of an
+information set need distinct, non-empty keys; information sets of one player named `X|a` and
+`X|b` with the same keys share their beliefs (this is how a scenario's information sets for
+different own types are written).
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from game.model.expr import format_fraction
 from game.model.tree import NATURE, TERMINAL, Game, GameStructureError, Infoset, Node, validate_game
 from game.scenario.errors import ScenarioError, ScenarioProblem
 
+_KEY_SUFFIX = re.compile(r" #[0-9]+$")
+"""A node label `key #n` is unique in the file (Gambit requires it); beliefs use `key`."""
 _ROUND = re.compile(r"^(?P<name>.*) \[round (?P<round>[0-9]+)\]$")
 
 
@@ -71,7 +76,7 @@ def game_to_efg(game: Game) -> str:
             return
         infoset = game.infosets[node.infoset]
         key = (infoset.player, infoset.round if game.is_myopic(infoset.player) and rounds > 1 else 0)
-        node_label = infoset.keys[infoset.members.index(node_id)]
+        node_label = f"{infoset.keys[infoset.members.index(node_id)]} #{node_id}"
         actions = " ".join(_quote(a) for a in infoset.actions)
         lines.append(f"p {_quote(node_label)} {number_of[key]} {infoset_number[infoset.id]} "
                      f"{_quote(infoset.label)} {{ {actions} }} 0")
@@ -304,7 +309,7 @@ def load_efg_text(text: str, file: str = "<efg>") -> Game:
             extra_total, extra_rounds = payoff_vector(list(values))
         nodes.append({"id": node_id, "parent": parent, "player": player, "infoset": info_key,
                       "actions": tuple(actions), "children": (), "probs": tuple(probs),
-                      "label": label, "key": label, "line": line})
+                      "label": label, "key": _KEY_SUFFIX.sub("", label), "line": line})
         totals = (accumulated[0] + extra_total[0], accumulated[1] + extra_total[1])
         rounds = {r: list(v) for r, v in acc_rounds.items()}
         for r, v in extra_rounds.items():
