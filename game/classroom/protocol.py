@@ -1,0 +1,108 @@
+"""Wire messages of the classroom server: JSON objects discriminated by `type` (pydantic v2).
+
+Everything a client sends is parsed with `parse_client`, which raises `ProtocolError` for a
+frame that is too large, not JSON, or not one of the known messages. Messages the server sends
+are plain dicts built by the room from `PlayerView`s only (see `room.py`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+
+MAX_FRAME = 4096
+"""The largest frame (bytes) a client may send; the server refuses larger ones."""
+
+Label = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[\w .\-]+$")]
+Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.\-:|@#+/]+$")]
+Token = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+
+
+class _Message(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Join(_Message):
+    """A student joins (or rejoins with the seat token)."""
+
+    type: Literal["join"]
+    code: Annotated[str, Field(min_length=1, max_length=12)]
+    name: Label
+    token: Token | None = None
+
+
+class Move(_Message):
+    """A decision: the action at the current information set of the given round."""
+
+    type: Literal["move"]
+    round: Annotated[int, Field(ge=1, le=1000)]
+    action: Ident
+
+
+class Belief(_Message):
+    """A stated belief about the opponent's type (probabilities summing to 1)."""
+
+    type: Literal["belief"]
+    round: Annotated[int, Field(ge=1, le=1000)]
+    beliefs: Annotated[dict[Ident, Annotated[float, Field(ge=0, le=1)]],
+                       Field(min_length=1, max_length=8)]
+
+
+class Instructor(_Message):
+    """An instructor command (needs the instructor token)."""
+
+    type: Literal["instructor"]
+    token: Token
+    command: Literal["watch", "start", "pause", "resume", "advance", "swap", "unswap", "end"]
+    label: Label | None = None
+
+
+class Ping(_Message):
+    type: Literal["ping"]
+
+
+ClientMessage = Annotated[Union[Join, Move, Belief, Instructor, Ping], Field(discriminator="type")]
+_ADAPTER: TypeAdapter = TypeAdapter(ClientMessage)
+
+
+class ProtocolError(ValueError):
+    """A frame that is not a valid client message (the reply says why; nothing changes)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def parse_client(frame: str | bytes) -> Join | Move | Belief | Instructor | Ping:
+    """Validates one frame from a client.
+
+    Raises:
+        ProtocolError: too large, not JSON, or not a known message.
+    """
+    if isinstance(frame, bytes):
+        if len(frame) > MAX_FRAME:
+            raise ProtocolError("too_large", f"frames are limited to {MAX_FRAME} bytes")
+        try:
+            frame = frame.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ProtocolError("malformed", "frames must be UTF-8 JSON") from None
+    if len(frame.encode("utf-8", "replace")) > MAX_FRAME:
+        raise ProtocolError("too_large", f"frames are limited to {MAX_FRAME} bytes")
+    try:
+        return _ADAPTER.validate_json(frame)
+    except ValidationError as error:
+        first = error.errors()[0] if error.errors() else {}
+        where = ".".join(str(p) for p in first.get("loc", ()))
+        raise ProtocolError("invalid", f"invalid message{' at ' + where if where else ''}: "
+                                       f"{first.get('msg', 'not understood')}") from None
+
+
+def error(code: str, message: str) -> dict:
+    """An error reply."""
+    return {"type": "error", "code": code, "message": message}
+
+
+__all__ = ["MAX_FRAME", "Belief", "Instructor", "Join", "Move", "Ping", "ProtocolError",
+           "error", "parse_client"]

@@ -1,0 +1,160 @@
+"""Provides `ClassroomServer`: asyncio websockets around a `Room`, with an event store.
+
+Every frame is validated (`protocol.parse_client`); an invalid one gets an error reply and
+changes nothing. Each connection has a token bucket: past it, frames get a `rate_limited` error
+and a client that keeps flooding is disconnected. Events are written to the store before any
+reply is sent. Binds 127.0.0.1 unless told otherwise.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import time
+from fractions import Fraction
+
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
+
+from game.classroom.protocol import MAX_FRAME, ProtocolError, error, parse_client
+from game.classroom.room import Room, RoomConfig
+from game.classroom.store import EventStore, StoreError
+
+RATE = 20.0
+"""Frames per second a client may send on average."""
+BURST = 40.0
+STRIKES = 50
+"""Rate-limited frames after which a client is disconnected."""
+
+
+class ClassroomServer:
+    """One room served over websockets."""
+
+    def __init__(self, room: Room, store: EventStore | None = None, *, host: str = "127.0.0.1",
+                 port: int = 0, tick: float = 0.1) -> None:
+        self.room = room
+        self.store = store
+        self.host = host
+        self.port = port
+        self.tick_seconds = tick
+        self.conns: dict[str, ServerConnection] = {}
+        self._ids = itertools.count(1)
+        self._server = None
+        self._ticker: asyncio.Task | None = None
+        self.finished = asyncio.Event()
+
+    async def start(self) -> None:
+        self._server = await serve(self._handler, self.host, self.port, max_size=MAX_FRAME * 4,
+                                   ping_interval=20, ping_timeout=20, max_queue=64)
+        self.port = self._server.sockets[0].getsockname()[1]
+        self._ticker = asyncio.create_task(self._tick_loop())
+        await self._flush(self.room.tick(time.time()))
+
+    async def stop(self) -> None:
+        if self._ticker:
+            self._ticker.cancel()
+        if self._server:
+            self._server.close()
+            await self._server.wait_closed()
+
+    async def _tick_loop(self) -> None:
+        while True:
+            await asyncio.sleep(self.tick_seconds)
+            await self._flush(self.room.tick(time.time()))
+            if self.room.ended:
+                self.finished.set()
+
+    async def _flush(self, outbound) -> None:
+        if self.store is not None:
+            self.store.append(self.room.drain())   # written before anything is sent
+        else:
+            self.room.drain()
+        for conn, message in outbound:
+            ws = self.conns.get(conn)
+            if ws is None:
+                continue
+            try:
+                await ws.send(json.dumps(message, separators=(",", ":")))
+            except ConnectionClosed:
+                pass
+
+    async def _handler(self, ws: ServerConnection) -> None:
+        conn = f"c{next(self._ids)}"
+        self.conns[conn] = ws
+        tokens, last, strikes = BURST, time.monotonic(), 0
+        try:
+            async for frame in ws:
+                now = time.monotonic()
+                tokens = min(BURST, tokens + (now - last) * RATE)
+                last = now
+                if tokens < 1:
+                    strikes += 1
+                    if strikes > STRIKES:
+                        await ws.close(1008, "flooding")
+                        break
+                    await self._send(ws, error("rate_limited", "too many messages; slow down"))
+                    continue
+                tokens -= 1
+                try:
+                    message = parse_client(frame)
+                except ProtocolError as err:
+                    await self._send(ws, error(err.code, err.message))
+                    continue
+                await self._flush(self.room.handle(conn, message, time.time()))
+        except ConnectionClosed:
+            pass
+        finally:
+            self.conns.pop(conn, None)
+            await self._flush(self.room.disconnect(conn, time.time()))
+
+    @staticmethod
+    async def _send(ws, message: dict) -> None:
+        try:
+            await ws.send(json.dumps(message))
+        except ConnectionClosed:
+            pass
+
+
+def session_event(scenario: str, values: dict[str, Fraction], campaign_rounds: int | None,
+                  config: RoomConfig, bot: str) -> dict:
+    """The first event of a session database."""
+    return {"kind": "session", "t": time.time(), "scenario": scenario,
+            "values": {k: str(v) for k, v in values.items()}, "campaign_rounds": campaign_rounds,
+            "config": config.to_dict(), "bot": bot}
+
+
+def build_room(game, result, config: RoomConfig, bot_kind: str = "equilibrium") -> Room:
+    """A room with the timeout bot (the equilibrium bot by default; random if none)."""
+    from game.bots import BotSpecError, make_bot
+
+    try:
+        bot = make_bot(bot_kind, game, result, seed=config.seed)
+    except BotSpecError:
+        bot = make_bot("random", game, result, seed=config.seed)
+    return Room(game, config, bot)
+
+
+def open_session(db: str, *, resume: bool, session: dict | None, game, result,
+                 bot_kind: str = "equilibrium") -> tuple[Room, EventStore]:
+    """Creates a new session database, or reopens one and replays it (`resume`)."""
+    store = EventStore(db)
+    stored = store.session()
+    if resume:
+        if stored is None:
+            store.close()
+            raise StoreError(f"{db}: nothing to resume (no session in it)")
+        room = build_room(game, result, RoomConfig.from_dict(stored["config"]),
+                          stored.get("bot", bot_kind))
+        room.replay(store.events(), time.time())
+        return room, store
+    if stored is not None:
+        store.close()
+        raise StoreError(f"{db} already holds a session; use --resume or another --db")
+    assert session is not None
+    room = build_room(game, result, RoomConfig.from_dict(session["config"]), bot_kind)
+    store.append([session])
+    return room, store
+
+
+__all__ = ["ClassroomServer", "build_room", "open_session", "session_event"]

@@ -1,0 +1,33 @@
+"""Shared fixtures: a solved scenario and a helper to run a server on a free loopback port."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from game.classroom.room import Room, RoomConfig
+
+
+@functools.cache
+def solved(name: str = "public-threat"):
+    from game.cli.commands import load_game
+    from game.solver.solve import solve
+
+    _, game = load_game(name, {})
+    return game, solve(game, seconds=1.0)
+
+
+def make_room(name: str = "public-threat", **overrides) -> Room:
+    from game.classroom.server import build_room
+
+    game, result = solved(name)
+    options = dict(code="ABC234", instructor_token="instructor-token-1", seed=7, rounds=3,
+                   timeout=30.0)
+    options.update(overrides)
+    return build_room(game, result, RoomConfig(**options))
+
+
+@pytest.fixture
+def room_factory():
+    return make_room

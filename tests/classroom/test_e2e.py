@@ -1,0 +1,73 @@
+"""End-to-end sessions over loopback websockets with bot clients."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from game.classroom.client import BotClient, ClassroomClient
+from game.classroom.server import ClassroomServer
+from tests.classroom.conftest import make_room
+
+TOKEN = "instructor-token-1"
+
+
+async def _session(matching: str, roles: str, clients: int, rounds: int, scenario: str):
+    room = make_room(scenario, matching=matching, roles=roles, rounds=rounds,
+                     autostart=clients)
+    server = ClassroomServer(room, port=0, tick=0.05)
+    await server.start()
+    try:
+        url = f"ws://127.0.0.1:{server.port}"
+        bots = [BotClient(url, "ABC234", f"student-{i}", seed=i) for i in range(clients)]
+        await asyncio.wait_for(asyncio.gather(*(b.run(timeout=30) for b in bots)), 40)
+        return room, bots
+    finally:
+        await server.stop()
+
+
+@pytest.mark.parametrize("matching,roles", [("random", "rotate"), ("fixed", "fixed"),
+                                            ("perfect-strangers", "rotate")])
+async def test_thirty_clients_every_matching(matching, roles):
+    room, bots = await _session(matching, roles, 31, 3, "public-threat")
+    assert room.ended and room.round == 3
+    assert all(b.ended for b in bots)
+    assert not [e for b in bots for e in b.errors]
+    # every round, every student sat in exactly one pair (31 students: one pair has a bot)
+    moves = [(b.name, r) for b in bots for (r, _, _) in b.sent]
+    assert moves
+    for bot in bots:
+        finished = [m for m in bot.received if m.get("type") == "state" and m["finished"]]
+        assert {m["round"] for m in finished} == {1, 2, 3}
+
+
+async def test_reconnect_with_token_restores_the_seat():
+    room = make_room(rounds=1)
+    server = ClassroomServer(room, port=0, tick=0.05)
+    await server.start()
+    try:
+        url = f"ws://127.0.0.1:{server.port}"
+        a, b = ClassroomClient(url), ClassroomClient(url)
+        await a.connect(), await b.connect()
+        wa = await a.join("ABC234", "ann")
+        await b.join("ABC234", "bob")
+        await a.close()
+        thief = await ClassroomClient(url).connect()
+        assert (await thief.join("ABC234", "ann"))["code"] == "taken"
+        assert (await thief.join("ABC234", "ann", token="x" * 20))["code"] == "taken"
+        back = await ClassroomClient(url).connect()
+        welcome = await back.join("ABC234", "ann", token=wa["token"])
+        assert welcome["type"] == "welcome" and welcome["token"] == wa["token"]
+        assert len(room.seats) == 2 and room.seats[0].conn is not None
+        inst = await ClassroomClient(url).connect()
+        await inst.instructor("wrong-token-000", "start")
+        assert (await inst.recv())["code"] == "forbidden"
+        await inst.instructor(TOKEN, "start")
+        assert (await inst.recv())["type"] == "ok"
+        state = await back.recv()
+        assert state["type"] == "state" and state["round"] == 1
+        for c in (b, thief, back, inst):
+            await c.close()
+    finally:
+        await server.stop()
