@@ -131,7 +131,10 @@ def run_show(args) -> int:
         print_problems(error)
         return EXIT_PROBLEMS
     if spec is None:
-        raise UsageError("show needs a scenario file; use solve for .efg files")
+        from game.cli.render import show_game
+
+        show_game(console, game)
+        return EXIT_OK
     show_scenario(console, spec, game)
     return EXIT_OK
 

@@ -104,6 +104,45 @@ def show_scenario(console: Console, spec: GameSpec, game: Game) -> None:
     console.print(payoff_table(spec, values))
 
 
+def show_game(console: Console, game: Game) -> None:
+    """Prints a game read from a .efg file: its tree, information sets and outcomes."""
+    console.print(Text(f"{game.title}  ({len(game.nodes)} nodes, {len(game.infosets)} "
+                       "information sets)", style="bold"))
+    tree = Tree(Text("Game tree", style="bold"))
+
+    def grow(node_id: int, branch: Tree, depth: int) -> None:
+        node = game.nodes[node_id]
+        if depth > 12:
+            branch.add("...")
+            return
+        for index, child in enumerate(node.children):
+            action = node.actions[index]
+            target = game.nodes[child]
+            if node.is_chance:
+                action += f" ({format_fraction(node.probs[index])})"
+            if target.is_terminal:
+                payoffs = ", ".join(format_fraction(v) for v in target.payoffs)
+                branch.add(Text(f"{action} -> {target.outcome}: {payoffs}"))
+            else:
+                who = "Nature" if target.is_chance else (
+                    f"{game.players[target.player]} at {game.infosets[target.infoset].label}")
+                grow(child, branch.add(Text(f"{action} -> {who}")), depth + 1)
+
+    root = game.nodes[0]
+    start = tree.add(Text("Nature" if root.is_chance else
+                          f"{game.players[root.player]} at {game.infosets[root.infoset].label}"))
+    grow(0, start, 0)
+    console.print(tree)
+    infosets = Table(title="Information sets", title_justify="left")
+    for column in ("information set", "player", "cannot tell apart", "actions"):
+        infosets.add_column(column)
+    for infoset in game.infosets:
+        infosets.add_row(infoset.label, game.players[infoset.player],
+                         ", ".join(infoset.keys) if len(infoset.keys) > 1 else "-",
+                         ", ".join(infoset.actions))
+    console.print(infosets)
+
+
 def payoff_table(spec: GameSpec, values) -> Table:
     """Payoffs per outcome and type profile: symbols and numbers."""
     from game.model.expr import evaluate

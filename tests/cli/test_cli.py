@@ -149,3 +149,12 @@ def test_sweep_bad_ranges_are_usage_errors(args, capsys):
         main(args)
     assert caught.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_show_reads_an_efg_file(tmp_path, capsys):
+    out = tmp_path / "game.efg"
+    assert main(["export", "public-threat", "--efg", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["show", str(out)]) == 0
+    shown = capsys.readouterr().out
+    assert "threat|irresolute" in shown and "War" in shown
