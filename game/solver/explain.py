@@ -94,7 +94,10 @@ def describe_equilibrium(game: Game, eq: Equilibrium) -> str:
     on_path = [i for i in game.infosets if eq.on_path[i.id]]
     described = [describe_behaviour(game, eq, i) + f" at {stage_name(game, i)}" for i in on_path]
     if described:
-        sentences.append("; ".join(described) + ".")
+        joined = "; ".join(described) + "."
+        if not sentences[-1].endswith(":"):
+            joined = joined[:1].upper() + joined[1:]
+        sentences.append(joined)
     for infoset in on_path:
         if len(set(infoset.keys)) < 2 or infoset.group not in eq.beliefs:
             continue
