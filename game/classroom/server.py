@@ -117,9 +117,11 @@ class ClassroomServer:
 
 
 def session_event(scenario: str, values: dict[str, Fraction], campaign_rounds: int | None,
-                  config: RoomConfig, bot: str) -> dict:
+                  config: RoomConfig, bot: str, game=None) -> dict:
     """The first event of a session database."""
-    return {"kind": "session", "t": time.time(), "scenario": scenario,
+    players = list(game.player_ids or game.players) if game is not None else ["0", "1"]
+    return {"kind": "session", "t": time.time(), "scenario": scenario, "players": players,
+            "title": game.title if game is not None else "",
             "values": {k: str(v) for k, v in values.items()}, "campaign_rounds": campaign_rounds,
             "config": config.to_dict(), "bot": bot}
 

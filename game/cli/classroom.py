@@ -1,7 +1,4 @@
-"""The classroom commands (`host`, `join`, `report`, `loadtest`, and `export DB`): parse and call.
-
-The classroom issue fills these in; until then each says so plainly.
-"""
+"""The classroom commands (`host`, `join`, `report`, `loadtest`, and `export DB`): parse and call."""
 
 from __future__ import annotations
 
@@ -13,40 +10,284 @@ from game.cli import UsageError
 
 def add_parsers(commands, add_set: Callable[[argparse.ArgumentParser], None]) -> None:
     """Adds the classroom subcommands to the `deterrence` parser (kept import-light)."""
-    host = commands.add_parser("host", help="run a classroom session (server + instructor console)")
-    host.add_argument("scenario")
+    host = commands.add_parser(
+        "host", help="run a classroom session (server + instructor console)",
+        description="Run a classroom session: a websocket server students join with "
+                    "`deterrence join`. Binds 127.0.0.1 unless --bind says otherwise.")
+    host.add_argument("scenario", nargs="?", help="a shipped scenario id or a scenario file "
+                                                  "(omit with --resume)")
+    host.add_argument("--rounds", type=int, default=5, metavar="N",
+                      help="rounds in the session (each round: new pairs play the game once)")
+    host.add_argument("--campaign-rounds", type=int, metavar="N",
+                      help="play the scenario's stage N times within each round")
+    host.add_argument("--matching", choices=("random", "fixed", "perfect-strangers"),
+                      default="random")
+    host.add_argument("--roles", choices=("rotate", "fixed"), default="rotate")
+    host.add_argument("--roster", metavar="FILE", help="one participant label per line; only "
+                                                       "they may join")
+    host.add_argument("--port", type=int, default=8765, metavar="P", help="0 picks a free port")
+    host.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
+                      help="address to listen on (default 127.0.0.1: this machine only)")
+    host.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                      help="seconds per decision before a bot moves instead (0: no timer)")
+    host.add_argument("--elicit-beliefs", action="store_true",
+                      help="ask students for their belief about the opponent's type")
+    host.add_argument("--db", metavar="FILE", help="the session database (default "
+                                                   "session-CODE.sqlite)")
+    host.add_argument("--resume", action="store_true", help="continue the session in --db")
+    host.add_argument("--headless", action="store_true",
+                      help="no console: print the code and token; read commands on stdin")
+    host.add_argument("--web", action="store_true", help="also serve a browser entry")
+    host.add_argument("--seed", type=int, metavar="N", help="the session seed")
+    host.add_argument("--autostart", type=int, default=0, metavar="N",
+                      help="start by itself once N students have joined")
+    host.add_argument("--bot", default="equilibrium", metavar="KIND",
+                      help="the bot that moves on a timeout (default: equilibrium)")
+    add_set(host)
+
     join = commands.add_parser("join", help="join a classroom session from this terminal")
     join.add_argument("address", metavar="HOST:PORT")
-    report = commands.add_parser("report", help="the class debrief of a session database as text")
+    join.add_argument("--code", required=True, metavar="ROOM")
+    join.add_argument("--name", required=True, metavar="LABEL")
+    join.add_argument("--token", metavar="TOKEN", help="your seat token, to rejoin your seat")
+
+    report = commands.add_parser("report", help="the class debrief of a session database")
     report.add_argument("db", metavar="DB")
+    report.add_argument("--markdown", action="store_true", help="Markdown for a handout")
+
     loadtest = commands.add_parser("loadtest", help="drive bot clients against a local server")
-    loadtest.add_argument("--clients", type=int, default=30)
+    loadtest.add_argument("--clients", type=int, default=30, metavar="N")
+    loadtest.add_argument("--rounds", type=int, default=5, metavar="R")
+    loadtest.add_argument("--scenario", default="public-threat")
+    loadtest.add_argument("--think", type=float, default=0.0, metavar="SECONDS",
+                          help="each bot waits up to this long before moving")
 
 
-def _not_yet(name: str) -> int:
-    raise UsageError(f"`deterrence {name}` is not available in this build yet")
+def _values(args) -> dict:
+    from game.cli import parse_sets
+
+    return parse_sets(getattr(args, "set", None))
 
 
 def run_host(args) -> int:
     """`deterrence host`."""
-    return _not_yet("host")
+    import asyncio
+    from pathlib import Path
+
+    from game.classroom.host import HostOptions, prepare, serve_headless
+    from game.classroom.store import StoreError
+    from game.cli.commands import load_game
+
+    if args.resume and not args.db:
+        raise UsageError("--resume needs --db FILE (the session database to continue)")
+    if not args.resume and not args.scenario:
+        raise UsageError("name a scenario to host (or --resume --db FILE)")
+    if not 1 <= args.rounds <= 200:
+        raise UsageError("--rounds must be between 1 and 200")
+    if not 0 <= args.port <= 65535:
+        raise UsageError("--port must be between 0 and 65535")
+    if args.timeout < 0:
+        raise UsageError("--timeout must be 0 (no timer) or more seconds")
+    if args.web:
+        raise UsageError("--web is not available in this build yet; students can use "
+                         "`deterrence join`")
+    roster = None
+    if args.roster:
+        try:
+            lines = Path(args.roster).read_text(encoding="utf-8").splitlines()
+        except OSError as err:
+            raise UsageError(f"--roster: cannot read {args.roster} ({err.strerror})") from None
+        roster = tuple(dict.fromkeys(x.strip() for x in lines if x.strip()))
+        if not roster:
+            raise UsageError(f"--roster: {args.roster} names nobody")
+    from game.bots import BotSpecError, check_kind
+
+    try:
+        check_kind(args.bot)
+    except BotSpecError as err:
+        raise UsageError(str(err)) from None
+    db = args.db or "session.sqlite"
+    options = HostOptions(
+        scenario=args.scenario, values=_values(args), db=db, rounds=args.rounds,
+        campaign_rounds=args.campaign_rounds, matching=args.matching, roles=args.roles,
+        roster=roster, port=args.port, bind=args.bind, timeout=args.timeout or None,
+        elicit_beliefs=args.elicit_beliefs, resume=args.resume, seed=args.seed,
+        autostart=args.autostart, bot=args.bot)
+    try:
+        room, store = prepare(options, load_game)
+    except StoreError as err:
+        raise UsageError(str(err)) from None
+    if not args.headless:
+        print("(the instructor console is not in this build yet: running headless; type "
+              "start, pause, resume, advance, end, status)")
+    try:
+        return asyncio.run(serve_headless(room, store, args.bind, args.port,
+                                          out=lambda s: print(s, flush=True)))
+    except OSError as err:
+        raise UsageError(f"cannot listen on {args.bind}:{args.port} ({err.strerror})") from None
+    except KeyboardInterrupt:
+        print("stopped; continue later with: deterrence host --resume --db " + db)
+        return 0
+
+
+def _address(text: str) -> str:
+    host, sep, port = text.rpartition(":")
+    if not sep or not host or not port.isdigit():
+        raise UsageError(f"the address must be HOST:PORT (like 127.0.0.1:8765), not {text!r}")
+    return f"ws://{host}:{port}"
 
 
 def run_join(args) -> int:
-    """`deterrence join`."""
-    return _not_yet("join")
+    """`deterrence join`: a plain prompt client."""
+    import asyncio
+
+    url = _address(args.address)
+    try:
+        return asyncio.run(_join(url, args.code, args.name, args.token))
+    except KeyboardInterrupt:
+        return 0
+    except OSError as err:
+        raise UsageError(f"cannot reach {args.address} ({err})") from None
+
+
+async def _join(url: str, code: str, name: str, token: str | None) -> int:
+    import asyncio
+
+    from websockets.exceptions import ConnectionClosed, InvalidURI
+
+    from game.classroom.client import ClassroomClient
+
+    client = ClassroomClient(url)
+    try:
+        await client.connect()
+    except (InvalidURI, asyncio.TimeoutError) as err:
+        raise UsageError(f"cannot reach {url} ({err})") from None
+    welcome = await client.join(code, name, token)
+    if welcome.get("type") != "welcome":
+        raise UsageError(f"could not join: {welcome.get('message', welcome)}")
+    print(f"Joined as {name}: {welcome['scenario']}, {welcome['rounds']} rounds.")
+    print(f"Your seat token (to rejoin after a disconnect): {welcome['token']}")
+    try:
+        while True:
+            message = await client.recv(timeout=24 * 3600)
+            kind = message.get("type")
+            if kind == "ended":
+                print("The session is over. Thank you.")
+                return 0
+            if kind == "error":
+                print(f"! {message['message']}")
+            elif kind in ("waiting", "paused", "resumed"):
+                print(f"[{kind}] {message.get('message', '')}")
+            elif kind == "state":
+                _print_state(message)
+                if message["your_turn"]:
+                    await _decide(client, message)
+    except ConnectionClosed:
+        print("The connection closed; rejoin with --token to take your seat back.")
+        return 1
+    finally:
+        await client.close()
+
+
+def _print_state(state: dict) -> None:
+    print(f"\nRound {state['round']}/{state['rounds']}: you are {state['player']} "
+          f"(type: {state['own_type']})")
+    for step in state["history"]:
+        who = "Nature" if step["actor"] < 0 else ("you" if step["actor"] == state["role"]
+                                                  else "the other side")
+        print(f"  {who}: {'(hidden)' if step['concealed'] else step['action']}")
+    if state["finished"]:
+        print(f"Outcome: {state['outcome']}; payoffs {', '.join(state['payoffs'])}; "
+              f"types {', '.join(state['types'])}")
+    elif not state["your_turn"]:
+        print("Waiting for the other side...")
+
+
+async def _decide(client, state: dict) -> None:
+    import asyncio
+
+    if state.get("ask_belief"):
+        types = state["ask_belief"]
+        while True:
+            text = await asyncio.to_thread(
+                input, f"Your belief: probability (0-1) that the other side is {types[0]}: ")
+            try:
+                p = float(text)
+                if 0 <= p <= 1:
+                    break
+            except ValueError:
+                pass
+        rest = (1 - p) / (len(types) - 1)
+        await client.send({"type": "belief", "round": state["round"],
+                           "beliefs": {t: (p if i == 0 else rest) for i, t in
+                                       enumerate(types)}})
+    legal = state["legal"]
+    for i, action in enumerate(legal, 1):
+        print(f"  {i}. {action}")
+    while True:
+        text = (await asyncio.to_thread(input, "Your move (number): ")).strip()
+        if text.isdigit() and 1 <= int(text) <= len(legal):
+            break
+    await client.send({"type": "move", "round": state["round"], "action": legal[int(text) - 1]})
+
+
+def _read(db: str) -> list[dict]:
+    from game.classroom.store import StoreError, read_events
+
+    try:
+        return read_events(db)
+    except StoreError as err:
+        raise UsageError(str(err)) from None
 
 
 def run_report(args) -> int:
     """`deterrence report`."""
-    return _not_yet("report")
+    from fractions import Fraction
+
+    from game.classroom.report import analyse, render
+    from game.cli.commands import load_game
+    from game.solver.solve import solve
+
+    events = _read(args.db)
+    session = events[0]
+    values = {k: Fraction(v) for k, v in session["values"].items()}
+    _, game = load_game(session["scenario"], values, session.get("campaign_rounds"))
+    print(render(analyse(events, game, solve(game, seconds=2.0)), markdown=args.markdown),
+          end="")
+    return 0
 
 
 def run_loadtest(args) -> int:
     """`deterrence loadtest`."""
-    return _not_yet("loadtest")
+    import asyncio
+
+    from game.classroom.loadtest import format_figures, run_loadtest as load
+
+    if not 2 <= args.clients <= 2000:
+        raise UsageError("--clients must be between 2 and 2000")
+    if not 1 <= args.rounds <= 200:
+        raise UsageError("--rounds must be between 1 and 200")
+    try:
+        figures = asyncio.run(load(args.clients, args.rounds, args.scenario, args.think))
+    except (RuntimeError, TimeoutError) as err:
+        raise UsageError(f"the load test failed: {err}") from None
+    print(format_figures(figures))
+    return 0
 
 
 def run_export_db(args) -> int:
     """`deterrence export DB`: called by `export` when its argument is a session database."""
-    return _not_yet("export DB")
+    from game.classroom.data import tables, write_csv, write_json
+
+    if not args.csv and not args.json:
+        raise UsageError("export DB needs --csv DIR or --json FILE")
+    data = tables(_read(args.target))
+    try:
+        if args.csv:
+            for path in write_csv(data, args.csv):
+                print(f"wrote {path}")
+        if args.json:
+            print(f"wrote {write_json(data, args.json)}")
+    except OSError as err:
+        raise UsageError(f"cannot write: {err}") from None
+    return 0
