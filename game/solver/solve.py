@@ -61,7 +61,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             from game.solver.mixed import qre_guided_solve
 
             known = {tuple(sorted(s.behaviour.items())) for s in solutions}
-            for found in qre_guided_solve(structure):
+            for found in qre_guided_solve(structure, seconds=max(seconds, 0.5)):
                 if tuple(sorted(found.behaviour.items())) not in known:
                     solutions.append(found)
             notes.append("the full search for mixed equilibria was too large; the mixed "
