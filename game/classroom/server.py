@@ -32,7 +32,9 @@ class ClassroomServer:
     """One room served over websockets."""
 
     def __init__(self, room: Room, store: EventStore | None = None, *, host: str = "127.0.0.1",
-                 port: int = 0, tick: float = 0.1) -> None:
+                 port: int = 0, tick: float = 0.1, rate: float = RATE,
+                 burst: float = BURST) -> None:
+        self.rate, self.burst = rate, burst
         self.room = room
         self.store = store
         self.host = host
@@ -46,7 +48,8 @@ class ClassroomServer:
 
     async def start(self) -> None:
         self._server = await serve(self._handler, self.host, self.port, max_size=MAX_FRAME * 4,
-                                   ping_interval=20, ping_timeout=20, max_queue=64)
+                                   ping_interval=20, ping_timeout=20, max_queue=64,
+                                   close_timeout=2)
         self.port = self._server.sockets[0].getsockname()[1]
         self._ticker = asyncio.create_task(self._tick_loop())
         await self._flush(self.room.tick(time.time()))
@@ -82,11 +85,11 @@ class ClassroomServer:
     async def _handler(self, ws: ServerConnection) -> None:
         conn = f"c{next(self._ids)}"
         self.conns[conn] = ws
-        tokens, last, strikes = BURST, time.monotonic(), 0
+        tokens, last, strikes = self.burst, time.monotonic(), 0
         try:
             async for frame in ws:
                 now = time.monotonic()
-                tokens = min(BURST, tokens + (now - last) * RATE)
+                tokens = min(self.burst, tokens + (now - last) * self.rate)
                 last = now
                 if tokens < 1:
                     strikes += 1
