@@ -63,3 +63,25 @@ def test_signal_strength_pooling_needs_a_prior_of_one_half():
     regimes = result.regimes()
     assert any(family.startswith("semi-separating") for family in regimes[0])
     assert all(family.startswith("pooling") for family in regimes[-1])
+
+
+@pytest.mark.parametrize(("name", "parameter", "values", "base", "expected"), [
+    # models.md 8.1: the threat to fight is credible iff fighting costs B less than conceding.
+    ("deterrence-baseline", "k_D", (F(1, 2), F(3, 2)), {}, {F(1)}),
+    # models.md 1.3: State B resists iff the posterior is at most mu* = 1/(-w_D) = 1/2, so the
+    # bluffing equilibrium gives way to pooling where the prior p reaches mu*.
+    ("public-threat", "p", (F(1, 4), F(3, 4)), {}, {F(1, 2)}),
+    # models.md 4.3: r_S = (3 - 1)/(3 + 1) = 1/2 and r_H = (3 - 1)/(3 - 0) = 2/3.
+    ("perfect-deterrence", "p_def", (F(1, 10), F(3, 5), F(9, 10)), {}, {F(1, 2), F(2, 3)}),
+    # models.md 2.4, tying hands: the Low type locks itself in once a > |W_L| = 2.
+    ("signal-choice", "a", (F(1), F(3)), {}, {F(2)}),
+    # models.md 2.4, sunk costs (a = 0): separation needs m in [(1-q)V_L, (1-q)(V_H - W_H)].
+    ("signal-choice", "m", (F(1, 4), F(1), F(7, 4)), {"a": F(0)}, {F(3, 4), F(3, 2)}),
+    # The limited rung is credible iff (1-r)(-k_l) + r(-k_h) >= -1: k_l <= (1 - r k_h)/(1 - r).
+    ("escalation-ladder", "k_l", (F(1, 5), F(4, 5)), {}, {F(10, 19)}),
+])
+def test_regime_maps_show_the_formulas_thresholds(name, parameter, values, base, expected):
+    spec = load_scenario(SCENARIOS / f"{name}.yaml")
+    result = Sweeper(spec, base).sweep([(parameter, values)])
+    assert {t.low for t in result.thresholds if t.exact} == expected
+    assert all(t.exact for t in result.thresholds)
