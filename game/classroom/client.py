@@ -20,7 +20,7 @@ class ClassroomClient:
         self.ws = None
 
     async def connect(self) -> ClassroomClient:
-        self.ws = await connect(self.url, open_timeout=10, max_size=2**20)
+        self.ws = await connect(self.url, open_timeout=10, max_size=2**20, compression=None)
         return self
 
     async def send(self, message: dict) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-SPARK = " ▁▂▃▄▅▆▇█"
+SPARK = "▁▂▃▄▅▆▇█"
 
 
 def fit_qre(game, counts: dict[int, Counter]) -> tuple[float, float, dict[int, tuple]]:
@@ -109,7 +109,7 @@ def _pct(p) -> str:
 
 
 def _spark(values: list[float]) -> str:
-    return "".join(SPARK[min(8, int(round(v * 8)))] for v in values)
+    return "".join(SPARK[min(7, int(v * 8))] for v in values)
 
 
 def render(data: dict, markdown: bool = False) -> str:

@@ -118,6 +118,9 @@ class Room:
     _by_label: dict[str, int] = field(default_factory=dict)
     _seat_pair: dict[int, tuple[int, int]] = field(default_factory=dict)
     _rng: random.Random = field(default_factory=random.Random)
+    _touched: set[int] = field(default_factory=set)
+    """Pairs changed since `_progress` last looked (so a move costs O(1), not O(pairs))."""
+    _reported: int = 0
 
     # ---- the public entry points -------------------------------------------------------
 
@@ -194,23 +197,27 @@ class Room:
             return []
         if kind == "start":
             self.started = True
+            self._touched.update(range(len(self.pairs)))
             return []
         if kind == "pause":
             self.paused = True
             return self._broadcast({"type": "paused"})
         if kind == "resume":
             self.paused = False
+            self._touched.update(range(len(self.pairs)))
             for pair in self.pairs:
                 if not pair.state.is_terminal:
                     pair.deadline = self._deadline(t)
             return self._broadcast({"type": "resumed"}) + self._send_all_states()
         if kind == "swap":
             self.seats[event["seat"]].botted = event["on"]
+            self._touched.update(range(len(self.pairs)))
             return []
         if kind == "round":
             self.round = event["round"]
             self.pairs = []
             self._seat_pair = {}
+            self._reported = 0
             for index, (a, b) in enumerate(event["pairs"]):
                 pair = Pair(index, (a, b), State.initial(self.game), turn_started=t)
                 self.pairs.append(pair)
@@ -218,6 +225,7 @@ class Room:
                     if seat is not None:
                         self._seat_pair[seat] = (index, role)
                 self._settle(pair, t)
+            self._touched = set(range(len(self.pairs)))
             waiting = [s for s in range(len(self.seats)) if s not in self._seat_pair]
             out = self._send_all_states()
             out += [(self.seats[s].conn, {"type": "waiting", "round": self.round,
@@ -230,12 +238,15 @@ class Room:
             self.beliefs.pop((event["round"], event["seat"]) if event["seat"] is not None
                              else (0, -1), None)
             self._settle(pair, t)
+            self._touched.add(pair.index)
             return self._send_pair(pair)
         if kind == "belief":
             self.beliefs[(event["round"], event["seat"])] = event["beliefs"]
             return []
         if kind == "result":
-            self.pairs[event["pair"]].reported = True
+            if not self.pairs[event["pair"]].reported:
+                self.pairs[event["pair"]].reported = True
+                self._reported += 1
             return []
         if kind == "end":
             self.ended = True
@@ -446,9 +457,10 @@ class Room:
             out += self._emit({"kind": "start", "t": now})
         if not self.started or self.paused or self.ended:
             return out
-        for _ in range(10_000):
-            moved = False
-            for pair in self.pairs:
+        for _ in range(100_000):
+            if self._touched:
+                index = self._touched.pop()
+                pair = self.pairs[index]
                 state = pair.state
                 if state.is_terminal:
                     if not pair.reported:
@@ -464,13 +476,10 @@ class Room:
                 seat = pair.seats[state.to_move]
                 if seat is None:
                     out += self._bot_move(pair, now, "empty")
-                    moved = True
                 elif self.seats[seat].botted:
                     out += self._bot_move(pair, now, "swap")
-                    moved = True
-            if moved:
                 continue
-            if all(p.state.is_terminal for p in self.pairs):
+            if self._reported == len(self.pairs):
                 if self.round >= self.config.rounds:
                     out += self._emit({"kind": "end", "t": now})
                     return out

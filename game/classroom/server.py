@@ -49,7 +49,7 @@ class ClassroomServer:
     async def start(self) -> None:
         self._server = await serve(self._handler, self.host, self.port, max_size=MAX_FRAME * 4,
                                    ping_interval=20, ping_timeout=20, max_queue=64,
-                                   close_timeout=2)
+                                   close_timeout=2, compression=None)
         self.port = self._server.sockets[0].getsockname()[1]
         self._ticker = asyncio.create_task(self._tick_loop())
         await self._flush(self.room.tick(time.time()))
