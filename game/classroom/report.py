@@ -159,7 +159,7 @@ def render(data: dict, markdown: bool = False) -> str:
 def _table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str]:
     if markdown:
         out = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        out += ["| " + " | ".join(r) + " |" for r in rows]
+        out += ["| " + " | ".join(str(c).replace("|", "\\|") for c in r) + " |" for r in rows]
         return out
     widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
     fmt = "  ".join(f"{{:<{w}}}" for w in widths)

@@ -71,3 +71,29 @@ async def test_reconnect_with_token_restores_the_seat():
             await c.close()
     finally:
         await server.stop()
+
+
+async def test_no_type_leaks_over_the_wire():
+    import json
+    import re
+
+    from tests.classroom.conftest import solved
+
+    game, _ = solved("signal-choice")
+    types = [{t.id for t in p.types} for p in game.spec.players]
+    room, bots = await _session("random", "rotate", 10, 3, "signal-choice")
+    assert room.ended
+    checked = 0
+    for bot in bots:
+        for message in bot.received:
+            if message.get("type") != "state":
+                continue
+            opponent = types[1 - message["role"]]
+            if message["finished"]:
+                assert message["types"][1 - message["role"]] in opponent
+                continue
+            assert "types" not in message and "outcome" not in message
+            words = set(re.findall(r"[A-Za-z_]+", json.dumps(message)))
+            assert not words & opponent, message
+            checked += 1
+    assert checked > 20

@@ -1,0 +1,78 @@
+"""The classroom commands: usage errors exit 2 without a traceback; export and report run."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from game.classroom.room import RoomConfig
+from game.classroom.server import open_session, session_event
+from game.cli import main
+from tests.classroom.conftest import solved
+
+
+@pytest.mark.parametrize("argv", [
+    ["host"], ["host", "--resume"], ["host", "public-threat", "--rounds", "0"],
+    ["host", "public-threat", "--roster", "/nonexistent/roster.txt"],
+    ["host", "public-threat", "--bot", "nonsense"],
+    ["host", "--resume", "--db", "/nonexistent/folder/x.sqlite"],
+    ["join", "nocolon", "--code", "X", "--name", "a"],
+    ["report", "/nonexistent.sqlite"], ["export", "/nonexistent.sqlite", "--csv", "/tmp/x"],
+    ["loadtest", "--clients", "1"],
+])
+def test_usage_errors_exit_two(argv, capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        raise SystemExit(main(argv))
+    assert exit_info.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def _finished_db(path):
+    from game.classroom.protocol import Belief, Instructor, Join, Move
+
+    game, result = solved("signal-choice")
+    config = RoomConfig(code="ABC234", instructor_token="instructor-token-1", seed=2, rounds=2,
+                        timeout=None, elicit_beliefs=True)
+    room, store = open_session(str(path), resume=False, game=game, result=result,
+                               session=session_event("signal-choice", {}, None, config,
+                                                     "equilibrium", game))
+    now = 1.0
+    for i in range(4):
+        room.handle(f"c{i}", Join(type="join", code="ABC234", name=f"s{i}"), now)
+    room.handle("i", Instructor(type="instructor", token="instructor-token-1",
+                                command="start"), now)
+    store.append(room.drain())
+    for _ in range(200):
+        if room.ended:
+            break
+        for pair in room.pairs:
+            state = pair.state
+            if state.is_terminal:
+                continue
+            role = state.to_move
+            conn = f"c{pair.seats[role]}"
+            types = [t.id for t in game.spec.players[1 - role].types]
+            room.handle(conn, Belief(type="belief", round=room.round,
+                                     beliefs={types[0]: 0.5, types[1]: 0.5}), now)
+            room.handle(conn, Move(type="move", round=room.round,
+                                   action=state.legal_actions()[0]), now)
+            store.append(room.drain())
+    store.close()
+    assert room.ended
+
+
+def test_export_and_report(tmp_path, capsys):
+    db = tmp_path / "s.sqlite"
+    _finished_db(db)
+    assert main(["export", str(db), "--json", str(tmp_path / "x.json"),
+                 "--csv", str(tmp_path / "csv")]) == 0
+    data = json.loads((tmp_path / "x.json").read_text())
+    assert data["decisions"] and all(not r["bot"] for r in data["decisions"])
+    assert all(r["stated_belief"] for r in data["decisions"])
+    assert (tmp_path / "csv" / "decisions.csv").read_text().startswith("session,round,pair")
+    capsys.readouterr()
+    assert main(["report", str(db), "--markdown"]) == 0
+    text = capsys.readouterr().out
+    assert "# Class debrief" in text and "| signal\\|high |" in text
+    assert "Stated beliefs" in text
