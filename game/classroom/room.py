@@ -103,6 +103,9 @@ class Room:
     bot: object
     """A computer player with `choose(view, rng) -> action` for timeouts, swaps and odd seats."""
     token_factory: Callable[[], str] = new_token
+    source: dict = field(default_factory=dict)
+    """Where the game comes from ({"scenario", "values", "campaign_rounds"}), told to clients
+    so they can load the same scenario for their screens."""
     seats: list[Seat] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
     round: int = 0
@@ -332,6 +335,7 @@ class Room:
     def _welcome(self, seat: Seat) -> dict:
         return {"type": "welcome", "name": seat.label, "token": seat.token,
                 "scenario": self.game.title, "players": list(self.game.players),
+                "source": self.source,
                 "rounds": self.config.rounds, "timeout": self.config.timeout,
                 "elicit_beliefs": self.config.elicit_beliefs, "started": self.started}
 

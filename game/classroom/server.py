@@ -151,6 +151,7 @@ def open_session(db: str, *, resume: bool, session: dict | None, game, result,
             raise StoreError(f"{db}: nothing to resume (no session in it)")
         room = build_room(game, result, RoomConfig.from_dict(stored["config"]),
                           stored.get("bot", bot_kind))
+        room.source = {k: stored.get(k) for k in ("scenario", "values", "campaign_rounds")}
         room.replay(store.events(), time.time())
         return room, store
     if stored is not None:
@@ -158,6 +159,7 @@ def open_session(db: str, *, resume: bool, session: dict | None, game, result,
         raise StoreError(f"{db} already holds a session; use --resume or another --db")
     assert session is not None
     room = build_room(game, result, RoomConfig.from_dict(session["config"]), bot_kind)
+    room.source = {k: session.get(k) for k in ("scenario", "values", "campaign_rounds")}
     store.append([session])
     return room, store
 
