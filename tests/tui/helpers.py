@@ -9,11 +9,12 @@ _CACHE: dict[tuple, object] = {}
 
 
 def fast_solver(game):
-    """The full solver with a short budget; pure only for the largest games; memoised."""
+    """A deterministic solver for tests: the complete search (no time budget that could cut
+    it short under load) for games up to 100 nodes, pure equilibria only beyond; memoised."""
     key = SolveCache.key(game)
     if key not in _CACHE:
         big = len(game.nodes) > 100
-        _CACHE[key] = solve(game, mixed=not big, seconds=0.3)
+        _CACHE[key] = solve(game, mixed=not big, seconds=120)
     return _CACHE[key]
 
 

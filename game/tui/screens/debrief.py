@@ -58,13 +58,14 @@ class DebriefScreen(Screen[None]):
             yield Static("Your path against the equilibrium path (t focuses the tree; arrows "
                          "and Enter open nodes). Each move shows its equilibrium probability "
                          "(eq) and '<- played' where play went.", classes="section muted")
-            yield Tree("game tree", id="tree")
+            tree: Tree = Tree("game tree", id="tree")
+            self.fill_tree(tree)
+            yield tree
             yield Static(self.concepts_text(), markup=False, id="concepts", classes="section")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = f"{self.spec.title}: debrief"
-        self.fill_tree()
 
     # -- sections -------------------------------------------------------------------------
     def equilibrium(self):
@@ -165,10 +166,10 @@ class DebriefScreen(Screen[None]):
         return "\n".join(lines)
 
     # -- the tree -------------------------------------------------------------------------
-    def fill_tree(self) -> None:
+    def fill_tree(self, tree: Tree) -> None:
+        """Draws the game tree with the played path open (before or after mounting)."""
         from game.tui.session import tree_lines
 
-        tree = self.query_one("#tree", Tree)
         played = set(self.state.steps) if self.state is not None else set()
         lines = tree_lines(self.game, self.equilibrium(), played)
         nodes = self.game.nodes
@@ -205,7 +206,7 @@ class DebriefScreen(Screen[None]):
         self.query_one("#decisions", Static).update(self.decisions_text())
         tree = self.query_one("#tree", Tree)
         tree.clear()
-        self.fill_tree()
+        self.fill_tree(tree)
 
     def action_focus_tree(self) -> None:
         self.query_one("#tree", Tree).focus()

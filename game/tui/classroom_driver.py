@@ -1,0 +1,196 @@
+"""Provides the remote match driver: the play screens fed by a classroom server.
+
+`ClassroomConnection` keeps one websocket connection in a background thread (its own asyncio
+loop) and hands every server message to a callback. `RemoteDriver` implements the
+`MatchDriver` contract (see `game.tui.driver`) for one round of the session from the server's
+`state` messages, which the server builds from `PlayerView`s only: the driver never knows more
+than the student may.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+from collections.abc import Callable
+from fractions import Fraction
+
+from game.engine.state import IllegalMoveError, State
+from game.engine.view import PlayerView, ViewStep
+from game.model.tree import NATURE
+from game.tui.driver import MatchEvent
+
+
+class ClassroomConnection:
+    """A joined seat: connects, joins, and calls `on_message(dict)` from its own thread."""
+
+    def __init__(self, url: str, code: str, name: str, token: str | None = None) -> None:
+        self.url, self.code, self.name, self.token = url, code, name, token
+        self.on_message: Callable[[dict], None] = lambda message: None
+        self.welcome: dict | None = None
+        self.loop = asyncio.new_event_loop()
+        self._ready = threading.Event()
+        self._error: Exception | None = None
+        self._ws = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def start(self, timeout: float = 10.0) -> dict:
+        """Connects and joins; returns the welcome (raises ConnectionError on failure)."""
+        self.thread.start()
+        if not self._ready.wait(timeout):
+            raise ConnectionError(f"no answer from {self.url}")
+        if self._error is not None:
+            raise ConnectionError(str(self._error))
+        return self.welcome
+
+    def send(self, message: dict) -> None:
+        """Sends from any thread (fire and forget)."""
+        if self._ws is not None:
+            asyncio.run_coroutine_threadsafe(self._ws.send(json.dumps(message)), self.loop)
+
+    def close(self) -> None:
+        if self._ws is not None:
+            asyncio.run_coroutine_threadsafe(self._ws.close(), self.loop)
+
+    def _run(self) -> None:
+        self.loop.run_until_complete(self._main())
+
+    async def _main(self) -> None:
+        from game.classroom.client import ClassroomClient
+
+        client = ClassroomClient(self.url)
+        try:
+            await client.connect()
+            welcome = await client.join(self.code, self.name, self.token)
+            if welcome.get("type") != "welcome":
+                raise ConnectionError(welcome.get("message", "could not join"))
+        except Exception as error:  # noqa: BLE001 - reported to the caller of start()
+            self._error = error
+            self._ready.set()
+            return
+        self.welcome, self.token, self._ws = welcome, welcome["token"], client.ws
+        self._ready.set()
+        try:
+            async for frame in client.ws:
+                self.on_message(json.loads(frame))
+        except Exception:  # noqa: BLE001 - a lost connection ends the loop
+            pass
+        self.on_message({"type": "disconnected"})
+
+
+def view_from_message(message: dict) -> PlayerView:
+    """Rebuilds the `PlayerView` the server built the message from."""
+    return PlayerView(
+        player=message["role"], own_type=message["own_type"],
+        history=tuple(ViewStep(s["actor"], s["action"], s["stage"], s["round"], s["concealed"])
+                      for s in message["history"]),
+        to_move=message["to_move"] if message["your_turn"] or message["to_move"] !=
+        message["role"] else -3,
+        stage=message["stage"], round=message.get("game_round", 1),
+        infoset=message["infoset"], legal_actions=tuple(message["legal"]),
+        outcome=message.get("outcome", ""),
+        payoffs=tuple(Fraction(p) for p in message["payoffs"]) if "payoffs" in message else None,
+        types=tuple(message["types"]) if "types" in message else None)
+
+
+class RemoteDriver:
+    """One round of a classroom session, as a `MatchDriver` for the play screens."""
+
+    def __init__(self, spec, game, connection: ClassroomConnection, first: dict) -> None:
+        self.spec, self.game, self.connection = spec, game, connection
+        self.round = first["round"]
+        self.home = first["role"]
+        self.humans = (self.home,)
+        self.opponent_name = "classmate"
+        self.opponent_description = "Another student in your class (a bot if they time out)."
+        self.equilibrium_index = None
+        self._message = first
+        self._pending = False
+        self._seen = 0
+        self._events: list[MatchEvent] = []
+        self._notify: Callable[[], None] | None = None
+        self._lock = threading.Lock()
+        self._absorb(first)
+
+    # -- fed by the connection thread ---------------------------------------------------
+    def update(self, message: dict) -> None:
+        """A new `state` message for this round (from the connection thread)."""
+        with self._lock:
+            self._message = message
+            self._pending = False
+            self._absorb(message)
+        if self._notify is not None:
+            self._notify()
+
+    def _absorb(self, message: dict) -> None:
+        history = message["history"]
+        for step in history[self._seen:]:
+            if step["concealed"]:
+                continue
+            actor = step["actor"]
+            label = self.spec.action_label(step["stage"], step["action"]) if self.spec else \
+                step["action"]
+            who = "Chance" if actor == NATURE else self.spec.players[actor].name
+            self._events.append(MatchEvent("chance" if actor == NATURE else "move", actor,
+                                           f"{who}: {label}.", step["round"]))
+        self._seen = len([s for s in history if not s["concealed"]])
+        if message["finished"]:
+            self._events.append(MatchEvent("outcome", -2, f"Outcome: {message['outcome']}.",
+                                           message.get("game_round", 1)))
+
+    # -- the MatchDriver contract --------------------------------------------------------
+    @property
+    def seat(self) -> int:
+        return self.home
+
+    @property
+    def finished(self) -> bool:
+        return bool(self._message["finished"])
+
+    def view(self) -> PlayerView:
+        with self._lock:
+            message = dict(self._message)
+        if self._pending:
+            message["your_turn"] = False
+            message["legal"] = []
+        return view_from_message(message)
+
+    def submit(self, action: str) -> None:
+        view = self.view()
+        if not view.my_turn or action not in view.legal_actions:
+            raise IllegalMoveError(f"{action!r} is not a legal action now")
+        self._pending = True
+        self.connection.send({"type": "move", "round": self.round, "action": action})
+
+    def drain_events(self) -> list[MatchEvent]:
+        with self._lock:
+            events, self._events = self._events, []
+        return events
+
+    def final_state(self) -> State | None:
+        """The whole play, rebuilt once the types are revealed."""
+        message = self._message
+        if not message["finished"]:
+            return None
+        types = message["types"]
+        public = [s["action"] for s in message["history"]]
+        state = State.initial(self.game)
+        try:
+            while not state.is_terminal:
+                node = state.current
+                if node.player == NATURE and node.private_to >= 0:
+                    state = state.play(types[node.private_to])
+                else:
+                    state = state.play(public.pop(0))
+        except (IllegalMoveError, IndexError):
+            return None
+        return state
+
+    def insight(self, seat: int):
+        return None
+
+    def attach(self, notify: Callable[[], None]) -> None:
+        self._notify = notify
+
+
+__all__ = ["ClassroomConnection", "RemoteDriver", "view_from_message"]
