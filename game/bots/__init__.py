@@ -30,6 +30,10 @@ class SeededBot:
         self.name = bot.name
         self.description = bot.description
 
+    def reset(self) -> None:
+        """Starts the bot's random draws again from its seed (for a fresh match)."""
+        self.rng = random.Random(self.seed)
+
     def choose(self, view, rng: random.Random | None = None) -> str:
         """Delegates to the wrapped bot with the bot's own RNG."""
         return self.bot.choose(view, self.rng)

@@ -73,7 +73,7 @@ class ClassroomConnection:
         try:
             async for frame in client.ws:
                 self.on_message(json.loads(frame))
-        except Exception:  # noqa: BLE001 - a lost connection ends the loop
+        except Exception:  # noqa: BLE001 - a lost connection (or a closed app) ends the loop
             pass
         self.on_message({"type": "disconnected"})
 

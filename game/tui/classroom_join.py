@@ -28,7 +28,8 @@ class WaitingScreen(Screen[None]):
 
     def say(self, text: str) -> None:
         self.text = text
-        self.query_one("#waiting", Static).update(text)
+        if self.is_mounted:
+            self.query_one("#waiting", Static).update(text)
 
 
 class ClassroomJoinApp(App[None]):
@@ -44,14 +45,17 @@ class ClassroomJoinApp(App[None]):
         self.spec, self.game = spec, game
         self.driver: RemoteDriver | None = None
         self.waiting = WaitingScreen("")
+        from game.tui.session import PlaySettings
+
+        self.settings = PlaySettings(exam=True)   # the play screens read it; no live values
 
     def on_mount(self) -> None:
         welcome = self.connection.welcome or {}
         self.sub_title = welcome.get("scenario", "")
-        self.push_screen(self.waiting)
         self.waiting.say(f"You joined as {self.connection.name}.\n"
                          f"Your seat token (to rejoin): {self.connection.token}\n\n"
                          "Waiting for the instructor to start...")
+        self.push_screen(self.waiting)
         self.connection.on_message = lambda m: self.call_from_thread(self.on_server, m)
 
     def on_server(self, message: dict) -> None:

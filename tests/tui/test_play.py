@@ -152,3 +152,11 @@ async def test_the_mouse_chooses_an_action_too():
         assert await pilot.click(".action")
         await pilot.pause()
         assert len(driver.state.steps) > before
+
+
+async def test_an_impossible_equilibrium_number_falls_back_to_random_and_says_so():
+    app = make_app("public-threat", opponent="equilibrium:99", seed=1, solver=fast_solver)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await solved(pilot)
+        assert "playing a random opponent" in screen_text(app)
+        assert app.screen.driver.opponent_name == "random"

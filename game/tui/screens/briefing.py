@@ -13,6 +13,18 @@ from textual.worker import Worker, WorkerState
 from game.model.expr import format_fraction
 
 
+def build_opponent(kind: str, game, result, seed):
+    """(bot or None for a human opponent, a note for the status line); falls back to random."""
+    from game.bots import BotSpecError, make_bot
+
+    if kind == "human":
+        return None, ""
+    try:
+        return make_bot(kind, game, result, seed), ""
+    except BotSpecError as error:
+        return make_bot("random", game, result, seed), f"{error}: playing a random opponent. "
+
+
 class BriefingScreen(Screen[None]):
     """What you know before the first move; solves the game in a worker meanwhile."""
 
@@ -35,7 +47,8 @@ class BriefingScreen(Screen[None]):
         self.seat = seat
         self.result = None
         self.driver = None
-        self.error = ""
+        self.bot = None
+        self.bot_note = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -99,48 +112,47 @@ class BriefingScreen(Screen[None]):
 
     # -- solving --------------------------------------------------------------------------
     def solve(self) -> None:
+        """Solves the game and builds the opponent in a worker thread (both can take time)."""
         self.result = None
         self.driver = None
-        cached = self.app.cache.get(self.game)
-        if cached is not None:
-            self.ready(cached)
-            return
-        game = self.game
-        self.run_worker(lambda: self.app.cache.solve(game), thread=True, exclusive=True,
-                        group="solve", exit_on_error=False)
+        self.bot = None
+        game, cache, kind, seed = self.game, self.app.cache, self.app.settings.opponent, \
+            self.app.settings.seed
+
+        def prepare():
+            result = cache.solve(game)
+            return (result, *build_opponent(kind, game, result, seed))
+
+        self.run_worker(prepare, thread=True, exclusive=True, group="solve",
+                        exit_on_error=False)
 
     @on(Worker.StateChanged)
     def _solved(self, event: Worker.StateChanged) -> None:
         if event.worker.group != "solve":
             return
         if event.state == WorkerState.SUCCESS:
-            self.ready(event.worker.result)
+            result, bot, note = event.worker.result
+            self.bot_note = note
+            self.ready(result, bot)
         elif event.state == WorkerState.ERROR:
             self.query_one("#status", Static).update(
                 f"The solver failed: {event.worker.error}. Press Escape.")
 
-    def ready(self, result) -> None:
+    def ready(self, result, bot) -> None:
         """The solve is done: build the match and say so."""
-        from game.bots import BotSpecError, make_bot
         from game.tui.driver import LocalDriver
 
         self.result = result
+        self.bot = bot
         settings = self.app.settings
-        status = self.query_one("#status", Static)
-        kind = settings.opponent
-        bot = None
         index = None
         if result.equilibria:
             from game.bots.equilibrium import preferred_equilibrium
 
             index = list(result.equilibria).index(preferred_equilibrium(result))
-        if kind != "human":
-            try:
-                bot = make_bot(kind, self.game, result, settings.seed)
-            except BotSpecError as error:
-                status.update(f"{error}. Playing against a random opponent instead.")
-                bot = make_bot("random", self.game, result, settings.seed)
-            index = getattr(bot, "equilibrium_index", index)
+        index = getattr(bot, "equilibrium_index", index)
+        if bot is not None:
+            bot.reset()
         own_type = settings.own_type
         if own_type and own_type not in {t.id for t in self.spec.players[self.seat].types}:
             own_type = None
@@ -148,8 +160,9 @@ class BriefingScreen(Screen[None]):
                                   own_type=own_type, result=result, equilibrium_index=index)
         self.render_brief()
         found = len(result.equilibria)
-        status.update(f"Ready ({found} equilibri{'um' if found == 1 else 'a'} found). "
-                      "Press Enter to start.")
+        self.query_one("#status", Static).update(
+            f"Ready ({found} equilibri{'um' if found == 1 else 'a'} found). "
+            f"{self.bot_note}Press Enter to start.")
 
     # -- actions --------------------------------------------------------------------------
     def action_start(self) -> None:
@@ -165,7 +178,7 @@ class BriefingScreen(Screen[None]):
         """Plays the other player."""
         self.seat = 1 - self.seat
         if self.result is not None:
-            self.ready(self.result)
+            self.ready(self.result, self.bot)
         else:
             self.render_brief()
 
