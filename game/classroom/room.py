@@ -526,7 +526,8 @@ class Room:
             "role": role, "player": self.game.players[role], "own_type": view.own_type,
             "history": [{"actor": s.actor, "action": s.action, "stage": s.stage,
                          "round": s.round, "concealed": s.concealed} for s in view.history],
-            "to_move": view.to_move, "stage": view.stage, "your_turn": my_turn,
+            "to_move": view.to_move, "stage": view.stage, "game_round": view.round,
+            "your_turn": my_turn,
             "infoset": view.infoset, "legal": list(view.legal_actions) if my_turn else [],
             "timeout": self.config.timeout, "finished": view.finished,
         }

@@ -50,6 +50,8 @@ def add_parsers(commands, add_set: Callable[[argparse.ArgumentParser], None]) ->
     join.add_argument("--code", required=True, metavar="ROOM")
     join.add_argument("--name", required=True, metavar="LABEL")
     join.add_argument("--token", metavar="TOKEN", help="your seat token, to rejoin your seat")
+    join.add_argument("--plain", action="store_true", help="a plain prompt instead of the "
+                                                           "full-screen game")
 
     report = commands.add_parser("report", help="the class debrief of a session database")
     report.add_argument("db", metavar="DB")
@@ -142,12 +144,45 @@ def run_join(args) -> int:
     import asyncio
 
     url = _address(args.address)
+    if not args.plain:
+        return _join_tui(url, args)
     try:
         return asyncio.run(_join(url, args.code, args.name, args.token))
     except KeyboardInterrupt:
         return 0
     except OSError as err:
         raise UsageError(f"cannot reach {args.address} ({err})") from None
+
+
+def _join_tui(url: str, args) -> int:
+    """The Textual seat: the play screens fed by the server (falls back to --plain when this
+    machine does not have the session's scenario)."""
+    import asyncio
+    from fractions import Fraction
+
+    from game.cli.commands import load_game
+    from game.scenario.errors import ScenarioError
+    from game.tui.classroom_driver import ClassroomConnection
+    from game.tui.classroom_join import ClassroomJoinApp
+
+    connection = ClassroomConnection(url, args.code, args.name, args.token)
+    try:
+        welcome = connection.start()
+    except ConnectionError as err:
+        raise UsageError(f"could not join: {err}") from None
+    source = welcome.get("source") or {}
+    try:
+        _, game = load_game(source.get("scenario") or "",
+                            {k: Fraction(v) for k, v in (source.get("values") or {}).items()},
+                            source.get("campaign_rounds"))
+    except (UsageError, ScenarioError, OSError, ValueError):
+        connection.close()
+        print("This machine does not have the session's scenario; using the plain prompt.")
+        return asyncio.run(_join(url, args.code, args.name, welcome["token"]))
+    ClassroomJoinApp(connection, game.spec, game).run()
+    connection.close()
+    print(f"Your seat token (to rejoin): {connection.token}")
+    return 0
 
 
 async def _join(url: str, code: str, name: str, token: str | None) -> int:

@@ -26,7 +26,9 @@ class ClassroomConnection:
 
     def __init__(self, url: str, code: str, name: str, token: str | None = None) -> None:
         self.url, self.code, self.name, self.token = url, code, name, token
-        self.on_message: Callable[[dict], None] = lambda message: None
+        self._backlog: list[dict] = []
+        self._handler: Callable[[dict], None] | None = None
+        self._lock = threading.Lock()
         self.welcome: dict | None = None
         self.loop = asyncio.new_event_loop()
         self._ready = threading.Event()
@@ -42,6 +44,23 @@ class ClassroomConnection:
         if self._error is not None:
             raise ConnectionError(str(self._error))
         return self.welcome
+
+    def set_handler(self, handler: Callable[[dict], None]) -> None:
+        """Routes server messages to `handler` (called on the connection's thread), first
+        the ones that arrived before."""
+        with self._lock:
+            backlog, self._backlog = self._backlog, []
+            self._handler = handler
+        for message in backlog:
+            handler(message)
+
+    def on_message(self, message: dict) -> None:
+        with self._lock:
+            handler = self._handler
+            if handler is None:
+                self._backlog.append(message)
+                return
+        handler(message)
 
     def send(self, message: dict) -> None:
         """Sends from any thread (fire and forget)."""
@@ -75,7 +94,10 @@ class ClassroomConnection:
                 self.on_message(json.loads(frame))
         except Exception:  # noqa: BLE001 - a lost connection (or a closed app) ends the loop
             pass
-        self.on_message({"type": "disconnected"})
+        try:
+            self.on_message({"type": "disconnected"})
+        except Exception:  # noqa: BLE001 - the app has gone
+            pass
 
 
 def view_from_message(message: dict) -> PlayerView:

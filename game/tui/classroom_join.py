@@ -56,7 +56,27 @@ class ClassroomJoinApp(App[None]):
                          f"Your seat token (to rejoin): {self.connection.token}\n\n"
                          "Waiting for the instructor to start...")
         self.push_screen(self.waiting)
-        self.connection.on_message = lambda m: self.call_from_thread(self.on_server, m)
+        self.connection.set_handler(lambda m: self.call_from_thread(self.on_server, m))
+
+    def _show(self, driver: RemoteDriver) -> None:
+        from game.tui.screens.decision import DecisionScreen
+
+        if driver is not self.driver:
+            return
+        screen = DecisionScreen(self.spec, self.game, driver, None)
+        while len(self.screen_stack) > 3:
+            self.pop_screen()
+        if len(self.screen_stack) > 2:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    def _wait(self, text: str) -> None:
+        if self.driver is not None:
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        self.waiting.say(text)
 
     def on_server(self, message: dict) -> None:
         """A server message (on the app's thread)."""
@@ -65,12 +85,11 @@ class ClassroomJoinApp(App[None]):
             if self.driver is not None and self.driver.round == message["round"]:
                 self.driver.update(message)
                 return
-            from game.tui.screens.decision import DecisionScreen
-
             self.driver = RemoteDriver(self.spec, self.game, self.connection, message)
-            while len(self.screen_stack) > 2:
-                self.pop_screen()
-            self.push_screen(DecisionScreen(self.spec, self.game, self.driver, None))
+            # leave the last outcome on screen a moment (and let its widgets finish mounting)
+            driver = self.driver
+            self.set_timer(0.8 if len(self.screen_stack) > 2 else 0.01,
+                           lambda: self._show(driver))
         elif kind in ("waiting", "paused", "resumed", "ended", "disconnected", "error"):
             text = {"waiting": "You join the next round.", "paused": "The instructor paused "
                     "the session.", "resumed": "The session continues.",
@@ -79,9 +98,8 @@ class ClassroomJoinApp(App[None]):
                     f"{self.connection.token} to take your seat back.",
                     "error": message.get("message", "")}[kind]
             if kind in ("ended", "disconnected", "waiting"):
-                while len(self.screen_stack) > 2:
-                    self.pop_screen()
-                self.waiting.say(text)
+                self.driver = None
+                self.set_timer(0.8, lambda: self._wait(text))
             else:
                 self.notify(text)
 

@@ -1,0 +1,50 @@
+"""The Textual join app plays a whole session against a bot client over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from game.classroom.client import BotClient
+from game.classroom.server import ClassroomServer
+from game.tui.classroom_driver import ClassroomConnection
+from game.tui.classroom_join import ClassroomJoinApp
+from tests.classroom.conftest import make_room, solved
+
+
+async def test_join_app_plays_every_round():
+    from game.tui.screens.decision import DecisionScreen
+
+    game, _ = solved("public-threat")
+    room = make_room(rounds=3, autostart=2)
+    server = ClassroomServer(room, port=0, tick=0.05)
+    await server.start()
+    try:
+        url = f"ws://127.0.0.1:{server.port}"
+        connection = ClassroomConnection(url, "ABC234", "ann")
+        await asyncio.to_thread(connection.start)
+        app = ClassroomJoinApp(connection, game.spec, game)
+        async with app.run_test(size=(120, 40)) as pilot:
+            bot = asyncio.create_task(BotClient(url, "ABC234", "bob", seed=1).run(timeout=30))
+            deadline = time.monotonic() + 30
+            moves = 0
+            while not room.ended and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+                screen = app.screen
+                if isinstance(screen, DecisionScreen) and screen.legal and \
+                        not app.driver._pending:
+                    await pilot.press("1")
+                    moves += 1
+            assert room.ended, "the session did not finish"
+            await asyncio.wait_for(bot, 10)
+            for _ in range(40):
+                await pilot.pause(0.1)
+                if "over" in app.waiting.text:
+                    break
+            assert "over" in app.waiting.text and app.screen is app.waiting
+            assert moves >= 1
+            human = [s for s in room.seats if s.label == "ann"][0]
+            assert human.token == connection.token
+        connection.close()
+    finally:
+        await server.stop()
