@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from math import comb
 from itertools import combinations
 from math import gcd
 
@@ -239,6 +240,12 @@ def simplex_region(constraints: Sequence[Sequence[Fraction]], size: int,
     rows = [_integer_row(row) for row in constraints]
     rows += [tuple(1 if j == k else 0 for j in range(size)) for k in range(size)]
     unique_rows = [r for r in dict.fromkeys(rows) if any(r)]  # an all-zero row always holds
+    if first_only and comb(len(unique_rows), size - 1) > 64:
+        # Deciding non-emptiness only: one exact LP beats enumerating many vertices.
+        result = solve_lp(size, {}, eq_rows=[({k: Fraction(1) for k in range(size)}, Fraction(1))],
+                          le_rows=[({k: Fraction(-v) for k, v in enumerate(row) if v}, ZERO)
+                                   for row in unique_rows])
+        return (True, [result.x]) if result.status == "optimal" else (False, [])
     vertices: list[tuple[Fraction, ...]] = []
     ones = (1,) * size
     for tight in combinations(range(len(unique_rows)), size - 1):

@@ -71,6 +71,7 @@ class _Solver:
         self.s = structure
         self.game = structure.game
         self.nash = nash
+        self._rationalizable_cache: dict[tuple, bool] = {}
         self.domains = candidate_actions(structure) if not nash else {
             i.id: tuple(range(len(i.actions))) for i in self.game.infosets}
         self.rank = {infoset_id: k for k, infoset_id in enumerate(structure.order)}
@@ -276,9 +277,15 @@ class _Solver:
         except KeyError:
             return True
         chosen = assignment[infoset_id]
+        key = (infoset_id, chosen, tuple(map(tuple, values)))
+        known = self._rationalizable_cache.get(key)
+        if known is not None:
+            return known
         rows = [tuple(values[k][chosen] - values[k][other] for k in range(len(values)))
                 for other in range(len(infoset.actions)) if other != chosen]
-        return simplex_region(rows, len(values), first_only=True)[0]
+        result = simplex_region(rows, len(values), first_only=True)[0]
+        self._rationalizable_cache[key] = result
+        return result
 
     def check(self, atom: _Atom, assignment: Mapping[int, int], values: PureValues) -> bool:
         game = self.game
