@@ -40,7 +40,7 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-def prepare(options: HostOptions, load_game) -> tuple[Room, object]:
+def prepare(options: HostOptions, load_game) -> tuple[Room, object, object]:
     """Loads the game (from the database's session when resuming), solves it, and opens the
     store. `load_game(name, values, rounds)` is the CLI's loader (it raises user errors)."""
     from game.classroom.store import EventStore
@@ -71,7 +71,7 @@ def prepare(options: HostOptions, load_game) -> tuple[Room, object]:
         session = session_event(scenario, values, campaign, config, options.bot, game)
     room, store = open_session(options.db, resume=options.resume, session=session, game=game,
                                result=result, bot_kind=options.bot)
-    return room, store
+    return room, store, result
 
 
 async def serve_headless(room: Room, store, host: str, port: int, out=print,

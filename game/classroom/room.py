@@ -121,6 +121,8 @@ class Room:
     _by_label: dict[str, int] = field(default_factory=dict)
     _seat_pair: dict[int, tuple[int, int]] = field(default_factory=dict)
     _rng: random.Random = field(default_factory=random.Random)
+    aggregates: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Information set -> action -> how many students chose it so far (bots not counted)."""
     _touched: set[int] = field(default_factory=set)
     """Pairs changed since `_progress` last looked (so a move costs O(1), not O(pairs))."""
     _reported: int = 0
@@ -238,6 +240,9 @@ class Room:
         if kind == "move":
             pair = self.pairs[event["pair"]]
             pair.state = pair.state.play(event["action"])
+            if not event["bot"]:
+                counts = self.aggregates.setdefault(event["infoset"], {})
+                counts[event["action"]] = counts.get(event["action"], 0) + 1
             self.beliefs.pop((event["round"], event["seat"]) if event["seat"] is not None
                              else (0, -1), None)
             self._settle(pair, t)
@@ -580,7 +585,8 @@ class Room:
                 "started": self.started, "paused": self.paused, "ended": self.ended,
                 "participants": [{"name": s.label, "connected": s.conn is not None,
                                   "bot": s.botted} for s in self.seats],
-                "pairs": len(self.pairs), "pairs_done": done, "waiting_for": holding}
+                "pairs": len(self.pairs), "pairs_done": done, "waiting_for": holding,
+                "aggregates": self.aggregates}
 
 
 __all__ = ["MATCHINGS", "ROLE_SCHEMES", "Outbound", "Pair", "Room", "RoomConfig", "Seat",

@@ -116,12 +116,16 @@ def run_host(args) -> int:
         elicit_beliefs=args.elicit_beliefs, resume=args.resume, seed=args.seed,
         autostart=args.autostart, bot=args.bot)
     try:
-        room, store = prepare(options, load_game)
+        room, store, result = prepare(options, load_game)
     except StoreError as err:
         raise UsageError(str(err)) from None
     if not args.headless:
-        print("(the instructor console is not in this build yet: running headless; type "
-              "start, pause, resume, advance, end, status)")
+        from game.tui.classroom_console import InstructorConsole
+
+        InstructorConsole(room, store, args.bind, args.port, result).run()
+        store.close()
+        print(f"session database: {db}")
+        return 0
     try:
         return asyncio.run(serve_headless(room, store, args.bind, args.port,
                                           out=lambda s: print(s, flush=True)))
