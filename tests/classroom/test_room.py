@@ -1,0 +1,83 @@
+"""Room rules: timeouts give marked bot moves, stratified types, matching schemes."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from game.classroom.protocol import Instructor, Join, Move
+from tests.classroom.conftest import make_room
+
+TOKEN = "instructor-token-1"
+
+
+def _room(n: int, **options):
+    room = make_room(**options)
+    for i in range(n):
+        room.handle(f"c{i}", Join(type="join", code="ABC234", name=f"s{i}"), 0.0)
+    room.handle("i", Instructor(type="instructor", token=TOKEN, command="start"), 0.0)
+    return room
+
+
+def _play_out(room, now=1.0):
+    """Every decision by the first legal action, until the session ends."""
+    for _ in range(1000):
+        if room.ended:
+            return
+        for pair in room.pairs:
+            state = pair.state
+            if not state.is_terminal:
+                seat = pair.seats[state.to_move]
+                room.handle(f"c{seat}", Move(type="move", round=room.round,
+                                             action=state.legal_actions()[0]), now)
+                break
+
+
+def test_a_timeout_makes_a_bot_move_marked_as_such():
+    room = _room(2, rounds=1, timeout=5.0)
+    room.drain()
+    assert room.tick(3.0) is not None and not room.drain()
+    room.tick(6.0)
+    moves = [e for e in room.drain() if e["kind"] == "move"]
+    assert moves and moves[0]["bot"] and moves[0]["reason"] == "timeout"
+
+
+def test_types_are_stratified_per_student():
+    room = _room(4, rounds=6, roles="fixed", matching="random", timeout=None)
+    _play_out(room)
+    assert room.ended
+    drawn = Counter()
+    events = room.drain()
+    for e in events:
+        if e["kind"] == "result":
+            drawn[(e["labels"][0], e["types"][0])] += 1
+    # prior 1/3 resolved, 2/3 irresolute: two blocks of three rounds each
+    for label in ("s0", "s2"):
+        assert drawn[(label, "resolved")] == 2 and drawn[(label, "irresolute")] == 4
+
+
+def test_perfect_strangers_never_repeat_a_partner():
+    room = _room(8, rounds=4, matching="perfect-strangers", roles="rotate", timeout=None)
+    _play_out(room)
+    met = Counter()
+    for e in room.drain():
+        if e["kind"] == "round":
+            for a, b in e["pairs"]:
+                met[frozenset((a, b))] += 1
+    assert met and max(met.values()) == 1
+
+
+def test_fixed_matching_keeps_partners_and_rotate_swaps_roles():
+    room = _room(4, rounds=3, matching="fixed", roles="rotate", timeout=None)
+    _play_out(room)
+    rounds = [e["pairs"] for e in room.drain() if e["kind"] == "round"]
+    assert [sorted(map(sorted, r)) for r in rounds] == [sorted(map(sorted, rounds[0]))] * 3
+    assert rounds[0][0] == list(reversed(rounds[1][0]))
+
+
+def test_odd_student_out_plays_a_bot():
+    room = _room(3, rounds=2, timeout=None)
+    _play_out(room)
+    assert room.ended
+    events = room.drain()
+    assert any(e["kind"] == "move" and e["reason"] == "empty" for e in events) or \
+        any("" in e["labels"] for e in events if e["kind"] == "result")
