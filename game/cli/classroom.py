@@ -37,7 +37,10 @@ def add_parsers(commands, add_set: Callable[[argparse.ArgumentParser], None]) ->
     host.add_argument("--resume", action="store_true", help="continue the session in --db")
     host.add_argument("--headless", action="store_true",
                       help="no console: print the code and token; read commands on stdin")
-    host.add_argument("--web", action="store_true", help="also serve a browser entry")
+    host.add_argument("--web", action="store_true", help="also serve a browser entry for "
+                                                          "students (textual-serve)")
+    host.add_argument("--web-port", type=int, default=8000, metavar="P",
+                      help="port of the browser entry (default 8000)")
     host.add_argument("--seed", type=int, metavar="N", help="the session seed")
     host.add_argument("--autostart", type=int, default=0, metavar="N",
                       help="start by itself once N students have joined")
@@ -48,7 +51,7 @@ def add_parsers(commands, add_set: Callable[[argparse.ArgumentParser], None]) ->
     join = commands.add_parser("join", help="join a classroom session from this terminal")
     join.add_argument("address", metavar="HOST:PORT")
     join.add_argument("--code", required=True, metavar="ROOM")
-    join.add_argument("--name", required=True, metavar="LABEL")
+    join.add_argument("--name", metavar="LABEL", help="your label (asked for when omitted)")
     join.add_argument("--token", metavar="TOKEN", help="your seat token, to rejoin your seat")
     join.add_argument("--plain", action="store_true", help="a plain prompt instead of the "
                                                            "full-screen game")
@@ -90,9 +93,8 @@ def run_host(args) -> int:
         raise UsageError("--port must be between 0 and 65535")
     if args.timeout < 0:
         raise UsageError("--timeout must be 0 (no timer) or more seconds")
-    if args.web:
-        raise UsageError("--web is not available in this build yet; students can use "
-                         "`deterrence join`")
+    if args.web and args.port == 0:
+        raise UsageError("--web needs a fixed --port (the browser entry connects to it)")
     roster = None
     if args.roster:
         try:
@@ -119,14 +121,15 @@ def run_host(args) -> int:
         room, store, result = prepare(options, load_game)
     except StoreError as err:
         raise UsageError(str(err)) from None
-    if not args.headless:
-        from game.tui.classroom_console import InstructorConsole
-
-        InstructorConsole(room, store, args.bind, args.port, result).run()
-        store.close()
-        print(f"session database: {db}")
-        return 0
+    web = _start_web(args, room.config.code) if args.web else None
     try:
+        if not args.headless:
+            from game.tui.classroom_console import InstructorConsole
+
+            InstructorConsole(room, store, args.bind, args.port, result).run()
+            store.close()
+            print(f"session database: {db}")
+            return 0
         return asyncio.run(serve_headless(room, store, args.bind, args.port,
                                           out=lambda s: print(s, flush=True)))
     except OSError as err:
@@ -134,6 +137,31 @@ def run_host(args) -> int:
     except KeyboardInterrupt:
         print("stopped; continue later with: deterrence host --resume --db " + db)
         return 0
+    finally:
+        if web is not None:
+            web.terminate()
+            web.wait(5)
+
+
+def _start_web(args, code: str):
+    """A textual-serve child serving `deterrence join` (which asks for the name) to browsers
+    on --bind:--web-port; each browser session joins the room on this machine."""
+    import shlex
+    import subprocess
+    import sys
+
+    if not 1 <= args.web_port <= 65535 or args.web_port == args.port:
+        raise UsageError("--web-port must be a free port other than --port")
+    target = "127.0.0.1" if args.bind in ("0.0.0.0", "::") else args.bind
+    command = " ".join(shlex.quote(p) for p in (sys.executable, "-m", "game", "join",
+                                                 f"{target}:{args.port}", "--code", code))
+    script = ("import sys; from textual_serve.server import Server; "
+              "Server(sys.argv[1], host=sys.argv[2], port=int(sys.argv[3]), "
+              "title='Deterrence classroom').serve()")
+    process = subprocess.Popen([sys.executable, "-c", script, command, args.bind,
+                                str(args.web_port)], stdout=subprocess.DEVNULL)
+    print(f"browser entry: http://{args.bind}:{args.web_port}/", flush=True)
+    return process
 
 
 def _address(text: str) -> str:
@@ -148,6 +176,8 @@ def run_join(args) -> int:
     import asyncio
 
     url = _address(args.address)
+    if args.name is None and args.plain:
+        raise UsageError("--plain needs --name LABEL")
     if not args.plain:
         return _join_tui(url, args)
     try:
@@ -169,16 +199,23 @@ def _join_tui(url: str, args) -> int:
     from game.tui.classroom_driver import ClassroomConnection
     from game.tui.classroom_join import ClassroomJoinApp
 
-    connection = ClassroomConnection(url, args.code, args.name, args.token)
+    def loader(welcome: dict):
+        source = welcome.get("source") or {}
+        return load_game(source.get("scenario") or "",
+                         {k: Fraction(v) for k, v in (source.get("values") or {}).items()},
+                         source.get("campaign_rounds"))[1]
+
+    connection = ClassroomConnection(url, args.code, args.name or "", args.token)
+    if args.name is None:   # the browser entry: the app asks for the name, then joins
+        ClassroomJoinApp(connection, loader=loader).run()
+        connection.close()
+        return 0
     try:
         welcome = connection.start()
     except ConnectionError as err:
         raise UsageError(f"could not join: {err}") from None
-    source = welcome.get("source") or {}
     try:
-        _, game = load_game(source.get("scenario") or "",
-                            {k: Fraction(v) for k, v in (source.get("values") or {}).items()},
-                            source.get("campaign_rounds"))
+        game = loader(welcome)
     except (UsageError, ScenarioError, OSError, ValueError):
         connection.close()
         print("This machine does not have the session's scenario; using the plain prompt.")

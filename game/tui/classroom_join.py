@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Header, Input, Static
 
 from game.tui.classroom_driver import ClassroomConnection, RemoteDriver
 
@@ -32,6 +32,27 @@ class WaitingScreen(Screen[None]):
             self.query_one("#waiting", Static).update(text)
 
 
+class NameScreen(Screen[str]):
+    """Asks for the participant label (the browser entry, where there is no --name)."""
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Your name or label for this class session:", classes="panel")
+        yield Input(placeholder="label", id="name", max_length=40)
+        yield Static("", id="problem", markup=False)
+        yield Footer()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        import re
+
+        name = event.value.strip()
+        if not re.fullmatch(r"[\w .\-]{1,40}", name):
+            self.query_one("#problem", Static).update(
+                "Letters, digits, spaces, dots and dashes only (up to 40).")
+            return
+        self.dismiss(name)
+
+
 class ClassroomJoinApp(App[None]):
     """A student's seat in a classroom session."""
 
@@ -39,8 +60,12 @@ class ClassroomJoinApp(App[None]):
     CSS = ".panel { border: round $primary; padding: 0 1; height: auto; }"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
-    def __init__(self, connection: ClassroomConnection, spec, game) -> None:
+    def __init__(self, connection: ClassroomConnection, spec=None, game=None,
+                 loader=None) -> None:
+        """`loader(welcome) -> game` loads the session's game once joined when `game` is
+        None (the browser entry asks for the name first)."""
         super().__init__()
+        self.loader = loader
         self.connection = connection
         self.spec, self.game = spec, game
         self.driver: RemoteDriver | None = None
@@ -50,7 +75,41 @@ class ClassroomJoinApp(App[None]):
         self.settings = PlaySettings(exam=True)   # the play screens read it; no live values
 
     def on_mount(self) -> None:
+        if self.connection.welcome is None:
+            self.push_screen(NameScreen(), self._named)
+            return
+        self._joined()
+
+    def _named(self, name: str | None) -> None:
+        self.connection.name = name or ""
+        self.run_worker(self._connect, thread=True)
+
+    def _connect(self) -> None:
+        try:
+            self.connection.start()
+        except ConnectionError as error:
+            self.call_from_thread(self._failed, str(error))
+            return
+        self.call_from_thread(self._joined)
+
+    def _failed(self, problem: str) -> None:
+        from game.tui.classroom_driver import ClassroomConnection
+
+        self.notify(f"Could not join: {problem}", severity="error")
+        old = self.connection
+        self.connection = ClassroomConnection(old.url, old.code, "", None)
+        self.push_screen(NameScreen(), self._named)
+
+    def _joined(self) -> None:
         welcome = self.connection.welcome or {}
+        if self.game is None:
+            try:
+                self.game = self.loader(welcome)
+                self.spec = self.game.spec
+            except Exception as error:  # noqa: BLE001 - shown, not a crash
+                self.push_screen(WaitingScreen(f"Cannot load the session's scenario here: "
+                                               f"{error}"))
+                return
         self.sub_title = welcome.get("scenario", "")
         self.waiting.say(f"You joined as {self.connection.name}.\n"
                          f"Your seat token (to rejoin): {self.connection.token}\n\n"

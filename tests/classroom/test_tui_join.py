@@ -48,3 +48,35 @@ async def test_join_app_plays_every_round():
         connection.close()
     finally:
         await server.stop()
+
+
+async def test_browser_entry_asks_for_the_name_then_joins():
+    from textual.widgets import Input
+
+    from game.tui.classroom_join import NameScreen
+
+    game, _ = solved("public-threat")
+    room = make_room(rounds=1)
+    server = ClassroomServer(room, port=0, tick=0.05)
+    await server.start()
+    try:
+        url = f"ws://127.0.0.1:{server.port}"
+        connection = ClassroomConnection(url, "ABC234", "")
+        app = ClassroomJoinApp(connection, loader=lambda welcome: game)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.1)
+            assert isinstance(app.screen, NameScreen)
+            app.screen.query_one(Input).value = "bad/name"
+            await pilot.press("enter")
+            assert isinstance(app.screen, NameScreen)
+            app.screen.query_one(Input).value = "cleo"
+            await pilot.press("enter")
+            deadline = time.monotonic() + 10
+            while not room.seats and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+            await pilot.pause(0.2)
+            assert [s.label for s in room.seats] == ["cleo"]
+            assert app.screen is app.waiting and "cleo" in app.waiting.text
+        connection.close()
+    finally:
+        await server.stop()
