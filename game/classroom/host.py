@@ -86,6 +86,19 @@ async def serve_headless(room: Room, store, host: str, port: int, out=print,
     out(f"join with: deterrence join {host}:{server.port} --code {room.config.code} "
         "--name LABEL")
     reader = asyncio.create_task(_stdin_commands(server)) if commands else None
+    import signal
+
+    stopped = False
+
+    def stop() -> None:   # SIGTERM: stop cleanly; --resume continues later
+        nonlocal stopped
+        stopped = True
+        server.finished.set()
+
+    try:
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop)
+    except (NotImplementedError, RuntimeError):
+        pass
     try:
         await server.finished.wait()
         await asyncio.sleep(0.3)   # let the last messages go out
@@ -94,7 +107,11 @@ async def serve_headless(room: Room, store, host: str, port: int, out=print,
             reader.cancel()
         await server.stop()
         store.close()
-    out(f"session over after {room.round} rounds; peak RSS: {peak_rss_mb():.1f} MB")
+    if stopped:
+        out(f"stopped in round {room.round}; continue with: deterrence host --resume --db "
+            f"{store.path}")
+    else:
+        out(f"session over after {room.round} rounds; peak RSS: {peak_rss_mb():.1f} MB")
     return 0
 
 
