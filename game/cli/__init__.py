@@ -65,7 +65,8 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument("--type", dest="own_type", metavar="TYPE", help="your private type "
                                                                       "(default: drawn by Nature)")
     play.add_argument("--opponent", default="equilibrium", metavar="KIND",
-                      help="the computer opponent: equilibrium (default), qre:LAMBDA, learner, "
+                      help="the computer opponent: equilibrium[:N] (default: the refined one), "
+                           "qre:LAMBDA, learner, "
                            "hawk, dove, bluffer, random, human")
     play.add_argument("--rounds", type=int, metavar="N", help="play N rounds with types kept")
     play.add_argument("--seed", type=int, metavar="N", help="seed for Nature and the opponent")

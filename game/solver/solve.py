@@ -23,7 +23,7 @@ MAX_LISTED_PURE = 400
 
 def solve(game: Game, *, mixed: bool = True, refine: bool = True,
           max_mixed_leaves: int = 200_000, seconds: float = 2.0,
-          all_pure: bool = False) -> SolveResult:
+          all_pure: bool = False, qre_seconds: float | None = None) -> SolveResult:
     """Finds and describes the perfect Bayesian equilibria of `game`.
 
     Args:
@@ -35,6 +35,10 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             logit QRE instead (and the result says it may be incomplete).
         all_pure: list every pure equilibrium; by default one per family of pure equilibria
             that share their play on the path (`Equilibrium.alternatives` counts them).
+        qre_seconds: a time bound on following the logit QRE when the full search was cut
+            short (default: `seconds`, at least half a second). The trace stops earlier when
+            it reaches its last lambda, so a generous bound makes the result independent of
+            the machine's speed.
     """
     structure = Structure(game)
     equilibria: list[Equilibrium] = []
@@ -61,7 +65,8 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             from game.solver.mixed import qre_guided_solve
 
             known = {tuple(sorted(s.behaviour.items())) for s in solutions}
-            for found in qre_guided_solve(structure, seconds=max(seconds, 0.5)):
+            for found in qre_guided_solve(
+                    structure, seconds=qre_seconds if qre_seconds is not None else max(seconds, 0.5)):
                 if tuple(sorted(found.behaviour.items())) not in known:
                     solutions.append(found)
             notes.append("the full search for mixed equilibria was too large; the mixed "

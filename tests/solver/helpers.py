@@ -20,7 +20,7 @@ def solve_scenario(name: str, **values) -> SolveResult:
 @lru_cache(maxsize=64)
 def _solve_cached(name: str, values: tuple) -> SolveResult:
     spec = load_scenario(resolve(name))
-    return solve(expand_game(spec, dict(values)))
+    return solve(expand_game(spec, dict(values)), qre_seconds=30)
 
 
 def play(result: SolveResult, eq: Equilibrium) -> dict[str, dict[str, Fraction]]:
