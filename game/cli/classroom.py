@@ -33,7 +33,7 @@ def add_parsers(commands, add_set: Callable[[argparse.ArgumentParser], None]) ->
     host.add_argument("--elicit-beliefs", action="store_true",
                       help="ask students for their belief about the opponent's type")
     host.add_argument("--db", metavar="FILE", help="the session database (default "
-                                                   "session-CODE.sqlite)")
+                                                   "session-DATE-TIME.sqlite here)")
     host.add_argument("--resume", action="store_true", help="continue the session in --db")
     host.add_argument("--headless", action="store_true",
                       help="no console: print the code and token; read commands on stdin")
@@ -110,7 +110,9 @@ def run_host(args) -> int:
         check_kind(args.bot)
     except BotSpecError as err:
         raise UsageError(str(err)) from None
-    db = args.db or "session.sqlite"
+    import time
+
+    db = args.db or time.strftime("session-%Y%m%d-%H%M%S.sqlite")
     options = HostOptions(
         scenario=args.scenario, values=_values(args), db=db, rounds=args.rounds,
         campaign_rounds=args.campaign_rounds, matching=args.matching, roles=args.roles,
