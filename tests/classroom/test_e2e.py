@@ -97,3 +97,32 @@ async def test_no_type_leaks_over_the_wire():
             assert not words & opponent, message
             checked += 1
     assert checked > 20
+
+
+async def test_instructor_swaps_a_bot_in_for_a_dropout_and_advances():
+    room = make_room(rounds=2, timeout=None)
+    server = ClassroomServer(room, port=0, tick=0.05)
+    await server.start()
+    try:
+        url = f"ws://127.0.0.1:{server.port}"
+        dropout = await ClassroomClient(url).connect()
+        await dropout.join("ABC234", "gone")
+        await dropout.close()
+        stays = BotClient(url, "ABC234", "stays", seed=2)
+        task = asyncio.create_task(stays.run(timeout=20))
+        inst = await ClassroomClient(url).connect()
+        await inst.instructor(TOKEN, "watch")
+        assert (await inst.recv())["type"] == "ok"
+        while len(room.seats) < 2:
+            await asyncio.sleep(0.02)
+        await inst.instructor(TOKEN, "start")
+        await inst.instructor(TOKEN, "swap", "gone")
+        await asyncio.wait_for(task, 20)
+        assert room.ended and stays.ended
+        assert any(m.get("type") == "status" for m in [await inst.recv() for _ in range(3)])
+        events = room.drain()  # the server drained them already: check the room instead
+        assert not events
+        assert room.seats[0].botted
+        await inst.close()
+    finally:
+        await server.stop()
