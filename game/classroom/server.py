@@ -64,7 +64,10 @@ class ClassroomServer:
     async def _tick_loop(self) -> None:
         while True:
             await asyncio.sleep(self.tick_seconds)
-            await self._flush(self.room.tick(time.time()))
+            try:
+                await self._flush(self.room.tick(time.time()))
+            except Exception:  # noqa: BLE001 - a bug must not stop every timer
+                _log_internal("tick")
             if self.room.ended:
                 self.finished.set()
 
@@ -104,7 +107,14 @@ class ClassroomServer:
                 except ProtocolError as err:
                     await self._send(ws, error(err.code, err.message))
                     continue
-                await self._flush(self.room.handle(conn, message, time.time()))
+                try:
+                    replies = self.room.handle(conn, message, time.time())
+                except Exception:  # noqa: BLE001 - a bug: this client gets an error, all go on
+                    _log_internal(f"handling {type(message).__name__} from {conn}")
+                    await self._flush([])   # whatever was applied is stored, as always
+                    await self._send(ws, error("internal", "the server could not handle this"))
+                    continue
+                await self._flush(replies)
         except ConnectionClosed:
             pass
         finally:
@@ -117,6 +127,14 @@ class ClassroomServer:
             await ws.send(json.dumps(message))
         except ConnectionClosed:
             pass
+
+
+def _log_internal(where: str) -> None:
+    import sys
+    import traceback
+
+    print(f"classroom server: internal error while {where}:", file=sys.stderr)
+    traceback.print_exc(file=sys.stderr)
 
 
 def session_event(scenario: str, values: dict[str, Fraction], campaign_rounds: int | None,
