@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from textual.app import App, ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.containers import Vertical
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Input, Static
 
 from game.tui.classroom_driver import ClassroomConnection, RemoteDriver
@@ -51,6 +52,45 @@ class NameScreen(Screen[str]):
                 "Letters, digits, spaces, dots and dashes only (up to 40).")
             return
         self.dismiss(name)
+
+
+class BeliefDialog(ModalScreen[dict | None]):
+    """Before a decision: the probability the student puts on each of the opponent's types."""
+
+    BINDINGS = [Binding("escape", "skip", "Skip")]
+
+    def __init__(self, types: list[str], names: list[str]) -> None:
+        super().__init__()
+        self.types, self.names = types, names
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="panel"):
+            yield Static("Before you choose: how likely is each type of the other side? "
+                         "(percentages; the last one fills up to 100)", markup=False)
+            for name in self.names[:-1]:
+                yield Input(placeholder=f"{name} (%)", type="integer", max_length=3)
+            yield Static("", id="problem", markup=False)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        inputs = list(self.query(Input))
+        index = inputs.index(event.input)
+        if index + 1 < len(inputs):
+            inputs[index + 1].focus()
+            return
+        try:
+            shares = [int(i.value or "0") / 100 for i in inputs]
+        except ValueError:
+            shares = [-1.0]
+        if any(not 0 <= p <= 1 for p in shares) or sum(shares) > 1:
+            self.query_one("#problem", Static).update("Each between 0 and 100, together at "
+                                                      "most 100.")
+            return
+        beliefs = dict(zip(self.types, shares))
+        beliefs[self.types[-1]] = max(0.0, 1 - sum(shares))
+        self.dismiss(beliefs)
+
+    def action_skip(self) -> None:
+        self.dismiss(None)
 
 
 class ClassroomJoinApp(App[None]):
@@ -129,6 +169,42 @@ class ClassroomJoinApp(App[None]):
             self.switch_screen(screen)
         else:
             self.push_screen(screen)
+        self.set_timer(0.3, self._ask_pending)
+
+    def _maybe_ask_belief(self, message: dict) -> None:
+        """When the host elicits beliefs, ask once per decision (an information set in a
+        round), then send the answer before the student's move."""
+        types = message.get("ask_belief")
+        if not types or not message.get("your_turn"):
+            return
+        key = (message["round"], message["infoset"])
+        asked = getattr(self, "_asked", set())
+        if key in asked:
+            return
+        asked.add(key)
+        self._asked = asked
+        role = message["role"]
+        names = [self.spec.type_of(1 - role, t).name if self.spec is not None else t
+                 for t in types]
+
+        self._belief_question = (message["round"], types, names)
+
+    def _ask_pending(self) -> None:
+        """Shows the belief question over the decision screen, once it is on screen."""
+        from game.tui.screens.decision import DecisionScreen
+
+        question = getattr(self, "_belief_question", None)
+        if question is None or not isinstance(self.screen, DecisionScreen) or \
+                not self.screen.is_mounted:
+            return
+        self._belief_question = None
+        round_, types, names = question
+
+        def send(beliefs: dict | None) -> None:
+            if beliefs:
+                self.connection.send({"type": "belief", "round": round_, "beliefs": beliefs})
+
+        self.push_screen(BeliefDialog(types, names), send)
 
     def _wait(self, text: str) -> None:
         if self.driver is not None:
@@ -141,13 +217,15 @@ class ClassroomJoinApp(App[None]):
         """A server message (on the app's thread)."""
         kind = message.get("type")
         if kind == "state":
+            self._maybe_ask_belief(message)
             if self.driver is not None and self.driver.round == message["round"]:
                 self.driver.update(message)
+                self.set_timer(0.3, self._ask_pending)
                 return
             self.driver = RemoteDriver(self.spec, self.game, self.connection, message)
             # leave the last outcome on screen a moment (and let its widgets finish mounting)
             driver = self.driver
-            self.set_timer(0.8 if len(self.screen_stack) > 2 else 0.01,
+            self.set_timer(0.8 if len(self.screen_stack) > 2 else 0.4,
                            lambda: self._show(driver))
         elif kind in ("waiting", "paused", "resumed", "ended", "disconnected", "error"):
             text = {"waiting": "You join the next round.", "paused": "The instructor paused "

@@ -80,3 +80,48 @@ async def test_browser_entry_asks_for_the_name_then_joins():
         connection.close()
     finally:
         await server.stop()
+
+
+async def test_join_app_asks_for_beliefs_when_elicited(tmp_path):
+    from textual.widgets import Input
+
+    from game.classroom.store import EventStore
+    from game.tui.classroom_join import BeliefDialog
+    from game.tui.screens.decision import DecisionScreen
+
+    game, _ = solved("signal-choice")
+    room = make_room("signal-choice", rounds=1, autostart=2, elicit_beliefs=True)
+    store = EventStore(tmp_path / "b.sqlite")
+    server = ClassroomServer(room, store, port=0, tick=0.05)
+    await server.start()
+    try:
+        url = f"ws://127.0.0.1:{server.port}"
+        connection = ClassroomConnection(url, "ABC234", "ann")
+        await asyncio.to_thread(connection.start)
+        app = ClassroomJoinApp(connection, game.spec, game)
+        asked = 0
+        async with app.run_test(size=(120, 40)) as pilot:
+            bot = asyncio.create_task(BotClient(url, "ABC234", "bob", seed=1).run(timeout=30))
+            deadline = time.monotonic() + 30
+            while not room.ended and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+                screen = app.screen
+                if isinstance(screen, BeliefDialog):
+                    screen.query_one(Input).value = "30"
+                    await pilot.press("enter")
+                    asked += 1
+                    await pilot.pause(0.2)
+                elif isinstance(screen, DecisionScreen) and screen.legal and \
+                        not app.driver._pending:
+                    await pilot.pause(1.0)   # the belief question comes first
+                    if isinstance(app.screen, DecisionScreen) and app.screen.legal:
+                        await pilot.press("1")
+            assert room.ended
+            await asyncio.wait_for(bot, 10)
+        connection.close()
+        beliefs = [e for e in store.events() if e["kind"] == "belief"]
+        assert asked >= 1 and beliefs
+        assert beliefs[0]["beliefs"] == {"tough": 0.3, "normal": 0.7}
+    finally:
+        await server.stop()
+        store.close()
