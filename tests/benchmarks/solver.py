@@ -46,7 +46,7 @@ def _gambit(efg: str, queue) -> None:
 
     game = gbt.read_efg(__import__("io").StringIO(efg))
     start = time.perf_counter()
-    gbt.nash.lcp_solve(game, rational=True, stop_after=1)
+    gbt.nash.lcp_solve(game, rational=True)  # sequence form: one equilibrium
     queue.put(time.perf_counter() - start)
 
 
