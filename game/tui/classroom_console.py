@@ -12,9 +12,10 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 
 from game.classroom.server import ClassroomServer
+from game.tui.header import SafeHeader
 
 
 class DebriefDialog(ModalScreen[None]):
@@ -62,7 +63,7 @@ class InstructorConsole(App[None]):
         self.server: ClassroomServer | None = None
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         yield Static("", markup=False, id="info", classes="panel")
         with Horizontal(id="tables"):
             yield DataTable(id="roster", cursor_type="row")

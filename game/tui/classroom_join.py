@@ -10,9 +10,10 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from game.tui.classroom_driver import ClassroomConnection, RemoteDriver
+from game.tui.header import SafeHeader
 
 
 class WaitingScreen(Screen[None]):
@@ -23,7 +24,7 @@ class WaitingScreen(Screen[None]):
         self.text = text
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         yield Static(self.text, markup=False, id="waiting", classes="panel")
         yield Footer()
 
@@ -37,7 +38,7 @@ class NameScreen(Screen[str]):
     """Asks for the participant label (the browser entry, where there is no --name)."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         yield Static("Your name or label for this class session:", classes="panel")
         yield Input(placeholder="label", id="name", max_length=40)
         yield Static("", id="problem", markup=False)

@@ -11,6 +11,18 @@ from game.tui.classroom_console import DebriefDialog, InstructorConsole
 from tests.classroom.conftest import make_room, solved
 
 
+async def _until(pilot, condition, seconds: float = 15.0) -> None:
+    """Waits (bounded) until the condition holds: the machine may be slow."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if condition():
+                return
+        except Exception:  # noqa: BLE001 - the widget may not be mounted yet
+            pass
+        await pilot.pause(0.1)
+
+
 async def test_console_runs_a_session(tmp_path):
     _, result = solved("public-threat")
     room = make_room(rounds=2)
@@ -26,7 +38,7 @@ async def test_console_runs_a_session(tmp_path):
         deadline = time.monotonic() + 10
         while len(room.seats) < 4 and time.monotonic() < deadline:
             await pilot.pause(0.05)
-        await pilot.pause(0.6)
+        await _until(pilot, lambda: app.query_one("#roster").row_count == 4)
         assert app.query_one("#roster").row_count == 4
         await pilot.press("s")
         deadline = time.monotonic() + 20
@@ -34,10 +46,10 @@ async def test_console_runs_a_session(tmp_path):
             await pilot.pause(0.1)
         assert room.ended
         await asyncio.wait_for(asyncio.gather(*tasks), 10)
-        await pilot.pause(0.6)
+        await _until(pilot, lambda: app.query_one("#choices").row_count >= 1)
         assert app.query_one("#choices").row_count >= 1
         await pilot.press("d")
-        await pilot.pause(0.3)
+        await _until(pilot, lambda: isinstance(app.screen, DebriefDialog))
         assert isinstance(app.screen, DebriefDialog)
         assert "Frequencies per information set" in app.screen.text
     store.close()

@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from game.model.expr import format_fraction
+from game.tui.header import SafeHeader
 
 
 def build_opponent(kind: str, game, result, seed):
@@ -51,7 +52,7 @@ class BriefingScreen(Screen[None]):
         self.bot_note = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         with VerticalScroll():
             yield Static("", markup=False, id="brief", classes="panel")
             yield DataTable(id="payoffs", cursor_type="none", zebra_stripes=True)

@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, Tree
+from textual.widgets import Footer, Static, Tree
 
 from game.model.expr import format_fraction
+from game.tui.header import SafeHeader
 
 
 def _verdict(name: str, verdict) -> str:
@@ -50,7 +51,7 @@ class DebriefScreen(Screen[None]):
             self.index = list(result.equilibria).index(preferred_equilibrium(result))
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         with VerticalScroll(id="debrief"):
             yield Static(self.summary(), markup=False, id="summary", classes="section")
             yield Static(self.equilibria_text(), markup=False, id="equilibria", classes="section")

@@ -8,10 +8,11 @@ from textual.message import Message
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Footer, Static
 
 from game.model.expr import format_fraction
 from game.model.tree import NATURE
+from game.tui.header import SafeHeader
 
 
 class DecisionScreen(Screen[None]):
@@ -46,7 +47,7 @@ class DecisionScreen(Screen[None]):
         self.legal: tuple[str, ...] = ()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         with Horizontal(id="main"):
             with VerticalScroll(id="left"):
                 yield Static("", markup=False, id="story", classes="panel")

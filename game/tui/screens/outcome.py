@@ -6,9 +6,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Footer, Static
 
 from game.model.expr import format_fraction
+from game.tui.header import SafeHeader
 
 
 class OutcomeScreen(Screen[None]):
@@ -25,7 +26,7 @@ class OutcomeScreen(Screen[None]):
         self.events_log = log
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         with VerticalScroll():
             yield Static(self.text(), markup=False, id="outcome", classes="panel")
         yield Static("Press Enter for the debrief: what the theory predicts, and why.",

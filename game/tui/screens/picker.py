@@ -6,8 +6,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Footer, Input, Static
 from textual.worker import Worker, WorkerState
+
+from game.tui.header import SafeHeader
 
 
 class PickerScreen(Screen[None]):
@@ -31,7 +33,7 @@ class PickerScreen(Screen[None]):
         self.rows: list = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         yield Input(placeholder="/ filter by concept (e.g. credibility)", id="filter")
         yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
         yield Static("", markup=False, id="summary")

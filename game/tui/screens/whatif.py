@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Footer, Input, OptionList, Static
 from textual.worker import Worker, WorkerState
 
 from game.model.expr import format_fraction
+from game.tui.header import SafeHeader
 
 
 class WhatIfScreen(Screen[None]):
@@ -33,7 +34,7 @@ class WhatIfScreen(Screen[None]):
         self.values = dict(game.values)
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield SafeHeader()
         with Horizontal():
             yield OptionList(*[f"{p.name} = {format_fraction(self.values.get(p.name, p.value))}"
                                for p in self.spec.parameters], id="params")
