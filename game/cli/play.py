@@ -107,16 +107,25 @@ def _check_play_args(args, values) -> None:
         spec, game = load(args.scenario, values, args.rounds)
     except ScenarioError:
         return  # shown in the game's problems dialog
-    me = 0
-    if args.role:
-        try:
-            me = game.player_index(args.role)
-        except KeyError:
-            names = ", ".join(f"{p.id} ({p.name})" for p in spec.players)
-            raise UsageError(f"--as: no player {args.role!r}; choose one of {names}") from None
+    check_type(spec, resolve_role(spec, game, args.role), args.own_type)
+
+
+def resolve_role(spec, game, role: str | None) -> int:
+    """The player index `--as` names (0 when not given); a usage error for an unknown one."""
+    if not role:
+        return 0
+    try:
+        return game.player_index(role)
+    except KeyError:
+        names = ", ".join(f"{p.id} ({p.name})" for p in spec.players)
+        raise UsageError(f"--as: no player {role!r}; choose one of {names}") from None
+
+
+def check_type(spec, me: int, own_type: str | None) -> None:
+    """A usage error when `--type` names no type of the player."""
     own_types = [t.id for t in spec.players[me].types]
-    if args.own_type and args.own_type not in own_types:
-        raise UsageError(f"--type: {spec.players[me].name} has no type {args.own_type!r}; "
+    if own_type and own_type not in own_types:
+        raise UsageError(f"--type: {spec.players[me].name} has no type {own_type!r}; "
                          f"choose one of {', '.join(own_types)}")
 
 
@@ -178,21 +187,12 @@ def play_plain(console: Console, args) -> int:
         return EXIT_PROBLEMS
     if spec is None:
         raise UsageError("play needs a scenario file, not a .efg game")
-    me = 0
-    if args.role:
-        try:
-            me = game.player_index(args.role)
-        except KeyError:
-            names = ", ".join(f"{p.id} ({p.name})" for p in spec.players)
-            raise UsageError(f"--as: no player {args.role!r}; choose one of {names}") from None
-    elif args.scenario is None:
+    me = resolve_role(spec, game, args.role)
+    if not args.role and args.scenario is None:
         names = [p.name for p in spec.players]
         picked = Prompt.ask("Play as", choices=names, default=names[0])
         me = names.index(picked)
-    own_types = [t.id for t in spec.players[me].types]
-    if args.own_type and args.own_type not in own_types:
-        raise UsageError(f"--type: {spec.players[me].name} has no type {args.own_type!r}; "
-                         f"choose one of {', '.join(own_types)}")
+    check_type(spec, me, args.own_type)
     rng = random.Random(args.seed)
     with console.status("Solving the game for your opponent..."):
         result = solve(game)

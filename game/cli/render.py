@@ -93,15 +93,20 @@ def show_scenario(console: Console, spec: GameSpec, game: Game) -> None:
                                      if spec.campaign else ""), style="bold"))
     _stage_tree(spec, spec.root, tree, ())
     console.print(tree)
-    infosets = Table(title="Information sets of the full game", title_justify="left")
-    for column in ("information set", "player", "cannot tell apart", "actions"):
-        infosets.add_column(column)
-    for infoset in game.infosets:
-        infosets.add_row(infoset.label, game.players[infoset.player],
-                         ", ".join(infoset.keys) if len(infoset.keys) > 1 else "-",
-                         ", ".join(infoset.actions))
-    console.print(infosets)
+    console.print(infoset_table(game, "Information sets of the full game"))
     console.print(payoff_table(spec, values))
+
+
+def infoset_table(game: Game, title: str) -> Table:
+    """Every information set: owner, the nodes it cannot tell apart, the actions."""
+    table = Table(title=title, title_justify="left")
+    for column in ("information set", "player", "cannot tell apart", "actions"):
+        table.add_column(column)
+    for infoset in game.infosets:
+        table.add_row(infoset.label, game.players[infoset.player],
+                      ", ".join(infoset.keys) if len(infoset.keys) > 1 else "-",
+                      ", ".join(infoset.actions))
+    return table
 
 
 def show_game(console: Console, game: Game) -> None:
@@ -133,41 +138,20 @@ def show_game(console: Console, game: Game) -> None:
                           f"{game.players[root.player]} at {game.infosets[root.infoset].label}"))
     grow(0, start, 0)
     console.print(tree)
-    infosets = Table(title="Information sets", title_justify="left")
-    for column in ("information set", "player", "cannot tell apart", "actions"):
-        infosets.add_column(column)
-    for infoset in game.infosets:
-        infosets.add_row(infoset.label, game.players[infoset.player],
-                         ", ".join(infoset.keys) if len(infoset.keys) > 1 else "-",
-                         ", ".join(infoset.actions))
-    console.print(infosets)
+    console.print(infoset_table(game, "Information sets"))
 
 
 def payoff_table(spec: GameSpec, values) -> Table:
     """Payoffs per outcome and type profile: symbols and numbers."""
-    from game.model.expr import evaluate
+    from game.model.spec import payoff_rows
 
     table = Table(title="Payoffs (symbol = value)", title_justify="left")
     table.add_column("outcome")
     table.add_column("types")
     for player in spec.players:
         table.add_column(player.name)
-    for node in spec.nodes.values():
-        if not isinstance(node, TerminalNode):
-            continue
-        first = True
-        for t0 in spec.players[0].types:
-            for t1 in spec.players[1].types:
-                cells = []
-                for index, player in enumerate(spec.players):
-                    own, opp = (t0, t1) if index == 0 else (t1, t0)
-                    expr = node.payoffs[(player.id, own.id, opp.id)]
-                    symbol = to_text(expr)
-                    number = format_fraction(evaluate(expr, values))
-                    cells.append(number if symbol == number else f"{symbol} = {number}")
-                type_text = ", ".join(t.name for t in (t0, t1) if t.name) or "-"
-                table.add_row(node.outcome if first else "", type_text, *cells)
-                first = False
+    for row in payoff_rows(spec, values):
+        table.add_row(*row)
     return table
 
 

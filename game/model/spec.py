@@ -9,6 +9,7 @@ outcome. A campaign repeats the stage tree for several rounds with types persist
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -216,3 +217,28 @@ class GameSpec:
             if parameter.name == name:
                 return parameter
         raise KeyError(name)
+
+
+def payoff_rows(spec: GameSpec, values: Mapping[str, Fraction]) -> list[tuple[str, ...]]:
+    """Rows (outcome, types, payoff of player 0, payoff of player 1) as 'symbol = number'."""
+    from game.model.expr import evaluate, format_fraction, to_text
+
+    rows = []
+    for node in spec.nodes.values():
+        if not isinstance(node, TerminalNode):
+            continue
+        first = True
+        for t0 in spec.players[0].types:
+            for t1 in spec.players[1].types:
+                cells = []
+                for index, player in enumerate(spec.players):
+                    own, opp = (t0, t1) if index == 0 else (t1, t0)
+                    expr = node.payoffs[(player.id, own.id, opp.id)]
+                    symbol = to_text(expr)
+                    number = format_fraction(evaluate(expr, values))
+                    cells.append(number if symbol == number else f"{symbol} = {number}")
+                multi = [t.name for t, p in zip((t0, t1), spec.players) if len(p.types) > 1]
+                outcome = node.outcome + (" (disaster)" if node.disaster else "")
+                rows.append((outcome if first else "", ", ".join(multi) or "-", *cells))
+                first = False
+    return rows

@@ -164,6 +164,17 @@ class _Tokens:
         except (ValueError, ZeroDivisionError):
             raise self.error(f"Expected an exact number, not {text!r}.") from None
 
+    def number_list(self) -> list[Fraction]:
+        """Reads `{ v1, v2 ... }` (commas optional)."""
+        self.expect("{")
+        values = []
+        while self.peek() != "}":
+            values.append(self.number())
+            if self.peek() == ",":
+                self.word()
+        self.expect("}")
+        return values
+
     def integer(self) -> int:
         text = self.word()
         if not re.fullmatch(r"[0-9]+", text):
@@ -226,13 +237,7 @@ def load_efg_text(text: str, file: str = "<efg>") -> Game:
             number = tokens.integer()
             if tokens.peek() == '"':
                 name = tokens.string()
-                tokens.expect("{")
-                values = []
-                while tokens.peek() != "}":
-                    values.append(tokens.number())
-                    if tokens.peek() == ",":
-                        tokens.word()
-                tokens.expect("}")
+                values = tokens.number_list()
                 if len(values) != len(names):
                     raise tokens.error(f"Outcome {name!r} has {len(values)} payoffs for "
                                        f"{len(names)} players.")
@@ -297,13 +302,7 @@ def load_efg_text(text: str, file: str = "<efg>") -> Game:
         if outcome_number:
             if tokens.peek() == '"':
                 name = tokens.string()
-                tokens.expect("{")
-                values = []
-                while tokens.peek() != "}":
-                    values.append(tokens.number())
-                    if tokens.peek() == ",":
-                        tokens.word()
-                tokens.expect("}")
+                values = tokens.number_list()
                 outcomes[outcome_number] = (name, tuple(values))
             _, values = outcomes.get(outcome_number, ("", tuple(Fraction(0) for _ in names)))
             extra_total, extra_rounds = payoff_vector(list(values))

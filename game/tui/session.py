@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from game.model.expr import evaluate, format_fraction, to_text
-from game.model.spec import GameSpec, TerminalNode
+from game.model.expr import format_fraction
+from game.model.spec import GameSpec
 from game.model.tree import NATURE, TERMINAL, Game
 
 
@@ -151,29 +151,6 @@ class SolveCache:
             for key in list(self._results):
                 if source is None or key[0] == source:
                     del self._results[key]
-
-
-def payoff_rows(spec: GameSpec, values: dict[str, Fraction]) -> list[tuple[str, ...]]:
-    """Rows (outcome, types, payoff of player 0, payoff of player 1) as 'symbol = number'."""
-    rows = []
-    for node in spec.nodes.values():
-        if not isinstance(node, TerminalNode):
-            continue
-        first = True
-        for t0 in spec.players[0].types:
-            for t1 in spec.players[1].types:
-                cells = []
-                for index, player in enumerate(spec.players):
-                    own, opp = (t0, t1) if index == 0 else (t1, t0)
-                    expr = node.payoffs[(player.id, own.id, opp.id)]
-                    symbol = to_text(expr)
-                    number = format_fraction(evaluate(expr, values))
-                    cells.append(number if symbol == number else f"{symbol} = {number}")
-                multi = [t.name for t, p in zip((t0, t1), spec.players) if len(p.types) > 1]
-                outcome = node.outcome + (" (disaster)" if node.disaster else "")
-                rows.append((outcome if first else "", ", ".join(multi) or "-", *cells))
-                first = False
-    return rows
 
 
 @dataclass(frozen=True)

@@ -68,7 +68,7 @@ class BriefingScreen(Screen[None]):
 
     # -- content --------------------------------------------------------------------------
     def render_brief(self) -> None:
-        from game.tui.session import payoff_rows
+        from game.model.spec import payoff_rows
 
         spec, game, seat = self.spec, self.game, self.seat
         player, opponent = spec.players[seat], spec.players[1 - seat]
