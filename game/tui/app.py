@@ -20,12 +20,7 @@ class DeterrenceApp(App[None]):
 
     TITLE = "Deterrence"
     SUB_TITLE = "a teaching game about credibility, commitment and costly signals"
-    CSS = """
-    Screen { layout: vertical; }
-    .panel { border: round $primary; padding: 0 1; height: auto; }
-    .muted { color: $text-muted; }
-    .status { height: auto; padding: 0 1; text-style: bold; }
-    """
+    CSS_PATH = "styles/app.tcss"
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("g", "glossary", "Glossary"),

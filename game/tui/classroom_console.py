@@ -37,12 +37,7 @@ class InstructorConsole(App[None]):
     """Runs a classroom session and shows it."""
 
     TITLE = "Deterrence: instructor console"
-    CSS = """
-    .panel { border: round $primary; padding: 0 1; height: auto; }
-    #tables { height: 1fr; }
-    #roster { width: 1fr; }
-    #choices { width: 2fr; }
-    """
+    CSS_PATH = ["styles/app.tcss", "styles/console.tcss"]
     BINDINGS = [
         Binding("s", "command('start')", "Start"),
         Binding("p", "command('pause')", "Pause"),

@@ -98,7 +98,7 @@ class ClassroomJoinApp(App[None]):
     """A student's seat in a classroom session."""
 
     TITLE = "Deterrence: classroom"
-    CSS = ".panel { border: round $primary; padding: 0 1; height: auto; }"
+    CSS_PATH = "styles/app.tcss"
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", priority=True)]
 
     def __init__(self, connection: ClassroomConnection, spec=None, game=None,

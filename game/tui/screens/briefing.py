@@ -35,10 +35,7 @@ class BriefingScreen(Screen[None]):
         Binding("r", "reload", "Reload file"),
         Binding("escape", "back", "Back"),
     ]
-    DEFAULT_CSS = """
-    BriefingScreen #brief { height: auto; }
-    BriefingScreen DataTable { height: auto; max-height: 14; }
-    """
+    CSS_PATH = "../styles/briefing.tcss"
 
     def __init__(self, name: str, spec, game, seat: int) -> None:
         super().__init__()

@@ -30,10 +30,7 @@ class DebriefScreen(Screen[None]):
         Binding("n", "new", "New game"),
         Binding("q", "app.quit", "Quit"),
     ]
-    DEFAULT_CSS = """
-    DebriefScreen Tree { height: auto; max-height: 24; border: round $primary; }
-    DebriefScreen .section { height: auto; padding: 0 1; margin-top: 1; }
-    """
+    CSS_PATH = "../styles/debrief.tcss"
 
     def __init__(self, spec, game, driver, result) -> None:
         super().__init__()

@@ -22,16 +22,7 @@ class DecisionScreen(Screen[None]):
         Binding("1", "choose(1)", "Choose", key_display="1-9"),
         *[Binding(str(n), f"choose({n})", f"Action {n}", show=False) for n in range(2, 10)],
     ]
-    DEFAULT_CSS = """
-    DecisionScreen #main { height: 1fr; }
-    DecisionScreen #left { width: 1fr; }
-    DecisionScreen #right { width: 34; }
-    DecisionScreen #actions { height: auto; }
-    DecisionScreen #actions Button { width: 100%; margin: 0; height: 1; border: none;
-        content-align: left middle; text-align: left; }
-    DecisionScreen #story { height: auto; }
-    DecisionScreen #right Static { width: 100%; }
-    """
+    CSS_PATH = "../styles/decision.tcss"
 
     class DriverUpdated(Message):
         """The driver has news (a remote opponent moved); posted from any thread."""

@@ -22,11 +22,7 @@ class PickerScreen(Screen[None]):
         Binding("r", "reload", "Reload list"),
         Binding("q", "app.quit", "Quit"),
     ]
-    DEFAULT_CSS = """
-    PickerScreen #filter { height: 3; }
-    PickerScreen DataTable { height: 1fr; }
-    PickerScreen #summary { height: auto; max-height: 6; padding: 0 1; }
-    """
+    CSS_PATH = "../styles/picker.tcss"
 
     def __init__(self) -> None:
         super().__init__()

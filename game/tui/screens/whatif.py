@@ -20,12 +20,7 @@ class WhatIfScreen(Screen[None]):
     """Pick a parameter, type a value, Enter: the equilibria at the new value."""
 
     BINDINGS = [Binding("escape", "back", "Back")]
-    DEFAULT_CSS = """
-    WhatIfScreen #params { width: 30; height: 1fr; }
-    WhatIfScreen #right { width: 1fr; }
-    WhatIfScreen #answer { height: auto; }
-    WhatIfScreen #chart { height: 12; }
-    """
+    CSS_PATH = "../styles/whatif.tcss"
 
     def __init__(self, spec, game) -> None:
         super().__init__()
