@@ -45,8 +45,26 @@ class DeterrenceApp(App[None]):
     # -- routing ------------------------------------------------------------------------
     def open_scenario(self, name: str, role: int | None = None) -> bool:
         """Loads a scenario and shows its briefing; shows the problems dialog if it is broken."""
-        from game.scenario.errors import ScenarioError
         from game.tui.screens.briefing import BriefingScreen
+
+        loaded = self.load_scenario(name)
+        if loaded is None:
+            return False
+        spec, game = loaded
+        seat = role
+        if seat is None and self.settings.role:
+            try:
+                seat = game.player_index(self.settings.role)
+            except KeyError:
+                seat = 0
+        self.current_scenario = name
+        self.push_screen(BriefingScreen(name, spec, game, seat or 0))
+        return True
+
+    def load_scenario(self, name: str):
+        """Reads a scenario file (again) and starts solving it in the background at once;
+        returns (spec, game), or None after showing the file's located problems in a dialog."""
+        from game.scenario.errors import ScenarioError, ScenarioProblem
         from game.tui.screens.dialogs import ProblemsDialog
         from game.tui.session import load
 
@@ -55,16 +73,21 @@ class DeterrenceApp(App[None]):
             spec, game = load(name, settings.values, settings.rounds)
         except ScenarioError as error:
             self.push_screen(ProblemsDialog(error.problems))
-            return False
-        seat = role
-        if seat is None and settings.role:
-            try:
-                seat = game.player_index(settings.role)
-            except KeyError:
-                seat = 0
-        self.current_scenario = name
-        self.push_screen(BriefingScreen(name, spec, game, seat or 0))
-        return True
+            return None
+        except (OSError, UnicodeDecodeError) as error:
+            problem = ScenarioProblem(1, 1, "", f"The file cannot be read: {error}.", name)
+            self.push_screen(ProblemsDialog([problem]))
+            return None
+        self.start_solve(game)
+        return spec, game
+
+    def start_solve(self, game) -> None:
+        """Solves `game` in an app-level worker (it outlives the screens), so the bot, the live
+        panels and the debrief find the result in the cache, or wait for this same solve."""
+        cache = self.cache
+        if cache.get(game) is None and not cache.running(game):
+            self.run_worker(lambda: cache.solve(game), thread=True, group="presolve",
+                            exit_on_error=False)
 
     def action_help(self) -> None:
         """Shows the keys and what each panel means."""

@@ -117,33 +117,56 @@ def default_solver(game: Game):
 
 
 class SolveCache:
-    """Solve results per (scenario path, parameter values, rounds); thread-safe."""
+    """Solve results per game (scenario file, parameter values, rounds and the expanded tree
+    itself); thread-safe, and a game being solved is solved once: a second caller waits for
+    the first one's result instead of starting again."""
 
     def __init__(self, solver: Solver | None = None) -> None:
         self.solver = solver or default_solver
         self._results: dict[tuple, object] = {}
+        self._running: dict[tuple, threading.Event] = {}
         self._lock = threading.Lock()
 
     @staticmethod
     def key(game: Game) -> tuple:
+        """What identifies a solve: the file, the values, the rounds and the tree's content
+        (so an edited file with the same shape but other payoffs is solved again)."""
         spec = game.spec
         source = getattr(spec, "source_path", None) or getattr(spec, "id", game.title)
-        return (source, tuple(sorted(game.values.items())), game.rounds, len(game.nodes))
+        return (source, tuple(sorted(game.values.items())), game.rounds, len(game.nodes),
+                hash((game.nodes, game.infosets)))
 
     def get(self, game: Game):
         """The cached result, or None."""
         with self._lock:
             return self._results.get(self.key(game))
 
-    def solve(self, game: Game):
-        """Solves (or returns the cached result)."""
-        cached = self.get(game)
-        if cached is not None:
-            return cached
-        result = self.solver(game)
+    def running(self, game: Game) -> bool:
+        """True while some thread is solving this game."""
         with self._lock:
-            self._results[self.key(game)] = result
-        return result
+            return self.key(game) in self._running
+
+    def solve(self, game: Game):
+        """Solves (or returns the cached result, or waits for a solve already running)."""
+        key = self.key(game)
+        while True:
+            with self._lock:
+                if key in self._results:
+                    return self._results[key]
+                done = self._running.get(key)
+                if done is None:
+                    done = self._running[key] = threading.Event()
+                    break
+            done.wait()          # then the result is cached, or that solve failed: try here
+        try:
+            result = self.solver(game)
+            with self._lock:
+                self._results[key] = result
+            return result
+        finally:
+            with self._lock:
+                self._running.pop(key, None)
+            done.set()
 
     def forget(self, source: str | None = None) -> None:
         """Drops results (of one scenario file, or all)."""
@@ -151,6 +174,33 @@ class SolveCache:
             for key in list(self._results):
                 if source is None or key[0] == source:
                     del self._results[key]
+
+
+def tree_shape(game: Game) -> tuple:
+    """The game tree without its numbers: who moves where, with which actions, in which
+    information set (payoffs, probabilities and texts left out)."""
+    return (tuple((n.player, n.actions, n.children, n.infoset, n.private_to, n.conceals)
+                  for n in game.nodes),
+            tuple((i.player, i.actions, i.members) for i in game.infosets))
+
+
+def replay(state, game: Game):
+    """The same moves played in `game` (a reloaded version of `state.game`), or None when
+    the trees differ in shape or a move is no longer possible."""
+    from game.engine.state import IllegalMoveError, State
+
+    if state is None or tree_shape(state.game) != tree_shape(game):
+        return None
+    replayed = State.initial(game)
+    try:
+        for node_id, index in state.steps:
+            node = replayed.current
+            if replayed.node != node_id or node.probs and node.probs[index] == 0:
+                return None
+            replayed = replayed.play_index(index)
+    except IllegalMoveError:
+        return None
+    return replayed
 
 
 @dataclass(frozen=True)

@@ -182,26 +182,15 @@ class BriefingScreen(Screen[None]):
 
     def action_reload(self) -> None:
         """Reloads the scenario file; shows its problems if it is now broken."""
-        from game.scenario.errors import ScenarioError
-        from game.tui.screens.dialogs import ProblemsDialog
-        from game.tui.session import load
-
-        settings = self.app.settings
-        try:
-            spec, game = load(self.scenario, settings.values, settings.rounds)
-        except ScenarioError as error:
-            self.push_screen_dialog(ProblemsDialog(error.problems))
+        loaded = self.app.load_scenario(self.scenario)
+        if loaded is None:
             return
-        self.app.cache.forget(getattr(spec, "source_path", None))
-        self.spec, self.game = spec, game
+        self.spec, self.game = loaded
         self.query_one("#status", Static).update("Reloaded. Solving the game for your "
                                                  "opponent...")
-        self.title = spec.title
+        self.title = self.spec.title
         self.render_brief()
         self.solve()
-
-    def push_screen_dialog(self, dialog) -> None:
-        self.app.push_screen(dialog)
 
     def action_back(self) -> None:
         """Back to the scenario list."""

@@ -1,38 +1,45 @@
 """Provides `DebriefScreen`: the equilibria in words, your path on the game tree, and what
-the theory says about each of your decisions."""
+the theory says about each of your decisions (the texts come from `game.tui.debrief_text`)."""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static, Tree
+from textual.widgets import Footer, LoadingIndicator, Static, Tree
+from textual.worker import Worker, WorkerState
 
-from game.model.expr import format_fraction
+from game.tui import debrief_text
 from game.tui.header import SafeHeader
 
-
-def _verdict(name: str, verdict) -> str:
-    if verdict is None:
-        return f"{name}: not applied"
-    return f"{name}: {'passes' if verdict.passed else 'fails'} ({verdict.reason})"
+SOLVING = ("Solving the game for the debrief: the equilibria, the audit of your decisions and "
+           "the equilibrium path fill in when the solver is done. The keys work meanwhile.")
 
 
 class DebriefScreen(Screen[None]):
-    """After the game: theory against play."""
+    """After the game: theory against play.
+
+    Args:
+        spec, game, driver: the match that was played (the driver's final state is the play).
+        result: the `SolveResult`, or None: then the screen takes it from the app's solve
+            cache (waiting, with a loading indicator, for a solve still running).
+        reload: reload the scenario file once shown (`r` on the outcome screen).
+    """
 
     BINDINGS = [
         Binding("w", "what_if", "What if"),
         Binding("e", "next_equilibrium", "Next equilibrium"),
         Binding("t", "focus_tree", "Tree"),
+        Binding("r", "reload", "Reload"),
         Binding("n", "new", "New game"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("q", "app.quit", "Quit", show=False),
     ]
     CSS_PATH = "../styles/debrief.tcss"
 
-    def __init__(self, spec, game, driver, result) -> None:
+    def __init__(self, spec, game, driver, result, reload: bool = False) -> None:
         super().__init__()
         self.spec = spec
         self.game = game
@@ -41,16 +48,21 @@ class DebriefScreen(Screen[None]):
         self.state = driver.final_state()
         humans = driver.humans
         self.me = humans[0] if len(humans) == 1 else None
-        self.index = getattr(driver, "equilibrium_index", None)
-        if self.index is None and result is not None and result.equilibria:
-            from game.bots.equilibrium import preferred_equilibrium
-
-            self.index = list(result.equilibria).index(preferred_equilibrium(result))
+        self.index = self.index_for(result)
+        self.note = ""
+        """What a reload did (shown at the top)."""
+        self.solving = False
+        self.reload_first = reload
 
     def compose(self) -> ComposeResult:
         yield SafeHeader()
         with VerticalScroll(id="debrief"):
             yield Static(self.summary(), markup=False, id="summary", classes="section")
+            solving, loading = (Static(SOLVING, markup=False, id="solving",
+                                       classes="section status"), LoadingIndicator(id="loading"))
+            solving.display = loading.display = False
+            yield solving
+            yield loading
             yield Static(self.equilibria_text(), markup=False, id="equilibria", classes="section")
             yield Static(self.decisions_text(), markup=False, id="decisions", classes="section")
             yield Static("Your path against the equilibrium path (t focuses the tree; arrows "
@@ -59,109 +71,89 @@ class DebriefScreen(Screen[None]):
             tree: Tree = Tree("game tree", id="tree")
             self.fill_tree(tree)
             yield tree
-            yield Static(self.concepts_text(), markup=False, id="concepts", classes="section")
+            yield Static(debrief_text.concepts_text(self.spec), markup=False, id="concepts",
+                         classes="section")
         yield Footer()
 
     def on_mount(self) -> None:
         self.title = f"{self.spec.title}: debrief"
+        if self.result is None and hasattr(self.app, "cache"):
+            self.solve()
+        if self.reload_first:
+            self.call_after_refresh(self.action_reload)
 
     # -- sections -------------------------------------------------------------------------
+    def index_for(self, result) -> int | None:
+        """The equilibrium to compare with: the one the opponent assumed, else the refined one."""
+        index = getattr(self.driver, "equilibrium_index", None)
+        if result is None or not result.equilibria:
+            return None
+        if index is not None and self.game is self.driver.game and \
+                0 <= index < len(result.equilibria):
+            return index
+        return debrief_text.preferred_index(result)
+
     def equilibrium(self):
         if self.result is None or self.index is None or not self.result.equilibria:
             return None
         return self.result.equilibria[self.index]
 
     def summary(self) -> str:
-        spec, state = self.spec, self.state
-        lines = ["DEBRIEF"]
-        if state is not None:
-            types = state.types()
-            payoffs = ", ".join(f"{p.name} {format_fraction(v)}"
-                                for p, v in zip(spec.players, state.payoffs()))
-            lines.append(f"Outcome: {state.current.outcome} (payoffs: {payoffs}).")
-            typed = [f"{p.name} was {spec.type_of(i, types[i]).name}"
-                     for i, p in enumerate(spec.players) if len(p.types) > 1]
-            if typed:
-                lines.append("Types: " + "; ".join(typed) + ".")
-        if self.driver.opponent_description:
-            lines.append(f"Your opponent ({self.driver.opponent_name}): "
-                         f"{self.driver.opponent_description}")
-        equilibrium = self.equilibrium()
-        if equilibrium is not None:
-            outcomes = ", ".join(f"{label} {format_fraction(p)}" for label, p in
-                                 sorted(equilibrium.outcomes.items(), key=lambda kv: -kv[1]))
-            lines.append(f"Under equilibrium {self.index + 1} the outcomes are: {outcomes}.")
-        return "\n".join(lines)
+        return debrief_text.summary(self.spec, self.state, self.driver, self.equilibrium(),
+                                    self.index, self.note)
 
     def equilibria_text(self) -> str:
-        from game.solver.explain import describe_equilibrium
-
-        result = self.result
-        if result is None:
-            return "THE EQUILIBRIA\nThe game was not solved."
-        lines = [f"THE EQUILIBRIA ({len(result.equilibria)} found"
-                 + ("" if result.complete else "; the search was cut short, more may exist")
-                 + ")"]
-        for number, eq in enumerate(result.equilibria, start=1):
-            mark = "  <- compared with your play below (e: the next one)" \
-                if number - 1 == self.index else ""
-            lines.append("")
-            lines.append(f"{number}. {eq.kind}{mark}")
-            lines.append(f"   {_verdict('Intuitive Criterion', eq.intuitive)}")
-            lines.append(f"   {_verdict('D1', eq.d1)}")
-            lines.append(describe_equilibrium(self.game, eq))
-        for report in result.nash_not_spe:
-            lines.append("")
-            lines.append("A Nash equilibrium that is not subgame perfect rests on a threat "
-                         "that would not be carried out: " + " ".join(report.non_credible))
-        for note in result.notes:
-            lines.append(f"Note: {note}.")
-        return "\n".join(lines)
+        if self.solving:
+            return "THE EQUILIBRIA\n(being solved)"
+        return debrief_text.equilibria_text(self.game, self.result, self.index)
 
     def decisions_text(self) -> str:
-        from game.solver.debrief import debrief_facts, reputation_track
+        if self.solving:
+            return "YOUR DECISIONS\n(waiting for the solver)"
+        return debrief_text.decisions_text(self.spec, self.game, self.result, self.index,
+                                           self.state, self.me)
 
-        if self.state is None or self.equilibrium() is None:
-            return "YOUR DECISIONS\n(no equilibrium to compare with)"
-        facts = debrief_facts(self.result, self.index, self.state, player=self.me)
-        lines = ["YOUR DECISIONS" if self.me is not None else "THE DECISIONS"]
-        for fact in facts:
-            where = f"round {fact.round}, " if self.game.rounds > 1 else ""
-            title = getattr(self.spec.nodes.get(fact.stage), "title", "") or fact.stage
-            lines.append(f"- {where}{title}: {fact.note}")
-        if len(facts) == 0:
-            lines.append("You made no decision in this play.")
-        if self.game.rounds > 1:
-            about = self.me if self.me is not None else 0
-            if len(self.spec.players[about].types) < 2:
-                about = 1 - about
-            if len(self.spec.players[about].types) > 1:
-                track = reputation_track(self.game, self.equilibrium(), self.state, about)
-                lines.append("")
-                lines.append(f"Reputation track (what {self.spec.players[1 - about].name} "
-                             f"believed about {self.spec.players[about].name} after each round):")
-                for number, belief in enumerate(track, start=1):
-                    if belief is None:
-                        text = "off the path (Bayes' rule says nothing)"
-                    else:
-                        text = ", ".join(f"{self.spec.type_of(about, t).name} "
-                                         f"{format_fraction(p)}" for t, p in belief.items())
-                    lines.append(f"  after round {number}: {text}")
-        return "\n".join(lines)
+    def show(self) -> None:
+        """Rebuilds every section from the current spec, game, play, result and index."""
+        self.query_one("#summary", Static).update(self.summary())
+        self.query_one("#equilibria", Static).update(self.equilibria_text())
+        self.query_one("#decisions", Static).update(self.decisions_text())
+        self.query_one("#concepts", Static).update(debrief_text.concepts_text(self.spec))
+        tree = self.query_one("#tree", Tree)
+        tree.clear()
+        self.fill_tree(tree)
 
-    def concepts_text(self) -> str:
-        from game.tui.session import glossary
+    def show_solving(self, solving: bool) -> None:
+        self.solving = solving
+        self.query_one("#solving", Static).display = solving
+        self.query_one("#loading", LoadingIndicator).display = solving
 
-        entries = glossary()
-        names = [entries[c][0] if c in entries else c for c in self.spec.concepts]
-        lines = ["CONCEPTS: " + ", ".join(names) + " (g opens the glossary)."]
-        if self.spec.debrief:
-            lines.append("")
-            lines += [" ".join(p.split()) for p in self.spec.debrief]
-        lines.append("")
-        lines.append("w: what if? change a parameter and see how the equilibria move. "
-                     "n: a new game.")
-        return "\n".join(lines)
+    # -- solving --------------------------------------------------------------------------
+    def solve(self) -> None:
+        """Takes the result from the app's solve cache in a worker: at once when the game was
+        solved already, else when the solve started with the match (or here) is done."""
+        self.show_solving(True)
+        self.show()
+        cache, game = self.app.cache, self.game
+        self.run_worker(lambda: (game, cache.solve(game)), thread=True, exclusive=True,
+                        group="debrief-solve", exit_on_error=False)
+
+    @on(Worker.StateChanged)
+    def _solved(self, event: Worker.StateChanged) -> None:
+        if event.worker.group != "debrief-solve":
+            return
+        if event.state == WorkerState.SUCCESS:
+            game, result = event.worker.result
+            if game is not self.game:
+                return           # a solve of the game before a reload
+            self.result = result
+            self.index = self.index_for(result)
+        elif event.state == WorkerState.ERROR:
+            self.note = f"The solver failed: {event.worker.error}."
+        else:
+            return
+        self.show_solving(False)
+        self.show()
 
     # -- the tree -------------------------------------------------------------------------
     def fill_tree(self, tree: Tree) -> None:
@@ -193,18 +185,42 @@ class DebriefScreen(Screen[None]):
         add(tree.root, 0)
 
     # -- actions --------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "reload":   # a local game only: in a classroom the server owns the game
+            return getattr(self.app, "current_scenario", None) is not None
+        return True
+
+    def action_reload(self) -> None:
+        """Reloads the scenario file and solves it again; keeps the play when the game tree
+        is unchanged (the moves replay on the reloaded game), else says that it changed."""
+        from game.tui.session import replay
+
+        loaded = self.app.load_scenario(self.app.current_scenario)
+        if loaded is None:
+            return               # the problems dialog is up; this debrief stays
+        spec, game = loaded
+        old_state = self.state
+        self.state = replay(old_state, game)
+        if self.state is not None:
+            self.note = ("Reloaded the scenario file. The game tree is unchanged, so your play "
+                         "is compared with the reloaded game below.")
+        else:
+            ended = f" (it ended in {old_state.current.outcome})" if old_state else ""
+            self.note = ("Reloaded the scenario file. The game tree has changed, so your play"
+                         f"{ended} cannot be laid on it: below is the reloaded game without "
+                         "your path. n starts a new game.")
+        self.spec, self.game, self.result, self.index = spec, game, None, None
+        self.title = f"{spec.title}: debrief"
+        self.solve()
+
     def action_next_equilibrium(self) -> None:
         """Compares the play with the next equilibrium of the list."""
         if self.result is None or len(self.result.equilibria) < 2:
-            self.notify("There is only one equilibrium to compare with.")
+            self.notify("There is only one equilibrium to compare with." if self.result
+                        else "The game is still being solved.")
             return
         self.index = (self.index + 1) % len(self.result.equilibria)
-        self.query_one("#summary", Static).update(self.summary())
-        self.query_one("#equilibria", Static).update(self.equilibria_text())
-        self.query_one("#decisions", Static).update(self.decisions_text())
-        tree = self.query_one("#tree", Tree)
-        tree.clear()
-        self.fill_tree(tree)
+        self.show()
 
     def action_focus_tree(self) -> None:
         self.query_one("#tree", Tree).focus()

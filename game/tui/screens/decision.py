@@ -21,6 +21,7 @@ class DecisionScreen(Screen[None]):
     BINDINGS = [
         Binding("1", "choose(1)", "Choose", key_display="1-9"),
         *[Binding(str(n), f"choose({n})", f"Action {n}", show=False) for n in range(2, 10)],
+        Binding("r", "reload", "Reload"),
     ]
     CSS_PATH = "../styles/decision.tcss"
 
@@ -175,6 +176,8 @@ class DecisionScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose":
             return bool(parameters) and 1 <= int(parameters[0]) <= len(self.legal)
+        if action == "reload":   # a local game only: in a classroom the server owns the game
+            return getattr(self.app, "current_scenario", None) is not None
         return True
 
     @on(DriverUpdated)
@@ -211,6 +214,29 @@ class DecisionScreen(Screen[None]):
             self.privacy()
         else:
             self.refresh_view()
+
+    def action_reload(self) -> None:
+        """Reloads the scenario file; asks before restarting with it (no keeps this game)."""
+        from game.tui.screens.dialogs import ConfirmDialog
+
+        name = self.app.current_scenario
+        loaded = self.app.load_scenario(name)
+        if loaded is None:
+            return               # the problems dialog is up; this game goes on
+        spec, game = loaded
+        changed = "Its moves and payoffs are as before" if game == self.game else \
+            "Its moves or payoffs have changed"
+        question = (f"Reloaded {spec.title}. {changed}.\n\nRestart with the reloaded file? "
+                    "The game in progress ends. No keeps playing it as it is.")
+
+        def answer(restart: bool | None) -> None:
+            if restart:
+                from game.tui.screens.briefing import BriefingScreen
+
+                seat = self.driver.humans[0] if len(self.driver.humans) == 1 else 0
+                self.app.switch_screen(BriefingScreen(name, spec, game, seat))
+
+        self.app.push_screen(ConfirmDialog(question, yes="Restart", no="Keep playing"), answer)
 
     def privacy(self) -> None:
         """Hot-seat: hide everything until the next player is alone."""

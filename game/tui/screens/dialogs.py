@@ -1,12 +1,13 @@
-"""Provides the dialogs: help, glossary, scenario problems, and the hot-seat privacy screen."""
+"""Provides the dialogs: help, glossary, scenario problems, a yes/no question, and the hot-seat
+privacy screen."""
 
 from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown, Static
+from textual.widgets import Button, Markdown, Static
 
 HELP = """\
 # Keys
@@ -19,7 +20,7 @@ HELP = """\
 | `1` ... `9` | choose an action (decision screen) |
 | `/` | filter the scenarios by concept (picker) |
 | `s` | switch sides before the game starts (briefing) |
-| `r` | reload the scenario file from disk (briefing) |
+| `r` | reload the scenario file after editing it |
 | `w` | what if: change a parameter and re-solve (debrief) |
 | `n` | a new game: back to the scenario list |
 | `Escape` | back / close |
@@ -129,6 +130,36 @@ class ProblemsDialog(ModalScreen[None]):
 
     def action_dismiss(self) -> None:
         self.dismiss(None)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """A yes/no question; dismisses with True for yes (`y`), False for no (`n`, Escape)."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Yes"), Binding("n,escape", "answer(False)", "No")]
+    DEFAULT_CSS = """
+    ConfirmDialog { align: center middle; }
+    ConfirmDialog > Vertical { width: 70; height: auto; border: thick $primary;
+        background: $surface; padding: 0 1; }
+    ConfirmDialog Horizontal { height: auto; margin-top: 1; }
+    ConfirmDialog Button { margin-right: 2; }
+    """
+
+    def __init__(self, question: str, yes: str = "Yes", no: str = "No") -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self.question, markup=False, id="question")
+            with Horizontal():
+                yield Button(f"y  {self.yes}", id="yes", compact=True)
+                yield Button(f"n  {self.no}", id="no", compact=True)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
 
 class PrivacyDialog(ModalScreen[None]):

@@ -15,7 +15,11 @@ from game.tui.header import SafeHeader
 class OutcomeScreen(Screen[None]):
     """The end of the match."""
 
-    BINDINGS = [Binding("enter", "debrief", "Debrief"), Binding("n", "new", "New game")]
+    BINDINGS = [
+        Binding("enter", "debrief", "Debrief"),
+        Binding("r", "debrief(True)", "Reload"),
+        Binding("n", "new", "New game"),
+    ]
 
     def __init__(self, spec, game, driver, result, log: list[str]) -> None:
         super().__init__()
@@ -66,11 +70,17 @@ class OutcomeScreen(Screen[None]):
             lines.append(f"Your opponent: {self.driver.opponent_description}")
         return "\n".join(lines)
 
-    def action_debrief(self) -> None:
-        """Shows the debrief."""
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "debrief" and parameters and parameters[0]:   # reload: local games only
+            return getattr(self.app, "current_scenario", None) is not None
+        return True
+
+    def action_debrief(self, reload: bool = False) -> None:
+        """Shows the debrief (`reload`: after reading the scenario file again)."""
         from game.tui.screens.debrief import DebriefScreen
 
-        self.app.switch_screen(DebriefScreen(self.spec, self.game, self.driver, self.result))
+        self.app.switch_screen(DebriefScreen(self.spec, self.game, self.driver, self.result,
+                                             reload=reload))
 
     def action_new(self) -> None:
         """Back to the scenario list."""

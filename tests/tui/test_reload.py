@@ -1,0 +1,204 @@
+"""`r` reloads the open scenario file wherever a scenario is open: a broken file shows its
+located problems and the current game stays; a fixed one is asked about during a decision and
+re-solved on the debrief (keeping the play when the game tree is unchanged)."""
+
+from __future__ import annotations
+
+import threading
+from fractions import Fraction
+from pathlib import Path
+
+from textual.widgets import LoadingIndicator, Static
+
+from game.scenario.library import resolve
+from game.tui.app import make_app
+from game.tui.screens.briefing import BriefingScreen
+from game.tui.screens.debrief import DebriefScreen
+from game.tui.screens.decision import DecisionScreen
+from game.tui.screens.dialogs import ConfirmDialog, ProblemsDialog
+from game.tui.screens.outcome import OutcomeScreen
+from game.tui.session import SolveCache
+from tests.tui.helpers import fast_solver, solved, wait_ready
+
+SCENARIO = resolve("public-threat").read_text(encoding="utf-8")
+BROKEN = SCENARIO.replace("  p:\n    value: 1/3", "  p:\n    value: 7/3")
+NEW_TITLE = SCENARIO.replace("title: The Public Threat", "title: The Edited Threat")
+NEW_COST = SCENARIO.replace("  a:\n    value: 1\n", "  a:\n    value: 2\n")
+NEW_TREE = SCENARIO.replace("action: fight,", "action: strike,")
+
+
+async def until(pilot, condition, tries: int = 300) -> None:
+    """Waits (settling workers and messages, not sleeping blindly) until `condition()`."""
+    for _ in range(tries):
+        if condition():
+            return
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+    raise AssertionError(f"never true; at {pilot.app.screen!r}")
+
+
+async def to_decision(pilot) -> None:
+    await solved(pilot)
+    await pilot.press("enter")
+    await wait_ready(pilot, DecisionScreen)
+
+
+async def to_outcome(pilot) -> None:
+    await to_decision(pilot)
+    while isinstance(pilot.app.screen, DecisionScreen):
+        await pilot.press("1")
+        await pilot.pause()
+    await wait_ready(pilot, OutcomeScreen)
+
+
+async def break_and_see_problems(pilot, path: Path, screen_type) -> None:
+    """Writes the broken file, presses r: the located problems, then the same screen again."""
+    before = pilot.app.screen
+    path.write_text(BROKEN, encoding="utf-8")
+    await pilot.press("r")
+    await wait_ready(pilot, ProblemsDialog)
+    assert any(str(path) in problem.format() for problem in pilot.app.screen.problems)
+    await pilot.press("escape")
+    await wait_ready(pilot, screen_type)
+    assert pilot.app.screen is before
+
+
+async def test_reload_during_a_decision_asks_and_no_keeps_the_game(tmp_path: Path):
+    path = tmp_path / "threat.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    app = make_app(str(path), seed=2, solver=fast_solver)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await to_decision(pilot)
+        screen = app.screen
+        driver, state = screen.driver, screen.driver.state
+        await break_and_see_problems(pilot, path, DecisionScreen)
+        assert screen.driver is driver and driver.state is state
+        path.write_text(NEW_TITLE, encoding="utf-8")
+        await pilot.press("r")
+        await wait_ready(pilot, ConfirmDialog)
+        assert "The Edited Threat" in str(app.screen.query_one("#question", Static).render())
+        await pilot.press("n")
+        await wait_ready(pilot, DecisionScreen)
+        assert app.screen is screen and screen.driver is driver and driver.state is state
+        assert screen.spec.title == "The Public Threat"
+        await pilot.press("1")                     # the game goes on as it was
+        await pilot.pause()
+        assert driver.state is not state
+
+
+async def test_reload_during_a_decision_restarts_with_the_new_file(tmp_path: Path):
+    path = tmp_path / "threat.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    app = make_app(str(path), seed=2, solver=fast_solver)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await to_decision(pilot)
+        path.write_text(NEW_TITLE, encoding="utf-8")
+        await pilot.press("r")
+        await wait_ready(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await wait_ready(pilot, BriefingScreen)
+        await solved(pilot)
+        assert app.screen.spec.title == "The Edited Threat"
+        await pilot.press("enter")
+        await wait_ready(pilot, DecisionScreen)
+        assert app.screen.spec.title == "The Edited Threat"
+
+
+async def test_reload_on_the_debrief_keeps_the_play_when_the_tree_is_unchanged(tmp_path: Path):
+    path = tmp_path / "threat.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    app = make_app(str(path), seed=2, solver=fast_solver)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await to_outcome(pilot)
+        await pilot.press("enter")
+        await wait_ready(pilot, DebriefScreen)
+        screen = app.screen
+        played = screen.state.actions_taken()
+        await break_and_see_problems(pilot, path, DebriefScreen)
+        assert screen.game.values["a"] == 1 and screen.result is not None
+        path.write_text(NEW_COST, encoding="utf-8")
+        await pilot.press("r")
+        await until(pilot, lambda: not screen.solving and screen.result is not None)
+        assert screen.game.values["a"] == Fraction(2)
+        assert screen.state.game is screen.game and screen.state.actions_taken() == played
+        assert screen.result is fast_solver(screen.game)
+        summary = str(screen.query_one("#summary", Static).render())
+        assert "game tree is unchanged" in summary and "Outcome:" in summary
+        assert "YOUR DECISIONS" in str(screen.query_one("#decisions", Static).render())
+
+
+async def test_reload_on_the_debrief_says_when_the_tree_changed(tmp_path: Path):
+    path = tmp_path / "threat.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    app = make_app(str(path), seed=2, solver=fast_solver)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await to_outcome(pilot)
+        path.write_text(NEW_TREE, encoding="utf-8")
+        await pilot.press("r")                     # from the outcome: reload, then the debrief
+        await wait_ready(pilot, DebriefScreen)
+        screen = app.screen
+        await until(pilot, lambda: screen.note and not screen.solving)
+        assert screen.state is None
+        assert "game tree has changed" in str(screen.query_one("#summary", Static).render())
+        assert "strike" in {a for node in screen.game.nodes for a in node.actions}
+        assert "THE EQUILIBRIA (" in str(screen.query_one("#equilibria", Static).render())
+
+
+async def test_the_debrief_shows_a_loading_indicator_while_the_solve_runs(tmp_path: Path):
+    path = tmp_path / "threat.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    gate = threading.Event()
+    gate.set()
+
+    def gated(game):
+        assert gate.wait(60)
+        return fast_solver(game)
+
+    app = make_app(str(path), seed=2, solver=gated)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await to_outcome(pilot)
+        await pilot.press("enter")
+        await wait_ready(pilot, DebriefScreen)
+        screen = app.screen
+        gate.clear()
+        path.write_text(NEW_COST, encoding="utf-8")
+        await pilot.press("r")
+        await until(pilot, lambda: screen.solving)
+        await pilot.pause()
+        assert screen.query_one("#loading", LoadingIndicator).display
+        assert "being solved" in str(screen.query_one("#equilibria", Static).render())
+        await pilot.press("t")                     # the screen answers meanwhile
+        await pilot.pause()
+        assert app.focused is screen.query_one("#tree")
+        gate.set()
+        await until(pilot, lambda: not screen.solving)
+        assert not screen.query_one("#loading", LoadingIndicator).display
+        assert "being solved" not in str(screen.query_one("#equilibria", Static).render())
+
+
+def test_the_solve_cache_solves_a_game_once_for_concurrent_callers():
+    from game.tui.session import load
+
+    _, game = load("public-threat")
+    calls, started, release = [], threading.Event(), threading.Event()
+
+    def slow(g):
+        calls.append(g)
+        started.set()
+        assert release.wait(30)
+        return object()
+
+    cache = SolveCache(slow)
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cache.solve(game)))
+               for _ in range(3)]
+    threads[0].start()
+    assert started.wait(30)
+    for thread in threads[1:]:
+        thread.start()
+    assert cache.running(game)
+    release.set()
+    for thread in threads:
+        thread.join(30)
+    assert len(calls) == 1 and len(results) == 3 and len({id(r) for r in results}) == 1
+    assert cache.get(game) is results[0] and not cache.running(game)
