@@ -27,6 +27,8 @@ Contract (stable; other front ends rely on it):
   that it is not the seat's turn, the screen shows "Waiting for ..." and no actions.
 - optional `equilibrium_index`: which equilibrium of the solve result the panels and the
   debrief compare with (the debrief falls back to the refined one).
+- optional `use_result(result, equilibrium_index)`: a local match that began before the solve
+  finished (an opponent that needs none) takes it here; the decision screen fetches it.
 
 Screens that take a driver: `DecisionScreen(spec, game, driver, result)` (then the outcome and
 debrief screens follow by themselves; `result` is a `SolveResult` or None).
@@ -232,6 +234,12 @@ class LocalDriver:
         index = self.equilibrium_index
         return Insight(belief=belief, risk=risk, values=values,
                        equilibrium=f"equilibrium {index + 1} ({equilibrium.kind})", track=track)
+
+    def use_result(self, result, equilibrium_index: int | None) -> None:
+        """Takes a solve that finished after the match began (for the live panels)."""
+        self.result = result
+        if self.equilibrium_index is None:
+            self.equilibrium_index = equilibrium_index
 
     # -- internals ------------------------------------------------------------------------
     def _log(self, node, action: str) -> None:

@@ -1,17 +1,23 @@
 """Provides what the Textual screens need from the core, with no Textual inside: loading a
-scenario, solving with a cache, the payoff table's rows and the debrief's game-tree data."""
+scenario, solving with a cache, the payoff table's rows and the debrief's game-tree data.
+
+The app imports this module before its first paint, so the core (model, scenario, solver) is
+imported inside the functions that use it, not here.
+"""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from game.model.expr import format_fraction
-from game.model.spec import GameSpec
-from game.model.tree import NATURE, TERMINAL, Game
+if TYPE_CHECKING:
+    from fractions import Fraction
+
+    from game.model.spec import GameSpec
+    from game.model.tree import Game
 
 
 @dataclass
@@ -106,7 +112,7 @@ def library(folder: Path | None = None) -> list[tuple[str, GameSpec | None, str]
     return rows
 
 
-Solver = Callable[[Game], object]
+Solver = Callable[["Game"], object]
 
 
 def default_solver(game: Game):
@@ -219,6 +225,9 @@ class TreeLine:
 def tree_lines(game: Game, equilibrium, played: set[tuple[int, int]]) -> dict[int, TreeLine]:
     """Every node's line: who moves at which information set, and the moves with their
     equilibrium probability and a text marker where play went."""
+    from game.model.expr import format_fraction
+    from game.model.tree import NATURE, TERMINAL
+
     spec = game.spec
     lines = {}
     for node in game.nodes:

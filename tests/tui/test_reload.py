@@ -37,6 +37,15 @@ async def until(pilot, condition, tries: int = 300) -> None:
     raise AssertionError(f"never true; at {pilot.app.screen!r}")
 
 
+async def polled(pilot, condition, seconds: float = 60) -> None:
+    """Waits until `condition()` without waiting for workers (a test's solve is held back)."""
+    for _ in range(int(seconds / 0.02)):
+        if condition():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"never true; at {pilot.app.screen!r}")
+
+
 async def to_decision(pilot) -> None:
     await solved(pilot)
     await pilot.press("enter")
@@ -155,25 +164,28 @@ async def test_the_debrief_shows_a_loading_indicator_while_the_solve_runs(tmp_pa
         return fast_solver(game)
 
     app = make_app(str(path), seed=2, solver=gated)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await to_outcome(pilot)
-        await pilot.press("enter")
-        await wait_ready(pilot, DebriefScreen)
-        screen = app.screen
-        gate.clear()
-        path.write_text(NEW_COST, encoding="utf-8")
-        await pilot.press("r")
-        await until(pilot, lambda: screen.solving)
-        await pilot.pause()
-        assert screen.query_one("#loading", LoadingIndicator).display
-        assert "being solved" in str(screen.query_one("#equilibria", Static).render())
-        await pilot.press("t")                     # the screen answers meanwhile
-        await pilot.pause()
-        assert app.focused is screen.query_one("#tree")
-        gate.set()
-        await until(pilot, lambda: not screen.solving)
-        assert not screen.query_one("#loading", LoadingIndicator).display
-        assert "being solved" not in str(screen.query_one("#equilibria", Static).render())
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await to_outcome(pilot)
+            await pilot.press("enter")
+            await wait_ready(pilot, DebriefScreen)
+            screen = app.screen
+            gate.clear()
+            path.write_text(NEW_COST, encoding="utf-8")
+            await pilot.press("r")
+            await until(pilot, lambda: screen.solving)
+            await pilot.pause()
+            assert screen.query_one("#loading", LoadingIndicator).display
+            assert "being solved" in str(screen.query_one("#equilibria", Static).render())
+            await pilot.press("t")                     # the screen answers meanwhile
+            await pilot.pause()
+            assert app.focused is screen.query_one("#tree")
+            gate.set()
+            await until(pilot, lambda: not screen.solving)
+            assert not screen.query_one("#loading", LoadingIndicator).display
+            assert "being solved" not in str(screen.query_one("#equilibria", Static).render())
+    finally:
+        gate.set()             # never leave a solver thread blocked
 
 
 def test_the_solve_cache_solves_a_game_once_for_concurrent_callers():
@@ -202,3 +214,62 @@ def test_the_solve_cache_solves_a_game_once_for_concurrent_callers():
         thread.join(30)
     assert len(calls) == 1 and len(results) == 3 and len({id(r) for r in results}) == 1
     assert cache.get(game) is results[0] and not cache.running(game)
+
+
+async def test_an_opponent_without_a_solve_starts_at_once_and_the_solve_is_shared():
+    """Hawk needs no equilibrium: the match starts while the app's solve (begun when the game
+    was chosen) runs; the panels and then the debrief take that same solve (one call)."""
+    gate, calls = threading.Event(), []
+
+    def gated(game):
+        calls.append(game)
+        assert gate.wait(60)
+        return fast_solver(game)
+
+    app = make_app("public-threat", opponent="hawk", seed=2, solver=gated)
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await polled(pilot, lambda: getattr(app.screen, "driver", None) is not None)
+            assert isinstance(app.screen, BriefingScreen) and app.screen.result is None
+            assert "still being solved" in str(app.screen.query_one("#status", Static).render())
+            await pilot.press("enter")
+            await polled(pilot, lambda: isinstance(app.screen, DecisionScreen))
+            assert "not shown" in str(app.screen.query_one("#belief", Static).render())
+            while isinstance(app.screen, DecisionScreen):
+                await pilot.press("1")
+                await pilot.pause()
+            await polled(pilot, lambda: isinstance(app.screen, OutcomeScreen))
+            await pilot.press("enter")
+            await polled(pilot, lambda: isinstance(app.screen, DebriefScreen))
+            screen = app.screen
+            assert screen.solving and screen.query_one("#loading", LoadingIndicator).display
+            gate.set()
+            await until(pilot, lambda: not screen.solving)
+            assert screen.result is not None and screen.state is not None
+            assert "YOUR DECISIONS" in str(screen.query_one("#decisions", Static).render())
+            assert len(calls) == 1
+    finally:
+        gate.set()             # never leave a solver thread blocked
+
+
+async def test_the_live_panels_fill_in_when_a_late_solve_arrives():
+    gate = threading.Event()
+
+    def gated(game):
+        assert gate.wait(60)
+        return fast_solver(game)
+
+    app = make_app("public-threat", opponent="hawk", seed=2, solver=gated)
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            await polled(pilot, lambda: getattr(app.screen, "driver", None) is not None)
+            await pilot.press("enter")
+            await polled(pilot, lambda: isinstance(app.screen, DecisionScreen))
+            screen = app.screen
+            assert "not shown" in str(screen.query_one("#values", Static).render())
+            gate.set()
+            await until(pilot, lambda: screen.result is not None)
+            await pilot.pause()
+            assert "Worth to you" in str(screen.query_one("#values", Static).render())
+    finally:
+        gate.set()             # never leave a solver thread blocked

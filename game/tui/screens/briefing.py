@@ -110,45 +110,59 @@ class BriefingScreen(Screen[None]):
 
     # -- solving --------------------------------------------------------------------------
     def solve(self) -> None:
-        """Solves the game and builds the opponent in a worker thread (both can take time)."""
+        """Builds the opponent in a worker thread, with the solve when the opponent needs it
+        (the app started that solve when the scenario was chosen; this joins it). Opponents
+        that play without it (hawk, dove, bluffer, random, qre, a human) are ready at once,
+        and the solve goes on for the live panels and the debrief."""
+        from game.bots import needs_solution
+
         self.result = None
         self.driver = None
         self.bot = None
         game, cache, kind, seed = self.game, self.app.cache, self.app.settings.opponent, \
             self.app.settings.seed
+        wait = kind != "human" and needs_solution(kind)
 
         def prepare():
-            result = cache.solve(game)
-            return (result, *build_opponent(kind, game, result, seed))
+            result = cache.solve(game) if wait else cache.get(game)
+            return (game, result, *build_opponent(kind, game, result, seed))
 
         self.run_worker(prepare, thread=True, exclusive=True, group="solve",
                         exit_on_error=False)
 
     @on(Worker.StateChanged)
     def _solved(self, event: Worker.StateChanged) -> None:
-        if event.worker.group != "solve":
+        if event.worker.group not in ("solve", "late-solve"):
             return
         if event.state == WorkerState.SUCCESS:
-            result, bot, note = event.worker.result
+            if event.worker.group == "late-solve":
+                game, result = event.worker.result
+                if game is self.game and self.result is None and self.driver is not None:
+                    self.ready(result, self.bot)
+                return
+            game, result, bot, note = event.worker.result
+            if game is not self.game:
+                return           # built for the file before a reload
             self.bot_note = note
             self.ready(result, bot)
+            if result is None:
+                cache = self.app.cache
+                self.run_worker(lambda: (game, cache.solve(game)), thread=True,
+                                exclusive=True, group="late-solve", exit_on_error=False)
         elif event.state == WorkerState.ERROR:
             self.query_one("#status", Static).update(
                 f"The solver failed: {event.worker.error}. Press Escape.")
 
     def ready(self, result, bot) -> None:
-        """The solve is done: build the match and say so."""
+        """The opponent is built (and the game solved, unless `result` is None, which the
+        opponent then does not need): build the match and say so."""
+        from game.tui.debrief_text import preferred_index
         from game.tui.driver import LocalDriver
 
         self.result = result
         self.bot = bot
         settings = self.app.settings
-        index = None
-        if result.equilibria:
-            from game.bots.equilibrium import preferred_equilibrium
-
-            index = list(result.equilibria).index(preferred_equilibrium(result))
-        index = getattr(bot, "equilibrium_index", index)
+        index = getattr(bot, "equilibrium_index", preferred_index(result))
         if bot is not None:
             bot.reset()
         own_type = settings.own_type
@@ -157,10 +171,13 @@ class BriefingScreen(Screen[None]):
         self.driver = LocalDriver(self.game, self.seat, bot=bot, seed=settings.seed,
                                   own_type=own_type, result=result, equilibrium_index=index)
         self.render_brief()
-        found = len(result.equilibria)
-        self.query_one("#status", Static).update(
-            f"Ready ({found} equilibri{'um' if found == 1 else 'a'} found). "
-            f"{self.bot_note}Press Enter to start.")
+        if result is None:
+            status = ("Ready. The game is still being solved for the live panels and the "
+                      "debrief; they fill in when it is done. ")
+        else:
+            found = len(result.equilibria)
+            status = f"Ready ({found} equilibri{'um' if found == 1 else 'a'} found). "
+        self.query_one("#status", Static).update(f"{status}{self.bot_note}Press Enter to start.")
 
     # -- actions --------------------------------------------------------------------------
     def action_start(self) -> None:
@@ -175,7 +192,7 @@ class BriefingScreen(Screen[None]):
     def action_switch_side(self) -> None:
         """Plays the other player."""
         self.seat = 1 - self.seat
-        if self.result is not None:
+        if self.driver is not None:
             self.ready(self.result, self.bot)
         else:
             self.render_brief()

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Footer, Static
+from textual.worker import Worker, WorkerState
 
 from game.model.expr import format_fraction
 from game.model.tree import NATURE
@@ -61,6 +62,23 @@ class DecisionScreen(Screen[None]):
         if len(self.driver.humans) > 1:
             self.privacy()
         else:
+            self.refresh_view()
+        if self.result is None and hasattr(self.driver, "use_result") and \
+                hasattr(self.app, "cache"):
+            cache, game = self.app.cache, self.game   # the solve the app started: join it
+            self.run_worker(lambda: cache.solve(game), thread=True, group="late-solve",
+                            exit_on_error=False)
+
+    @on(Worker.StateChanged)
+    def _solved(self, event: Worker.StateChanged) -> None:
+        """A solve that finished after the match began: the live panels can show it now."""
+        from game.tui.debrief_text import preferred_index
+
+        if event.worker.group != "late-solve" or event.state != WorkerState.SUCCESS:
+            return
+        self.result = event.worker.result
+        self.driver.use_result(self.result, preferred_index(self.result))
+        if not self.driver.finished and not isinstance(self.app.screen, ModalScreen):
             self.refresh_view()
 
     # -- rendering ------------------------------------------------------------------------

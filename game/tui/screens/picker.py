@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -37,7 +38,9 @@ class PickerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns("scenario", "level", "min", "concepts")
+        # Text labels, not markup strings: markup would import rich's emoji table (slow to
+        # load) before the first paint.
+        table.add_columns(*(Text(label) for label in ("scenario", "level", "min", "concepts")))
         table.focus()
         self.query_one("#summary", Static).update("Loading the scenarios...")
         self.call_after_refresh(self.load_library)
