@@ -38,7 +38,7 @@ def test_css_paths_exist_in_the_styles_folder(cls):
 @pytest.mark.parametrize("cls", SCREENS, ids=lambda cls: cls.__name__)
 def test_screen_rules_are_wrapped_in_the_screen_type(cls):
     (path,) = css_files(cls)
-    text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.S).strip()
+    text = re.sub(r"/\*.*?\*/", "", path.read_text(encoding="utf-8"), flags=re.DOTALL).strip()
     assert text.startswith(cls.__name__ + " {"), f"{path.name} must start with {cls.__name__} {{"
     assert text.endswith("}")
     depth = 0
