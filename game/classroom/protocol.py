@@ -12,7 +12,12 @@ from typing import Annotated, Literal, Union
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
 MAX_FRAME = 4096
-"""The largest frame (bytes) a client may send; the server refuses larger ones."""
+"""The largest frame (bytes) a client may send; a larger one gets a `too_large` error reply
+and changes nothing (the connection and the seat stay)."""
+TRANSPORT_CAP = 2**20
+"""The hard cap (bytes) on one frame at the websocket layer: a frame past it cannot even be
+read, so the connection is closed (1009, "message too big"); the seat stays, and its token
+takes it back. Between `MAX_FRAME` and this cap, frames get an error reply."""
 
 Label = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[\w .\-]+$")]
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.\-:|@#+/]+$")]
@@ -83,13 +88,15 @@ def parse_client(frame: str | bytes) -> Join | Move | Belief | Instructor | Ping
     """
     if isinstance(frame, bytes):
         if len(frame) > MAX_FRAME:
-            raise ProtocolError("too_large", f"frames are limited to {MAX_FRAME} bytes")
+            raise _too_large()
         try:
             frame = frame.decode("utf-8")
         except UnicodeDecodeError:
             raise ProtocolError("malformed", "frames must be UTF-8 JSON") from None
-    if len(frame.encode("utf-8", "replace")) > MAX_FRAME:
-        raise ProtocolError("too_large", f"frames are limited to {MAX_FRAME} bytes")
+    # a character takes 1 to 4 bytes: count the bytes only when the length leaves it open
+    if len(frame) > MAX_FRAME or (4 * len(frame) > MAX_FRAME
+                                  and len(frame.encode("utf-8", "replace")) > MAX_FRAME):
+        raise _too_large()
     try:
         return _ADAPTER.validate_json(frame)
     except ValidationError as error:
@@ -99,10 +106,15 @@ def parse_client(frame: str | bytes) -> Join | Move | Belief | Instructor | Ping
                                        f"{first.get('msg', 'not understood')}") from None
 
 
+def _too_large() -> ProtocolError:
+    return ProtocolError("too_large", f"frames are limited to {MAX_FRAME} bytes; this one "
+                                      "was refused and changed nothing")
+
+
 def error(code: str, message: str) -> dict:
     """An error reply."""
     return {"type": "error", "code": code, "message": message}
 
 
-__all__ = ["MAX_FRAME", "Belief", "Instructor", "Join", "Move", "Ping", "ProtocolError",
+__all__ = ["MAX_FRAME", "TRANSPORT_CAP", "Belief", "Instructor", "Join", "Move", "Ping", "ProtocolError",
            "error", "parse_client"]

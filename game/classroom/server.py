@@ -1,9 +1,11 @@
 """Provides `ClassroomServer`: asyncio websockets around a `Room`, with an event store.
 
-Every frame is validated (`protocol.parse_client`); an invalid one gets an error reply and
-changes nothing. Each connection has a token bucket: past it, frames get a `rate_limited` error
-and a client that keeps flooding is disconnected. Events are written to the store before any
-reply is sent. Binds 127.0.0.1 unless told otherwise.
+Every frame is validated (`protocol.parse_client`); an invalid or oversized one gets an error
+reply and changes nothing (the connection and the seat stay). Only a frame past the transport
+cap (`protocol.TRANSPORT_CAP`, 1 MiB), which websockets will not read, closes the connection
+(1009); the seat stays for its token. Each connection has a token bucket: past it, frames get
+a `rate_limited` error and a client that keeps flooding is disconnected. Events are written to
+the store before any reply is sent. Binds 127.0.0.1 unless told otherwise.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from fractions import Fraction
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from game.classroom.protocol import MAX_FRAME, ProtocolError, error, parse_client
+from game.classroom.protocol import TRANSPORT_CAP, ProtocolError, error, parse_client
 from game.classroom.room import Room, RoomConfig
 from game.classroom.store import EventStore, StoreError
 
@@ -47,8 +49,8 @@ class ClassroomServer:
         self.finished = asyncio.Event()
 
     async def start(self) -> None:
-        self._server = await serve(self._handler, self.host, self.port, max_size=MAX_FRAME * 4,
-                                   ping_interval=20, ping_timeout=20, max_queue=64,
+        self._server = await serve(self._handler, self.host, self.port, max_size=TRANSPORT_CAP,
+                                   ping_interval=20, ping_timeout=20, max_queue=16,
                                    close_timeout=2, compression=None)
         self.port = self._server.sockets[0].getsockname()[1]
         self._ticker = asyncio.create_task(self._tick_loop())
@@ -90,7 +92,9 @@ class ClassroomServer:
         self.conns[conn] = ws
         tokens, last, strikes = self.burst, time.monotonic(), 0
         try:
-            async for frame in ws:
+            while True:
+                # undecoded: parse_client answers a frame that is not UTF-8 with an error
+                frame = await ws.recv(decode=False)
                 now = time.monotonic()
                 tokens = min(self.burst, tokens + (now - last) * self.rate)
                 last = now

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from websockets.exceptions import ConnectionClosed
 
 from game.classroom.client import ClassroomClient
-from game.classroom.protocol import MAX_FRAME, ProtocolError, parse_client
+from game.classroom.protocol import MAX_FRAME, TRANSPORT_CAP, ProtocolError, parse_client
 from game.classroom.server import ClassroomServer
 from tests.classroom.conftest import make_room
 
@@ -71,6 +71,73 @@ async def test_malformed_frames_get_errors_and_change_nothing():
         assert (await good.recv())["type"] == "pong"
         await fuzz.close()
         await good.close()
+    finally:
+        await server.stop()
+
+
+def _oversized(state: dict) -> list:
+    """Frames past MAX_FRAME but within the transport cap; the first ones are legal moves."""
+    move = {"type": "move", "round": state["round"], "action": state["legal"][0]}
+    return [json.dumps(move) + " " * MAX_FRAME,                     # a legal move, padded
+            json.dumps({**move, "pad": "y" * (16 * 1024)}),          # past the old 16 KB cap
+            json.dumps(move).encode() + b" " * (100 * 1024),         # binary, 100 KB
+            "\u00e9" * (MAX_FRAME // 2 + 1),                         # few characters, many bytes
+            "z" * (TRANSPORT_CAP - 64)]                             # just under the cap
+
+
+async def test_oversized_frames_get_errors_and_the_same_client_plays_on():
+    room = make_room(rounds=1, autostart=2)
+    server = ClassroomServer(room, port=0, tick=0.05)
+    await server.start()
+    try:
+        url = f"ws://127.0.0.1:{server.port}"
+        ann, bob = ClassroomClient(url), ClassroomClient(url)
+        await ann.connect(), await bob.connect()
+        assert (await ann.join("ABC234", "ann"))["type"] == "welcome"
+        assert (await bob.join("ABC234", "bob"))["type"] == "welcome"
+        states = {"ann": await ann.recv(), "bob": await bob.recv()}
+        mover = next(n for n, s in states.items() if s["your_turn"])
+        client, state = (ann, states["ann"]) if mover == "ann" else (bob, states["bob"])
+        before = [pair.state.steps for pair in room.pairs]
+        for frame in _oversized(state):
+            await client.ws.send(frame)
+            reply = await client.recv(timeout=10)
+            assert reply["type"] == "error" and reply["code"] == "too_large", reply
+            assert "4096 bytes" in reply["message"]
+        assert [pair.state.steps for pair in room.pairs] == before   # nothing changed
+        assert room.seats[0].conn is not None and room.seats[1].conn is not None
+        # the same connection, same seat: its move goes through
+        await client.send({"type": "move", "round": state["round"], "action": state["legal"][0]})
+        after = await client.recv(timeout=10)
+        assert after["type"] == "state" and not after["your_turn"], after
+        assert [pair.state.steps for pair in room.pairs] != before
+        for c in (ann, bob):
+            await c.close()
+    finally:
+        await server.stop()
+
+
+async def test_a_frame_past_the_transport_cap_closes_only_that_connection():
+    room = make_room()
+    server = ClassroomServer(room, port=0, tick=0.05)
+    await server.start()
+    try:
+        url = f"ws://127.0.0.1:{server.port}"
+        good = await ClassroomClient(url).connect()
+        assert (await good.join("ABC234", "ann"))["type"] == "welcome"
+        big = await ClassroomClient(url).connect()
+        welcome = await big.join("ABC234", "bob")
+        await big.ws.send("z" * (TRANSPORT_CAP + 1))
+        with pytest.raises(ConnectionClosed) as closed:
+            await big.recv(timeout=10)
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 1009
+        back = await ClassroomClient(url).connect()   # the seat stays; its token takes it back
+        assert (await back.join("ABC234", "bob", token=welcome["token"]))["type"] == "welcome"
+        assert len(room.seats) == 2
+        await good.send({"type": "ping"})
+        assert (await good.recv())["type"] == "pong"
+        for c in (good, back):
+            await c.close()
     finally:
         await server.stop()
 
