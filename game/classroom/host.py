@@ -79,6 +79,7 @@ async def serve_headless(room: Room, store, host: str, port: int, out=print,
     """Serves until the session ends; reads instructor commands from stdin when asked."""
     server = ClassroomServer(room, store, host=host, port=port)
     await server.start()
+    cpu_at_start = time.process_time()
     out(f"room code: {room.config.code}")
     out(f"instructor token: {room.config.instructor_token}")
     out(f"address: {host}:{server.port}")
@@ -111,7 +112,8 @@ async def serve_headless(room: Room, store, host: str, port: int, out=print,
         out(f"stopped in round {room.round}; continue with: deterrence host --resume --db "
             f"{store.path}")
     else:
-        out(f"session over after {room.round} rounds; peak RSS: {peak_rss_mb():.1f} MB")
+        out(f"session over after {room.round} rounds; peak RSS: {peak_rss_mb():.1f} MB; "
+            f"CPU while serving: {time.process_time() - cpu_at_start:.2f} s")
     return 0
 
 

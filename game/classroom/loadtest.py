@@ -1,8 +1,17 @@
-"""`deterrence loadtest`: a headless server in a child process, N bot clients in this one."""
+"""`deterrence loadtest`: a headless server in a child process, N bot clients in this one.
+
+The figures are the server's: the clients run in their own process, so they do not take the
+server's event loop, and each decision's round trip is timed from the moment its bot sends the
+move to the moment it reads the answer. What the harness itself adds is kept small: in a class
+each student's machine serves one connection, while here one process plays all N, so its
+garbage collector is paused during the run (a full collection of N clients' messages would
+stall every pending answer at once; the server's collector runs as usual).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import math
 import os
 import re
@@ -49,18 +58,26 @@ async def run_loadtest(clients: int, rounds: int, scenario: str = "public-threat
         process, code, _, url = await start_host(
             scenario, db, "--rounds", str(rounds), "--autostart", str(clients),
             "--timeout", "60", "--seed", "1")
+        collecting = gc.isenabled()
         try:
             bots = [BotClient(url, code, f"s{i}", seed=i, think=think) for i in range(clients)]
+            gc.collect()
+            gc.disable()
             started = time.perf_counter()
             await asyncio.wait_for(asyncio.gather(*(b.run(timeout=timeout) for b in bots)),
                                    timeout + 10)
             elapsed = time.perf_counter() - started
+            if collecting:
+                gc.enable()
             out, _ = await asyncio.wait_for(process.communicate(), 30)
         finally:
+            if collecting:
+                gc.enable()
             if process.returncode is None:
                 process.kill()
                 await process.wait()
         match = re.search(r"peak RSS: ([\d.]+) MB", out.decode())
+        cpu = re.search(r"CPU while serving: ([\d.]+) s", out.decode())
         latencies = [x for b in bots for x in b.latencies]
         return {"clients": clients, "rounds": rounds, "decisions": len(latencies),
                 "p50_ms": 1000 * percentile(latencies, 0.5),
@@ -68,6 +85,7 @@ async def run_loadtest(clients: int, rounds: int, scenario: str = "public-threat
                 "mean_ms": 1000 * statistics.fmean(latencies) if latencies else float("nan"),
                 "seconds": elapsed, "rounds_per_s": rounds / elapsed,
                 "server_peak_rss_mb": float(match.group(1)) if match else float("nan"),
+                "server_cpu_s": float(cpu.group(1)) if cpu else float("nan"),
                 "errors": sum(len(b.errors) for b in bots),
                 "all_ended": all(b.ended for b in bots), "pid": os.getpid()}
 
@@ -77,7 +95,9 @@ def format_figures(figures: dict) -> str:
             f"{figures['decisions']} decisions in {figures['seconds']:.2f} s\n"
             f"decision round-trip p50 {figures['p50_ms']:.2f} ms, p99 {figures['p99_ms']:.2f} ms\n"
             f"rounds per second {figures['rounds_per_s']:.2f}\n"
-            f"server peak RSS {figures['server_peak_rss_mb']:.1f} MB\n"
+            f"server peak RSS {figures['server_peak_rss_mb']:.1f} MB, CPU while serving "
+            f"{figures['server_cpu_s']:.2f} s "
+            f"({1000 * figures['server_cpu_s'] / max(1, figures['decisions']):.2f} ms a decision)\n"
             f"errors {figures['errors']}, every client saw the end: {figures['all_ended']}")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic_core import to_json
 
 MAX_FRAME = 4096
 """The largest frame (bytes) a client may send; a larger one gets a `too_large` error reply
@@ -111,10 +112,19 @@ def _too_large() -> ProtocolError:
                                       "was refused and changed nothing")
 
 
+def encode(message: dict) -> bytes:
+    """A server message or a stored event as compact UTF-8 JSON.
+
+    The server's messages are plain dicts it built itself (str, int, float, bool, None, lists
+    and dicts), so they are written out as they are, without validating them again.
+    """
+    return to_json(message)
+
+
 def error(code: str, message: str) -> dict:
     """An error reply."""
     return {"type": "error", "code": code, "message": message}
 
 
-__all__ = ["MAX_FRAME", "TRANSPORT_CAP", "Belief", "Instructor", "Join", "Move", "Ping", "ProtocolError",
-           "error", "parse_client"]
+__all__ = ["MAX_FRAME", "TRANSPORT_CAP", "Belief", "Instructor", "Join", "Move", "Ping",
+           "ProtocolError", "encode", "error", "parse_client"]

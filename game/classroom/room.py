@@ -29,6 +29,9 @@ ROLE_SCHEMES = ("rotate", "fixed")
 
 Outbound = tuple[str, dict]
 
+STATUS_INTERVAL = 0.5
+"""Seconds between two status messages to the instructor's watching connections."""
+
 
 @dataclass(frozen=True)
 class RoomConfig:
@@ -126,6 +129,10 @@ class Room:
     _touched: set[int] = field(default_factory=set)
     """Pairs changed since `_progress` last looked (so a move costs O(1), not O(pairs))."""
     _reported: int = 0
+    _status_sent: float = -math.inf
+    """When the watchers last got a status (see `STATUS_INTERVAL`)."""
+    _decks: dict[tuple[int, int], tuple[int, tuple, list[int]]] = field(default_factory=dict)
+    """(seat, role) -> (block, prior, its shuffled deck of types): see `_stratified`."""
 
     # ---- the public entry points -------------------------------------------------------
 
@@ -153,10 +160,11 @@ class Room:
                 if pair.deadline is not None and now >= pair.deadline:
                     out += self._bot_move(pair, now, "timeout")
             out += self._progress(now)
-        if self.dirty and self.watchers:
-            status = self.status()
+        if self.dirty and self.watchers and now - self._status_sent >= STATUS_INTERVAL:
+            status = self.status()   # O(participants): sent at most every STATUS_INTERVAL
             out += [(w, status) for w in self.watchers]
             self.dirty = False
+            self._status_sent = now
         return out
 
     def disconnect(self, conn: str, now: float) -> list[Outbound]:
@@ -268,13 +276,14 @@ class Room:
         state = pair.state
         while state.is_chance:
             node = state.current
-            rng = random.Random(f"{self.config.seed}:{self.round}:{pair.index}:{len(state.steps)}")
             index = None
             if node.private_to >= 0:
                 seat = pair.seats[node.private_to]
                 if seat is not None:
                     index = self._stratified(seat, node.private_to, node.probs)
             if index is None:
+                rng = random.Random(f"{self.config.seed}:{self.round}:{pair.index}:"
+                                    f"{len(state.steps)}")
                 index = draw_index(node.probs, rng)
             state = state.play_index(index)
         pair.state = state
@@ -287,11 +296,16 @@ class Room:
         size = math.lcm(*(p.denominator for p in probs))
         if size > 24:
             return None
-        deck = [i for i, p in enumerate(probs) for _ in range(int(p * size))]
         count = self.draws.get((seat, role), 0)
         self.draws[(seat, role)] = count + 1
         block, position = divmod(count, size)
-        random.Random(f"{self.config.seed}:deck:{seat}:{role}:{block}").shuffle(deck)
+        cached = self._decks.get((seat, role))
+        if cached is not None and cached[:2] == (block, probs):
+            deck = cached[2]
+        else:   # shuffled once per block, not once per draw
+            deck = [i for i, p in enumerate(probs) for _ in range(int(p * size))]
+            random.Random(f"{self.config.seed}:deck:{seat}:{role}:{block}").shuffle(deck)
+            self._decks[(seat, role)] = (block, probs, deck)
         return deck[position]
 
     def _deadline(self, t: float) -> float | None:
@@ -352,6 +366,7 @@ class Room:
         if command == "watch":
             self.watchers.add(conn)
             self.dirty = True
+            self._status_sent = -math.inf   # the new watcher gets a status at the next tick
             return out
         if self.ended:
             return [(conn, error("ended", "the session is over"))]
@@ -411,10 +426,11 @@ class Room:
         pair, seat, role, problem = self._turn(conn, msg.round)
         if problem:
             return [(conn, problem)]
-        try:
-            pair.state.play(msg.action)
-        except IllegalMoveError as err:
-            return [(conn, error("illegal", str(err)))]
+        if msg.action not in pair.state.legal_actions():
+            try:
+                pair.state.play(msg.action)   # the engine says why
+            except IllegalMoveError as err:
+                return [(conn, error("illegal", str(err)))]
         return self._emit(self._move_event(pair, role, msg.action, now, False, "human"))
 
     def _belief(self, conn: str, msg: Belief, now: float) -> list[Outbound]:
@@ -589,5 +605,5 @@ class Room:
                 "aggregates": self.aggregates}
 
 
-__all__ = ["MATCHINGS", "ROLE_SCHEMES", "Outbound", "Pair", "Room", "RoomConfig", "Seat",
-           "new_code", "new_token"]
+__all__ = ["MATCHINGS", "ROLE_SCHEMES", "STATUS_INTERVAL", "Outbound", "Pair", "Room",
+           "RoomConfig", "Seat", "new_code", "new_token"]

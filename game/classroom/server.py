@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 import time
 from fractions import Fraction
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from game.classroom.protocol import TRANSPORT_CAP, ProtocolError, error, parse_client
+from game.classroom.protocol import TRANSPORT_CAP, ProtocolError, encode, error, parse_client
 from game.classroom.room import Room, RoomConfig
 from game.classroom.store import EventStore, StoreError
 
@@ -46,6 +45,8 @@ class ClassroomServer:
         self._ids = itertools.count(1)
         self._server = None
         self._ticker: asyncio.Task | None = None
+        self._waiters: list[asyncio.Future] = []
+        """Callers waiting for the pending group commit (see `_durable`)."""
         self.finished = asyncio.Event()
 
     async def start(self) -> None:
@@ -62,6 +63,8 @@ class ClassroomServer:
         if self._server:
             self._server.close()
             await self._server.wait_closed()
+        if self.room.journal:   # a group commit the closing left behind
+            self._write()
 
     async def _tick_loop(self) -> None:
         while True:
@@ -74,18 +77,51 @@ class ClassroomServer:
                 self.finished.set()
 
     async def _flush(self, outbound) -> None:
-        if self.store is not None:
-            self.store.append(self.room.drain())   # written before anything is sent
-        else:
-            self.room.drain()
+        """Sends `outbound` once every event applied so far is in the store."""
+        if self.room.journal:
+            await self._durable()
+        cached: tuple[int, bytes] | None = None
         for conn, message in outbound:
             ws = self.conns.get(conn)
             if ws is None:
                 continue
+            if cached is None or cached[0] != id(message):   # a broadcast is encoded once
+                cached = (id(message), encode(message))
             try:
-                await ws.send(json.dumps(message, separators=(",", ":")))
+                await ws.send(cached[1], text=True)
             except ConnectionClosed:
                 pass
+
+    async def _durable(self) -> None:
+        """Returns once every event applied so far is written to the store (group commit).
+
+        The first caller in a turn of the event loop schedules one write for the end of that
+        turn, after every handler that was ready in it has applied its message; the write
+        stores all their events in one transaction, then each caller goes on to send its
+        replies. So nothing is sent before the events behind it are stored, and a burst of
+        moves costs one transaction per turn, not one per move.
+        """
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()   # one per caller: a cancelled caller cancels no other
+        self._waiters.append(waiter)
+        if len(self._waiters) == 1:
+            loop.call_soon(self._write)
+        await waiter
+
+    def _write(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        try:
+            events = self.room.drain()
+            if self.store is not None:
+                self.store.append(events)
+        except Exception as err:  # noqa: BLE001 - nothing is sent; each caller sees why
+            for waiter in waiters:
+                if not waiter.done():
+                    waiter.set_exception(err)
+            return
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
 
     async def _handler(self, ws: ServerConnection) -> None:
         conn = f"c{next(self._ids)}"
@@ -127,8 +163,9 @@ class ClassroomServer:
 
     @staticmethod
     async def _send(ws, message: dict) -> None:
+        """Sends a reply that reports no event (an error about the frame itself)."""
         try:
-            await ws.send(json.dumps(message))
+            await ws.send(encode(message), text=True)
         except ConnectionClosed:
             pass
 

@@ -10,6 +10,8 @@ import json
 import sqlite3
 from pathlib import Path
 
+from game.classroom.protocol import encode
+
 
 class StoreError(Exception):
     """The database cannot be used (missing, not a session database, or already a session)."""
@@ -35,7 +37,7 @@ class EventStore:
         """Writes events in one transaction (durable once this returns)."""
         if not events:
             return
-        rows = [(e["kind"], e.get("t"), json.dumps(e, separators=(",", ":"))) for e in events]
+        rows = [(e["kind"], e.get("t"), encode(e).decode()) for e in events]
         self.db.execute("BEGIN IMMEDIATE")
         try:
             self.db.executemany("INSERT INTO events (kind, t, data) VALUES (?, ?, ?)", rows)
