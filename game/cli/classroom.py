@@ -124,13 +124,6 @@ def run_host(args) -> int:
     except StoreError as err:
         raise UsageError(str(err)) from None
     web = _start_web(args, room.config.code) if args.web else None
-    import gc
-
-    # Everything loaded so far (the code, the scenario, its solution) lives as long as the
-    # session: moved out of the collector's sight, a full collection while serving scans
-    # only what serving created, a pause of a few milliseconds instead of tens.
-    gc.collect()
-    gc.freeze()
     try:
         if not args.headless:
             from game.tui.classroom_console import InstructorConsole
