@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
+
 from game.classroom.client import BotClient
 from game.classroom.server import ClassroomServer
 from game.tui.classroom_driver import ClassroomConnection
@@ -125,3 +127,43 @@ async def test_join_app_asks_for_beliefs_when_elicited(tmp_path):
     finally:
         await server.stop()
         store.close()
+
+
+@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
+    "game/tui/classroom_join.py: _joined() calls connection.set_handler() on the app's "
+    "thread, which replays the messages that came before it through call_from_thread(), "
+    "and that raises on the app's own thread: the app crashes. It happens to a student "
+    "who rejoins with --token mid-round (welcome and state arrive together), and to a "
+    "browser-entry student when the session starts the moment they join."))
+async def test_a_message_before_the_app_listens_is_not_lost():
+    from game.classroom.client import ClassroomClient
+
+    game, _ = solved("public-threat")
+    room = make_room(rounds=1, autostart=2, timeout=None)
+    server = ClassroomServer(room, port=0, tick=0.05)
+    await server.start()
+    bot = None
+    try:
+        url = f"ws://127.0.0.1:{server.port}"
+        first = await ClassroomClient(url).connect()
+        token = (await first.join("ABC234", "ann"))["token"]
+        bot = asyncio.create_task(BotClient(url, "ABC234", "bob", seed=1).run(timeout=20))
+        deadline = time.monotonic() + 10
+        while not room.started and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        await first.close()
+        connection = ClassroomConnection(url, "ABC234", "ann", token)   # rejoins mid-round
+        await asyncio.to_thread(connection.start)
+        deadline = time.monotonic() + 10
+        while not connection._backlog and time.monotonic() < deadline:
+            await asyncio.sleep(0.02)
+        assert connection._backlog, "the round's state should arrive before the app listens"
+        app = ClassroomJoinApp(connection, game.spec, game)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.5)
+            assert app.driver is not None and app.driver.round == 1
+        connection.close()
+    finally:
+        if bot is not None:
+            bot.cancel()
+        await server.stop()
