@@ -163,7 +163,7 @@ class Chromium:
         end = loop.time() + seconds
         last = b""
         while loop.time() < end:
-            await asyncio.sleep(0.7)
+            await asyncio.sleep(0.4)
             started = (await self.call(
                 "Runtime.evaluate", expression="document.body.classList.contains('-first-byte')",
                 returnByValue=True))["result"].get("value")
