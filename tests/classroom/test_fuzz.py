@@ -66,6 +66,10 @@ async def test_malformed_frames_get_errors_and_change_nothing():
             await fuzz.ws.send(frame)
             reply = await fuzz.recv(timeout=5)
             assert reply["type"] == "error", (frame, reply)
+        for raw in (b"\xff\xfe not UTF-8", b'{"type": "ping"\xc3}'):   # as text frames
+            await fuzz.ws.send(raw, text=True)
+            reply = await fuzz.recv(timeout=5)
+            assert reply["type"] == "error" and reply["code"] == "malformed", (raw, reply)
         assert (len(room.seats), room.round, room.started, room.ended) == before
         await good.send({"type": "ping"})
         assert (await good.recv())["type"] == "pong"
