@@ -129,12 +129,6 @@ async def test_join_app_asks_for_beliefs_when_elicited(tmp_path):
         store.close()
 
 
-@pytest.mark.xfail(strict=True, raises=RuntimeError, reason=(
-    "game/tui/classroom_join.py: _joined() calls connection.set_handler() on the app's "
-    "thread, which replays the messages that came before it through call_from_thread(), "
-    "and that raises on the app's own thread: the app crashes. It happens to a student "
-    "who rejoins with --token mid-round (welcome and state arrive together), and to a "
-    "browser-entry student when the session starts the moment they join."))
 async def test_a_message_before_the_app_listens_is_not_lost():
     from game.classroom.client import ClassroomClient
 
@@ -160,8 +154,14 @@ async def test_a_message_before_the_app_listens_is_not_lost():
         assert connection._backlog, "the round's state should arrive before the app listens"
         app = ClassroomJoinApp(connection, game.spec, game)
         async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause(0.5)
+            from game.tui.screens.decision import DecisionScreen
+
+            deadline = time.monotonic() + 10
+            while not isinstance(app.screen, DecisionScreen) and time.monotonic() < deadline:
+                await pilot.pause(0.1)
             assert app.driver is not None and app.driver.round == 1
+            assert isinstance(app.screen, DecisionScreen)
+            await pilot.pause(0.4)   # let the screen's belief-question timer run out
         connection.close()
     finally:
         if bot is not None:
