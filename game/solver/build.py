@@ -9,11 +9,18 @@ from game.model.tree import NATURE
 from game.solver.lp import simplex_region
 from game.solver.evaluate import Behaviour, Evaluation
 from game.solver.results import BeliefSet, Continuum, Equilibrium
-from game.solver.structure import ZERO, Structure
+from game.solver.structure import ONE, ZERO, Structure
 
 
 def node_types(structure: Structure) -> list[tuple[str, str]]:
     """For every node: the types drawn so far for (player 0, player 1) ("" if not drawn)."""
+    known = structure.memo.get("node_types")
+    if known is None:
+        known = structure.memo["node_types"] = _node_types(structure)
+    return known
+
+
+def _node_types(structure: Structure) -> list[tuple[str, str]]:
     game = structure.game
     types: list[tuple[str, str]] = [("", "")] * len(game.nodes)
     for node in game.nodes:
@@ -27,7 +34,21 @@ def node_types(structure: Structure) -> list[tuple[str, str]]:
 
 def belief_set(structure: Structure, evaluation: Evaluation, group: int,
                behaviour: Behaviour) -> BeliefSet:
-    """The beliefs over a group's keys under which its prescribed play is optimal."""
+    """The beliefs over a group's keys under which its prescribed play is optimal.
+
+    It depends only on the play at the group's infosets and below them (and on the round
+    payoffs, which are the game's), so it is memoised per game on that play."""
+    play = structure.group_subtree_infosets[group]
+    keys = evaluation.play_keys
+    memo_key = ("belief_set", group, tuple(keys[i] for i in play))
+    known = structure.memo.get(memo_key)
+    if known is None:
+        known = structure.memo[memo_key] = _belief_set(structure, evaluation, group, behaviour)
+    return known
+
+
+def _belief_set(structure: Structure, evaluation: Evaluation, group: int,
+                behaviour: Behaviour) -> BeliefSet:
     keys = structure.group_keys[group]
     position = {key: k for k, key in enumerate(keys)}
     rows: list[tuple[Fraction, ...]] = []
@@ -64,7 +85,7 @@ def make_equilibrium(structure: Structure, behaviour: Behaviour, kind_hint: str 
         else:
             off_path[group] = belief_set(structure, evaluation, group, behaviour)
     on_path = {i.id: any(reach[m] > 0 for m in i.members) for i in game.infosets}
-    pure = all(max(p) == 1 for p in behaviour.values())
+    pure = all(ONE in p for p in behaviour.values())
     type_payoffs = _type_payoffs(structure, evaluation)
     return Equilibrium(
         behaviour={k: tuple(v) for k, v in behaviour.items()},
@@ -108,7 +129,7 @@ def classify(structure: Structure, behaviour: Mapping[int, Sequence[Fraction]],
     one per type); complete-information games are 'pure' or 'mixed'.
     """
     game = structure.game
-    pure = all(max(p) == 1 for p in behaviour.values())
+    pure = all(ONE in p for p in behaviour.values())
     spec = game.spec
     if spec is not None:
         informed = [p for p in (0, 1) if len(spec.players[p].types) > 1]

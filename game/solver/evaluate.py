@@ -29,6 +29,15 @@ class Evaluation:
         return self.behaviour[node.infoset][index]
 
     @cached_property
+    def play_keys(self) -> dict[int, object]:
+        """Per infoset: a cheap hashable stand-in for its play (the action index if pure)."""
+        keys: dict[int, object] = {}
+        for infoset_id, probs in self.behaviour.items():
+            probs = tuple(probs)
+            keys[infoset_id] = probs.index(ONE) if ONE in probs else probs
+        return keys
+
+    @cached_property
     def reach(self) -> list[Fraction]:
         """Probability of reaching every node."""
         reach = [ZERO] * len(self.game.nodes)
@@ -65,14 +74,18 @@ class Evaluation:
         result = []
         for horizon in range(horizons):
             values: list[tuple[Fraction, Fraction]] = [(ZERO, ZERO)] * len(nodes)
+            behaviour = self.behaviour
             for node in reversed(nodes):
                 if node.player == TERMINAL:
                     values[node.id] = (structure.payoff(node.id, 0, horizon),
                                        structure.payoff(node.id, 1, horizon))
                     continue
+                probs = node.probs if node.player == NATURE else behaviour[node.infoset]
                 v0 = v1 = ZERO
-                for index, child in enumerate(node.children):
-                    p = self.prob(node.id, index)
+                for p, child in zip(probs, node.children):
+                    if p == 1:   # a pure move: no arithmetic
+                        v0, v1 = values[child]
+                        break
                     if p:
                         v0 += p * values[child][0]
                         v1 += p * values[child][1]
@@ -92,14 +105,30 @@ class Evaluation:
     def belief_weight(self, member: int) -> Fraction:
         """Chance times the moves that shape the member's owner's belief (see `belief_steps`)."""
         weight = self.structure.chance[member]
+        nodes, behaviour = self.game.nodes, self.behaviour
         for parent, index in self.structure.belief_steps[member]:
-            if not weight:
-                break
-            weight *= self.behaviour[self.game.nodes[parent].infoset][index]
+            p = behaviour[nodes[parent].infoset][index]
+            if not p:
+                return ZERO
+            if p != 1:
+                weight *= p
         return weight
 
     def group_belief(self, group: int) -> dict[str, Fraction] | None:
-        """The Bayes belief over a belief group's keys, or None where Bayes' rule does not apply."""
+        """The Bayes belief over a belief group's keys, or None where Bayes' rule does not apply.
+
+        Memoised per game on the play that shapes it (the same groups recur across equilibria).
+        """
+        memo = self.structure.memo
+        keys = self.play_keys
+        key = ("group_belief", group,
+               tuple(keys[i] for i in self.structure.group_belief_infosets[group]))
+        if key not in memo:
+            memo[key] = self._group_belief(group)
+        found = memo[key]
+        return dict(found) if found is not None else None
+
+    def _group_belief(self, group: int) -> dict[str, Fraction] | None:
         weights: dict[str, Fraction] = {}
         for infoset_id in self.game.group_infosets[group]:
             infoset = self.game.infosets[infoset_id]

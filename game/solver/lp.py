@@ -209,6 +209,11 @@ def _integer_pivot(table: list[list[int]], basis: list[int], objective: list[int
     return pivot
 
 
+_REGIONS: dict[tuple, tuple[bool, tuple[tuple[Fraction, ...], ...]]] = {}
+"""Memo of `simplex_region` (the same belief sets recur across equilibria and sweeps)."""
+MEMO_SIZE = 8192
+
+
 def simplex_region(constraints: Sequence[Sequence[Fraction]], size: int,
                    first_only: bool = False) -> tuple[bool, list[tuple[Fraction, ...]]]:
     """The set {mu >= 0, sum(mu) = 1, row . mu >= 0 for each row}: is it non-empty, and its vertices.
@@ -218,6 +223,17 @@ def simplex_region(constraints: Sequence[Sequence[Fraction]], size: int,
         size: the number of coordinates (belief keys).
         first_only: stop at the first vertex (enough to decide non-emptiness).
     """
+    key = (tuple(map(tuple, constraints)), size, first_only)
+    known = _REGIONS.get(key)
+    if known is None:
+        ok, vertices = _simplex_region(key[0], size, first_only)
+        if len(_REGIONS) >= MEMO_SIZE:
+            _REGIONS.clear()
+        known = _REGIONS[key] = (ok, tuple(vertices))
+    return known[0], list(known[1])
+
+
+def _simplex_region(constraints, size: int, first_only: bool):
     if size == 1:
         ok = all(row[0] >= 0 for row in constraints)
         return ok, [(Fraction(1),)] if ok else []
@@ -248,7 +264,9 @@ def simplex_region(constraints: Sequence[Sequence[Fraction]], size: int,
         return (True, [result.x]) if result.status == "optimal" else (False, [])
     vertices: list[tuple[Fraction, ...]] = []
     ones = (1,) * size
-    for tight in combinations(range(len(unique_rows)), size - 1):
+    candidates = _candidate_bases(unique_rows, size)
+    for tight in (candidates if candidates is not None
+                  else combinations(range(len(unique_rows)), size - 1)):
         solved = _cramer([unique_rows[t] for t in tight] + [ones], size)
         if solved is None:
             continue
@@ -262,6 +280,46 @@ def simplex_region(constraints: Sequence[Sequence[Fraction]], size: int,
                 if first_only:
                     return True, vertices
     return bool(vertices), vertices
+
+
+FLOAT_BASES_FROM = 64
+"""From this many candidate bases on, floating point picks the few worth solving exactly."""
+
+
+def _candidate_bases(rows: list[tuple[int, ...]], size: int) -> list[tuple[int, ...]] | None:
+    """The sets of tight rows that may give a vertex, found in floating point; None when
+    there are few bases (just try them all) or the numbers are too large for floats to be
+    sure. Every exact vertex is among them: the matrices have integer entries, so a
+    non-singular one has |det| >= 1, and its solution is checked with a generous tolerance;
+    the exact check afterwards throws out the false ones."""
+    import numpy as np
+
+    if comb(len(rows), size - 1) < FLOAT_BASES_FROM:
+        return None
+    A = np.array(rows, dtype=np.float64)
+    norms = np.sqrt((A * A).sum(axis=1))
+    hadamard = float(np.prod(np.sort(norms)[-(size - 1):])) * np.sqrt(size)
+    if hadamard * size * 1e-14 > 0.1:
+        return None   # determinants too large to tell zero from non-zero in floats
+    tight = np.array(list(combinations(range(len(rows)), size - 1)), dtype=np.int64)
+    found: list[tuple[int, ...]] = []
+    for start in range(0, len(tight), 20_000):
+        block = tight[start:start + 20_000]
+        M = np.empty((len(block), size, size))
+        M[:, :size - 1, :] = A[block]
+        M[:, size - 1, :] = 1.0
+        regular = np.abs(np.linalg.det(M)) > 0.5
+        if not regular.any():
+            continue
+        block, M = block[regular], M[regular]
+        rhs = np.zeros((len(block), size, 1))
+        rhs[:, size - 1, 0] = 1.0
+        x = np.linalg.solve(M, rhs)[:, :, 0]
+        slack = x @ A.T
+        tolerance = 1e-7 * (1.0 + np.abs(x).max(axis=1, keepdims=True) * norms[None, :])
+        feasible = (slack >= -tolerance).all(axis=1)
+        found.extend(tuple(int(t) for t in row) for row in block[feasible])
+    return found
 
 
 def _integer_row(row: Sequence[Fraction]) -> tuple[int, ...]:

@@ -67,8 +67,9 @@ class _Atom:
 
 
 class _Solver:
-    def __init__(self, structure: Structure, nash: bool = False) -> None:
+    def __init__(self, structure: Structure, nash: bool = False, fast: bool = True) -> None:
         self.s = structure
+        self.fast = fast
         self.game = structure.game
         self.nash = nash
         self._rationalizable_cache: dict[tuple, bool] = {}
@@ -108,6 +109,12 @@ class _Solver:
                 stack.append(node.children[chosen])
 
     def run(self) -> list[PureFamily]:
+        if not self.nash and self.fast:
+            from game.solver.signalling import stage_families
+
+            families = stage_families(self.s, self.domains, self.forced)
+            if families is not None:
+                return families
         frontier: dict[int, list[int]] = {}
         self.walk(0, self.forced, frontier)
         self.dfs(dict(self.forced), frontier, set())
@@ -339,6 +346,9 @@ def complete_off_path(structure: Structure, base: dict) -> PureFamily | None:
     return solver.completions(merged)
 
 
-def pure_pbe_solve(structure: Structure) -> list[PureFamily]:
-    """Returns every pure perfect Bayesian equilibrium, grouped into families."""
-    return _Solver(structure).run()
+def pure_pbe_solve(structure: Structure, fast: bool = True) -> list[PureFamily]:
+    """Returns every pure perfect Bayesian equilibrium, grouped into families.
+
+    `fast=False` skips the vectorised sender-receiver path (`game.solver.signalling`), so
+    tests can hold the two against each other."""
+    return _Solver(structure, fast=fast).run()

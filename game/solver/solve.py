@@ -9,6 +9,7 @@ that are not subgame perfect are listed with the threats they rest on.
 from __future__ import annotations
 
 from fractions import Fraction
+from functools import lru_cache
 
 from game.model.tree import Game
 from game.solver.build import make_equilibrium
@@ -98,5 +99,6 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                        complete=complete, nash_not_spe=nash, notes=tuple(notes))
 
 
+@lru_cache(maxsize=4096)
 def _pure(action: int, size: int) -> tuple[Fraction, ...]:
     return tuple(ONE if a == action else ZERO for a in range(size))

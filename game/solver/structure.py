@@ -19,6 +19,36 @@ class Structure:
     game: Game
 
     @cached_property
+    def memo(self) -> dict:
+        """A scratch memo for derived results that depend only on the game (e.g. the belief
+        set of a group given the play at and below it), shared by every equilibrium."""
+        return {}
+
+    @cached_property
+    def group_belief_infosets(self) -> dict[int, tuple[int, ...]]:
+        """Per belief group: the infosets whose moves shape its Bayes belief."""
+        nodes = self.game.nodes
+        result = {}
+        for group, infosets in self.game.group_infosets.items():
+            shaping = {nodes[parent].infoset for i in infosets
+                       for member in self.game.infosets[i].members
+                       for parent, _ in self.belief_steps[member]}
+            result[group] = tuple(sorted(shaping))
+        return result
+
+    @cached_property
+    def group_subtree_infosets(self) -> dict[int, tuple[int, ...]]:
+        """Per belief group: its infosets, then every infoset below one of their members."""
+        result = {}
+        for group, infosets in self.game.group_infosets.items():
+            below: set[int] = set()
+            for infoset_id in infosets:
+                for member in self.game.infosets[infoset_id].members:
+                    below |= self.subtree_infosets[member]
+            result[group] = tuple(infosets) + tuple(sorted(below - set(infosets)))
+        return result
+
+    @cached_property
     def depth(self) -> tuple[int, ...]:
         """Depth of every node."""
         depth = [0] * len(self.game.nodes)

@@ -78,17 +78,24 @@ class InstructorConsole(App[None]):
             await self.server.stop()
 
     def refresh_status(self) -> None:
+        from textual.css.query import NoMatches
+
+        try:
+            info = self.query_one("#info", Static)
+            roster = self.query_one("#roster", DataTable)
+            choices = self.query_one("#choices", DataTable)
+        except NoMatches:
+            return   # the timer fired while the app was shutting down or a dialog replaced it
         room = self.room
         status = room.status()
         state = "ended" if status["ended"] else "paused" if status["paused"] else \
             "running" if status["started"] else "waiting to start (s)"
         waiting = ", ".join(status["waiting_for"][:12]) or "nobody"
-        self.query_one("#info", Static).update(
+        info.update(
             f"Join: deterrence join {self.host}:{self.server.port} --code {room.config.code} "
             f"--name LABEL\nInstructor token: {room.config.instructor_token}\n"
             f"Round {status['round']} of {status['rounds']} - {state} - "
             f"{status['pairs_done']}/{status['pairs']} pairs done - waiting for: {waiting}")
-        roster = self.query_one("#roster", DataTable)
         rows = [(p["name"], "yes" if p["connected"] else "no", "bot" if p["bot"] else "")
                 for p in status["participants"]]
         if roster.row_count != len(rows) or any(
@@ -99,7 +106,6 @@ class InstructorConsole(App[None]):
                 roster.add_row(*row)
             if rows:
                 roster.move_cursor(row=min(cursor, len(rows) - 1))
-        choices = self.query_one("#choices", DataTable)
         choices.clear()
         for infoset, counts in sorted(status["aggregates"].items()):
             total = sum(counts.values())
