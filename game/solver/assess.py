@@ -117,6 +117,13 @@ def optimal_under(values: list[list[Fraction]], keys: tuple[str, ...],
     return totals[chosen] >= max(totals)
 
 
+def best_reply_to_some_belief(values: list[list[Fraction]], chosen: int) -> bool:
+    """Is action `chosen` a best reply to some belief over the members (values[member][action])?"""
+    rows = [tuple(row[chosen] - row[other] for row in values)
+            for other in range(len(values[0])) if other != chosen]
+    return simplex_region(rows, len(values), first_only=True)[0]
+
+
 def free_belief_region(structure: Structure, group: int,
                        rows_by_infoset: Mapping[int, tuple[list[list[Fraction]], int]]
                        ) -> tuple[bool, list[tuple[Fraction, ...]], list[tuple[Fraction, ...]]]:

@@ -10,8 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from game.model.tree import NATURE, TERMINAL
-from game.solver.assess import PureValues
-from game.solver.lp import simplex_region
+from game.solver.assess import PureValues, best_reply_to_some_belief
 from game.solver.structure import Structure
 
 
@@ -66,13 +65,8 @@ def candidate_actions(structure: Structure) -> dict[int, tuple[int, ...]]:
                              for below in structure.subtree_infosets[m])
             if determined:
                 values = PureValues(structure, forced).member_values(infoset_id)
-                keep = []
-                for action in actions:
-                    rows = [tuple(values[k][action] - values[k][other]
-                                  for k in range(len(values)))
-                            for other in range(len(infoset.actions)) if other != action]
-                    if simplex_region(rows, len(values), first_only=True)[0]:
-                        keep.append(action)
+                keep = [action for action in actions
+                        if best_reply_to_some_belief(values, action)]
             else:
                 keep = [action for action in actions if not any(
                     all(bounds[(game.nodes[m].children[action], player, horizon)][1]

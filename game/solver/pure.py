@@ -17,6 +17,7 @@ from math import prod
 from game.model.tree import NATURE, TERMINAL
 from game.solver.assess import (
     PureValues,
+    best_reply_to_some_belief,
     free_belief_region,
     group_omega,
     normalise,
@@ -72,7 +73,6 @@ class _Solver:
         self.fast = fast
         self.game = structure.game
         self.nash = nash
-        self._rationalizable_cache: dict[tuple, bool] = {}
         self.domains = candidate_actions(structure) if not nash else {
             i.id: tuple(range(len(i.actions))) for i in self.game.infosets}
         self.rank = {infoset_id: k for k, infoset_id in enumerate(structure.order)}
@@ -278,21 +278,11 @@ class _Solver:
 
     def rationalizable(self, infoset_id: int, assignment: Mapping[int, int]) -> bool:
         """Quick necessary check: the action is a best reply to some belief over its members."""
-        infoset = self.game.infosets[infoset_id]
         try:
             values = PureValues(self.s, assignment).member_values(infoset_id)
         except KeyError:
             return True
-        chosen = assignment[infoset_id]
-        key = (infoset_id, chosen, tuple(map(tuple, values)))
-        known = self._rationalizable_cache.get(key)
-        if known is not None:
-            return known
-        rows = [tuple(values[k][chosen] - values[k][other] for k in range(len(values)))
-                for other in range(len(infoset.actions)) if other != chosen]
-        result = simplex_region(rows, len(values), first_only=True)[0]
-        self._rationalizable_cache[key] = result
-        return result
+        return best_reply_to_some_belief(values, assignment[infoset_id])
 
     def check(self, atom: _Atom, assignment: Mapping[int, int], values: PureValues) -> bool:
         game = self.game

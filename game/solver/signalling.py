@@ -24,15 +24,15 @@ general enumerator runs.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 from itertools import product
 from math import lcm, prod
 
 import numpy as np
 
-from game.model.tree import NATURE, TERMINAL
-from game.solver.assess import PureValues
-from game.solver.lp import simplex_region
+from game.model.tree import NATURE
+from game.solver.assess import PureValues, best_reply_to_some_belief
 from game.solver.pure import PureFamily
 from game.solver.structure import Structure
 
@@ -46,8 +46,24 @@ MAX_VARIANTS = 64
 """The most combinations of tied on-path best replies (each is a separate pass)."""
 
 
-def _recognise(structure: Structure, domains, forced):
-    """Returns the stage's description, or None when the game has another shape."""
+@dataclass(frozen=True)
+class _Stage:
+    """Who moves where in a recognised stage."""
+
+    priors: list[Fraction]
+    """The sender's types' prior probabilities, in the root's order."""
+    sender: int
+    receiver: int
+    sender_infosets: list[int]
+    """Per type: its (singleton) information set."""
+    reply: list[list[int]]
+    """reply[type][signal]: the receiver's information set that follows."""
+    members: dict[int, list[tuple[int, int, int]]]
+    """Receiver information set -> its nodes as (type, signal, node)."""
+
+
+def _recognise(structure: Structure, forced) -> tuple[_Stage, set[int]] | None:
+    """The stage and the unforced infosets below the replies, or None for another shape."""
     game = structure.game
     if game.round_payoffs:
         return None
@@ -92,7 +108,8 @@ def _recognise(structure: Structure, domains, forced):
         for _, _, node in listed:
             for b in range(len(infoset.actions)):
                 loose |= structure.child_subtree_infosets[(node, b)] - forced.keys()
-    return types, sender, receiver, sender_infosets, reply, members, loose
+    stage = _Stage([p for p, _ in types], sender, receiver, sender_infosets, reply, members)
+    return stage, loose
 
 
 def _settled(structure: Structure, domains, forced, loose: set[int]):
@@ -109,31 +126,24 @@ def _settled(structure: Structure, domains, forced, loose: set[int]):
         fixed = dict(forced)
         fixed.update(zip(ordered, choice))
         values = PureValues(structure, fixed)
-        if all(_optimal(game, values, i, fixed[i]) for i in ordered):
+        if all(max(row) == row[fixed[i]]
+               for i in ordered for row in values.member_values(i)):
             settled.append(fixed)
     return settled
-
-
-def _optimal(game, values: PureValues, infoset_id: int, chosen: int) -> bool:
-    infoset = game.infosets[infoset_id]
-    node = game.nodes[infoset.members[0]]
-    own = values.value(node.children[chosen], infoset.player)
-    return all(values.value(child, infoset.player) <= own for child in node.children)
 
 
 def stage_families(structure: Structure, domains: dict[int, tuple[int, ...]],
                    forced: dict[int, int]) -> list[PureFamily] | None:
     """Every pure PBE family of a sender-receiver stage, or None if the game is not one."""
-    found = _recognise(structure, domains, forced)
+    found = _recognise(structure, forced)
     if found is None:
         return None
-    types, sender, receiver, sender_infosets, reply, members, loose = found
+    stage, loose = found
     settlings = _settled(structure, domains, forced, loose) if loose else [forced]
     if settlings is None:
         return None
     families: list[PureFamily] = []
     for fixed in settlings:
-        stage = (types, sender, receiver, sender_infosets, reply, members)
         more = _stage_families(structure, domains, fixed, stage)
         if more is None:
             return None
@@ -141,12 +151,14 @@ def stage_families(structure: Structure, domains: dict[int, tuple[int, ...]],
     return families
 
 
-def _stage_families(structure, domains, forced, stage) -> list[PureFamily] | None:
-    types, sender, receiver, sender_infosets, reply, members = stage
+def _stage_families(structure: Structure, domains, forced,
+                    stage: _Stage) -> list[PureFamily] | None:
+    """One pass: the families with the moves below the replies as in `forced`."""
+    sender, receiver, reply, members = stage.sender, stage.receiver, stage.reply, stage.members
+    sender_infosets, priors = stage.sender_infosets, stage.priors
     values = PureValues(structure, forced)
     game = structure.game
-    k = len(types)
-    priors = [p for p, _ in types]
+    k = len(priors)
     receivers = sorted(members, key=structure.order.index)
     index_of = {r: j for j, r in enumerate(receivers)}
     responses = [len(game.infosets[r].actions) for r in receivers]
@@ -193,10 +205,9 @@ def _stage_families(structure, domains, forced, stage) -> list[PureFamily] | Non
         return None
     # Off the path, a reply must be a best reply to some belief over all of the infoset's
     # nodes (with the moves below settled as in this pass, so the pre-pass is not enough).
-    rational = {r: tuple(b for b in domains[r] if simplex_region(
-        [tuple(exact[(i, a, b)][1] - exact[(i, a, other)][1] for i, a, _ in members[r])
-         for other in range(len(game.infosets[r].actions)) if other != b],
-        len(members[r]), first_only=True)[0]) for r in receivers}
+    rational = {r: tuple(b for b in domains[r]
+                         if best_reply_to_some_belief(values.member_values(r), b))
+                for r in receivers}
     allowed = [np.zeros(width, dtype=bool) for _ in receivers]
     for j, r in enumerate(receivers):
         allowed[j][list(rational[r])] = True
@@ -206,7 +217,7 @@ def _stage_families(structure, domains, forced, stage) -> list[PureFamily] | Non
 
     sender_domains = [np.array(domains[s], dtype=np.int64) for s in sender_infosets]
     sizes = [len(d) for d in sender_domains]
-    total = int(np.prod(sizes, dtype=object))
+    total = prod(sizes)
     families: list[PureFamily] = []
     for start in range(0, total, BLOCK):
         count = min(BLOCK, total - start)
