@@ -46,13 +46,21 @@ class ClassroomConnection:
         return self.welcome
 
     def set_handler(self, handler: Callable[[dict], None]) -> None:
-        """Routes server messages to `handler` (called on the connection's thread), first
-        the ones that arrived before."""
-        with self._lock:
-            backlog, self._backlog = self._backlog, []
-            self._handler = handler
-        for message in backlog:
-            handler(message)
+        """Routes server messages to `handler`, in arrival order, first the ones that came
+        before. The handler is never called on the caller's thread: the backlog is replayed
+        on a helper thread, and later messages come on the connection's thread."""
+
+        def replay() -> None:
+            while True:
+                with self._lock:
+                    backlog, self._backlog = self._backlog, []
+                    if not backlog:
+                        self._handler = handler   # from now on, on_message calls it
+                        return
+                for message in backlog:
+                    handler(message)
+
+        threading.Thread(target=replay, daemon=True).start()
 
     def on_message(self, message: dict) -> None:
         with self._lock:

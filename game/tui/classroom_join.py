@@ -6,8 +6,6 @@ Each round of the session opens the usual decision screen (then the outcome scre
 
 from __future__ import annotations
 
-import threading
-
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -118,7 +116,6 @@ class ClassroomJoinApp(App[None]):
         self.settings = PlaySettings(exam=True)   # the play screens read it; no live values
 
     def on_mount(self) -> None:
-        self._app_thread = threading.get_ident()
         if self.connection.welcome is None:
             self.push_screen(NameScreen(), self._named)
             return
@@ -159,16 +156,7 @@ class ClassroomJoinApp(App[None]):
                          f"Your seat token (to rejoin): {self.connection.token}\n\n"
                          "Waiting for the instructor to start...")
         self.push_screen(self.waiting)
-        self.connection.set_handler(self._deliver)
-
-    def _deliver(self, message: dict) -> None:
-        """Hands a server message to `on_server` on the app's thread, in arrival order. The
-        messages that came before the handler was set are replayed on the app's own thread
-        (from `_joined`), where `call_from_thread` would raise; they are queued instead."""
-        if threading.get_ident() == self._app_thread:
-            self.call_later(self.on_server, message)
-        else:
-            self.call_from_thread(self.on_server, message)
+        self.connection.set_handler(lambda m: self.call_from_thread(self.on_server, m))
 
     def _show(self, driver: RemoteDriver) -> None:
         from game.tui.screens.decision import DecisionScreen
