@@ -57,8 +57,11 @@ class ClassroomConnection:
                     if not backlog:
                         self._handler = handler   # from now on, on_message calls it
                         return
-                for message in backlog:
-                    handler(message)
+                try:
+                    for message in backlog:
+                        handler(message)
+                except Exception:  # noqa: BLE001 - the app has gone, as in _main
+                    return
 
         threading.Thread(target=replay, daemon=True).start()
 
