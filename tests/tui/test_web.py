@@ -7,7 +7,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -16,13 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser import Chromium, free_port
+
 ROOT = Path(__file__).parents[2]
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 async def first_screen(url: str, seconds: float = 20.0) -> bytes:
@@ -94,56 +89,16 @@ async def browser_screenshot(browser: str, url: str, out: Path, seconds: float =
     painted anything, so the DevTools protocol is used to wait: a screenshot every second
     until one is larger than `enough` bytes, or `seconds` pass.)
     """
-    import base64
-
-    import websockets
-
-    port = free_port()
-    process = subprocess.Popen([browser, "--headless", "--no-sandbox",
-                                "--enable-unsafe-swiftshader", f"--remote-debugging-port={port}",
-                                "--window-size=1200,800", "about:blank"],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
+    chromium = Chromium(browser)
     try:
-        pages = None
-        for _ in range(200):
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list",
-                                            timeout=1) as reply:
-                    pages = json.load(reply)
+        await chromium.open(url)
+        loop = asyncio.get_running_loop()
+        end = loop.time() + seconds
+        while True:
+            await asyncio.sleep(1.0)
+            picture = await chromium.screenshot()
+            if len(picture) > enough or loop.time() > end:
                 break
-            except OSError:
-                await asyncio.sleep(0.1)
-        assert pages, "Chromium's DevTools endpoint did not come up"
-        target = next(p for p in pages if p["type"] == "page")["webSocketDebuggerUrl"]
-        async with websockets.connect(target, max_size=None) as devtools:
-            counter = 0
-
-            async def call(method: str, **params):
-                nonlocal counter
-                counter += 1
-                await devtools.send(json.dumps({"id": counter, "method": method,
-                                                "params": params}))
-                while True:
-                    message = json.loads(await devtools.recv())
-                    if message.get("id") == counter:
-                        return message.get("result", {})
-
-            await call("Page.enable")
-            await call("Page.navigate", url=url)
-            loop = asyncio.get_running_loop()
-            end = loop.time() + seconds
-            while True:
-                await asyncio.sleep(1.0)
-                result = await call("Page.captureScreenshot", format="png")
-                picture = base64.b64decode(result["data"])
-                if len(picture) > enough or loop.time() > end:
-                    break
-            out.write_bytes(picture)
+        out.write_bytes(picture)
     finally:
-        os.killpg(process.pid, signal.SIGTERM)   # the browser we started, by its PID
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=5)
+        await chromium.close()   # the browser we started, by its PID
