@@ -9,9 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from math import comb
 from itertools import combinations
-from math import gcd
+from math import comb, lcm
 
 ZERO = Fraction(0)
 Row = Mapping[int, Fraction]
@@ -27,6 +26,74 @@ class LPResult:
     value: Fraction | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class StandardForm:
+    """An LP as `min cost . x` subject to `table` rows (integer coefficients, then a
+    non-negative right-hand side, equalities over x >= 0); built by `standard_form`."""
+
+    table: list[list[int]]
+    cost: list[Fraction]
+    slack_rows: dict[int, int]
+    """Row -> the column of its slack, where that slack (coefficient +1, its only entry) can
+    start in the basis."""
+    neg_index: dict[int, int]
+    """Free variable -> the column of its negative part."""
+    n_vars: int
+    sign: int
+    """-1 when the caller maximises (the cost is the objective negated)."""
+
+    def variables(self, solution: list[Fraction]) -> tuple[Fraction, ...]:
+        """The caller's variables from a solution over the columns."""
+        return tuple(solution[v] - (solution[self.neg_index[v]] if v in self.neg_index
+                                    else ZERO) for v in range(self.n_vars))
+
+
+def standard_form(n_vars: int, objective: Row, eq_rows: Sequence[tuple[Row, Fraction]] = (),
+                  le_rows: Sequence[tuple[Row, Fraction]] = (), free: Iterable[int] = (),
+                  maximize: bool = False) -> StandardForm:
+    """The LP of `solve_lp` (same arguments) in standard form, scaled to integers."""
+    free = set(free)
+    # Column layout: x (non-negative part), x- for free vars, slacks for <= rows, then rhs.
+    neg_index = {v: n_vars + k for k, v in enumerate(sorted(free))}
+    n_struct = n_vars + len(neg_index)
+    n_cols = n_struct + len(le_rows)
+    table: list[list[int]] = []
+    slack_rows: dict[int, int] = {}
+
+    def add(row: Row, b: Fraction, slack: int | None) -> None:
+        """Appends the row scaled to integers, its right-hand side made non-negative."""
+        items = [(var, c.numerator, c.denominator) for var, c in row.items() if c]
+        scale = lcm(b.denominator, *(d for _, _, d in items))   # ints have them too
+        out = [0] * (n_cols + 1)
+        for var, num, den in items:
+            v = num * (scale // den)
+            out[var] += v
+            if var in neg_index:
+                out[neg_index[var]] -= v
+        out[-1] = b.numerator * (scale // b.denominator)
+        flip = out[-1] < 0
+        if flip:
+            out = [-v for v in out]
+        if slack is not None:
+            out[slack] = -1 if flip else 1  # the slack rescaled: its value is never read
+            if not flip:
+                slack_rows[len(table)] = slack
+        table.append(out)
+
+    for row, b in eq_rows:
+        add(row, b, None)
+    for k, (row, b) in enumerate(le_rows):
+        add(row, b, n_struct + k)
+    sign = -1 if maximize else 1
+    cost = [ZERO] * n_cols
+    for var, coeff in objective.items():
+        coeff = Fraction(coeff)
+        cost[var] += sign * coeff
+        if var in neg_index:
+            cost[neg_index[var]] -= sign * coeff
+    return StandardForm(table, cost, slack_rows, neg_index, n_vars, sign)
+
+
 def solve_lp(n_vars: int, objective: Row, eq_rows: Sequence[tuple[Row, Fraction]] = (),
              le_rows: Sequence[tuple[Row, Fraction]] = (), free: Iterable[int] = (),
              maximize: bool = False) -> LPResult:
@@ -40,130 +107,106 @@ def solve_lp(n_vars: int, objective: Row, eq_rows: Sequence[tuple[Row, Fraction]
         free: variables that may be negative (all others are >= 0).
         maximize: maximise instead of minimise.
     """
-    free = set(free)
-    # Column layout: x (non-negative part), x- for free vars, slacks for <= rows.
-    neg_index = {v: n_vars + k for k, v in enumerate(sorted(free))}
-    n_struct = n_vars + len(neg_index)
-    n_slack = len(le_rows)
-    n_cols = n_struct + n_slack
-    rows: list[list[Fraction]] = []
-    rhs: list[Fraction] = []
-
-    def dense(row: Row) -> list[Fraction]:
-        out = [ZERO] * n_cols
-        for var, coeff in row.items():
-            if coeff:
-                out[var] += coeff
-                if var in neg_index:
-                    out[neg_index[var]] -= coeff
-        return out
-
-    for row, b in eq_rows:
-        rows.append(dense(row))
-        rhs.append(Fraction(b))
-    for k, (row, b) in enumerate(le_rows):
-        values = dense(row)
-        values[n_struct + k] = Fraction(1)
-        rows.append(values)
-        rhs.append(Fraction(b))
-    for i in range(len(rows)):
-        if rhs[i] < 0:
-            rows[i] = [-v for v in rows[i]]
-            rhs[i] = -rhs[i]
-    cost = [ZERO] * n_cols
-    sign = -1 if maximize else 1
-    for var, coeff in objective.items():
-        cost[var] += sign * coeff
-        if var in neg_index:
-            cost[neg_index[var]] -= sign * coeff
-
-    status, solution, value = _two_phase(rows, rhs, cost)
+    form = standard_form(n_vars, objective, eq_rows, le_rows, free, maximize)
+    status, solution, value = _two_phase(form.table, form.cost, form.slack_rows)
     if status != "optimal":
         return LPResult(status)
-    x = tuple(solution[v] - (solution[neg_index[v]] if v in neg_index else ZERO)
-              for v in range(n_vars))
-    return LPResult("optimal", x, sign * value)
+    return LPResult("optimal", form.variables(solution), form.sign * value)
 
 
-def _two_phase(rows: list[list[Fraction]], rhs: list[Fraction],
-               cost: list[Fraction]) -> tuple[str, list[Fraction], Fraction]:
+def _two_phase(rows: list[list[int]], cost: list[Fraction],
+               slack_rows: dict[int, int]) -> tuple[str, list[Fraction], Fraction]:
     """Two-phase simplex on an integer (fraction-free, Bareiss) tableau.
 
-    Every row is scaled to integers; a pivot on (r, k) replaces entry a_ij by
-    (a_ij * a_rk - a_ik * a_rj) / d, where d is the previous pivot, and the division is exact.
-    Python integers make this far faster than `Fraction` arithmetic, and it is still exact.
+    `rows` are the constraints scaled to integers (coefficients, then a non-negative
+    right-hand side). A pivot on (r, k) replaces entry a_ij by (a_ij * a_rk - a_ik * a_rj) / d,
+    where d is the previous pivot, and the division is exact. Python integers make this far
+    faster than `Fraction` arithmetic, and it is still exact. `slack_rows` maps a row to the
+    column of its slack when that slack (coefficient +1, its only entry) can start in the
+    basis; only the other rows get an artificial variable.
     """
     m = len(rows)
     n = len(cost)
-    width = n + m + 1  # structural, artificial, rhs
+    needy = [i for i in range(m) if i not in slack_rows]
+    k = len(needy)
+    artificial_of = {i: n + a for a, i in enumerate(needy)}
     table: list[list[int]] = []
-    for i in range(m):
-        values = rows[i] + [rhs[i]]
-        denominator = 1
-        for v in values:
-            if v.denominator != 1:
-                denominator = denominator * v.denominator // gcd(denominator, v.denominator)
-        scaled = [int(v * denominator) for v in values]
-        artificial = [0] * m
-        artificial[i] = 1  # the artificial of the scaled row keeps coefficient 1 (det = 1)
-        table.append(scaled[:-1] + artificial + [scaled[-1]])
-    basis = [n + i for i in range(m)]
+    basis: list[int] = []
+    for i, row in enumerate(rows):
+        artificial = [0] * k
+        if i in slack_rows:
+            basis.append(slack_rows[i])
+        else:
+            artificial[artificial_of[i] - n] = 1
+            basis.append(artificial_of[i])
+        table.append(row[:-1] + artificial + [row[-1]])
     det = 1
-    # Phase 1: minimise the sum of artificials: objective row = -(sum of rows) on non-artificials.
-    phase1 = [0] * width
-    for i in range(m):
-        for j in range(width):
-            if not (n <= j < n + m):
-                phase1[j] -= table[i][j]
-    # Objective rows are stored scaled by det like the constraint rows.
-    status, det = _integer_simplex(table, basis, phase1, det, n + m, m)
-    if status != "optimal" or phase1[-1] != 0:
-        return "infeasible", [], ZERO
-    for i in range(m):  # drive artificials out of the basis
-        if basis[i] >= n:
-            for j in range(n):
-                if table[i][j] != 0:
-                    det = _integer_pivot(table, basis, [], i, j, det)
-                    break
-    keep = [i for i in range(m) if basis[i] < n]
-    table = [[row[j] for j in range(n)] + [row[-1]] for row in (table[i] for i in keep)]
-    basis = [basis[i] for i in keep]
+    if k:
+        # Phase 1: minimise the sum of artificials: objective = -(sum of their rows).
+        width = n + k + 1
+        phase1 = [0] * width
+        for i in needy:
+            row = table[i]
+            for j in range(width):
+                if not (n <= j < n + k):
+                    phase1[j] -= row[j]
+        status, det = _integer_simplex(table, basis, phase1, det, n + k, m)
+        if status != "optimal" or phase1[-1] != 0:
+            return "infeasible", [], ZERO
+        for i in range(m):  # drive artificials out of the basis
+            if basis[i] >= n:
+                for j in range(n):
+                    if table[i][j] != 0:
+                        det = _integer_pivot(table, basis, [], i, j, det)
+                        break
+        keep = [i for i in range(m) if basis[i] < n]
+        table = [table[i][:n] + [table[i][-1]] for i in keep]
+        basis = [basis[i] for i in keep]
     # Phase 2 objective row: c_j * det - sum over basic rows of c_B * a_ij.
-    cost_den = 1
-    for c in cost:
-        if c.denominator != 1:
-            cost_den = cost_den * c.denominator // gcd(cost_den, c.denominator)
-    int_cost = [int(c * cost_den) for c in cost]
-    objective = [int_cost[j] * det for j in range(n)] + [0]
+    cost_den = lcm(*(c.denominator for c in cost)) if cost else 1
+    int_cost = [c.numerator * (cost_den // c.denominator) for c in cost]
+    objective = [c * det for c in int_cost] + [0]
     for i, var in enumerate(basis):
         cb = int_cost[var]
         if cb:
-            row = table[i]
-            for j in range(n + 1):
-                objective[j] -= cb * row[j]
-    status, det = _integer_simplex(table, basis, objective, det, n, len(basis), scaled=True)
+            objective = [o - cb * a for o, a in zip(objective, table[i])]
+    status, det = _integer_simplex(table, basis, objective, det, n, len(basis))
     if status != "optimal":
         return status, [], ZERO
     solution = [ZERO] * n
     for i, var in enumerate(basis):
-        solution[var] = Fraction(table[i][-1], det)
-    value = sum((cost[j] * solution[j] for j in range(n)), ZERO)
+        if table[i][-1]:
+            solution[var] = Fraction(table[i][-1], det)
+    value = sum((cost[j] * solution[j] for j in range(n) if cost[j]), ZERO)
     return "optimal", solution, value
 
 
-def _integer_simplex(table: list[list[int]], basis: list[int], objective: list[int], det: int,
-                     columns: int, m: int, scaled: bool = False) -> tuple[str, int]:
-    """Runs the simplex (Bland's rule) on the integer tableau; `objective` is updated in place.
+BLAND_AFTER = 8
+"""Consecutive degenerate pivots after which the entering rule turns to Bland's (no cycling)."""
 
-    The objective row holds reduced costs times det (its sign is what matters).
+
+def _integer_simplex(table: list[list[int]], basis: list[int], objective: list[int], det: int,
+                     columns: int, m: int) -> tuple[str, int]:
+    """Runs the simplex on the integer tableau; `objective` is updated in place.
+
+    The objective row holds reduced costs times det, all on one scale, so the most negative
+    one enters (Dantzig's rule); after a run of degenerate pivots Bland's rule takes over,
+    which cannot cycle.
     """
+    degenerate = 0
     while True:
-        entering = -1
         basic = set(basis)
-        for j in range(columns):
-            if objective[j] < 0 and j not in basic:
-                entering = j
-                break
+        entering = -1
+        if degenerate < BLAND_AFTER:
+            best = 0
+            for j in range(columns):
+                if objective[j] < best and j not in basic:
+                    best, entering = objective[j], j
+        else:
+            for j in range(columns):
+                if objective[j] < 0 and j not in basic:
+                    entering = j
+                    break
         if entering < 0:
             return "optimal", det
         leaving = -1
@@ -180,6 +223,7 @@ def _integer_simplex(table: list[list[int]], basis: list[int], objective: list[i
                     leaving = i
         if leaving < 0:
             return "unbounded", det
+        degenerate = degenerate + 1 if table[leaving][-1] == 0 else 0
         det = _integer_pivot(table, basis, objective, leaving, entering, det)
 
 
@@ -190,21 +234,17 @@ def _integer_pivot(table: list[list[int]], basis: list[int], objective: list[int
     if pivot < 0:
         table[row] = pivot_row = [-v for v in pivot_row]
         pivot = -pivot
-    nonzero = [j for j, v in enumerate(pivot_row) if v]
     for i, other in enumerate(table):
         if i == row:
             continue
         factor = other[col]
         if factor:
-            for j in range(len(other)):
-                other[j] = (other[j] * pivot - factor * pivot_row[j]) // det
-        else:
-            for j in range(len(other)):
-                other[j] = other[j] * pivot // det
+            table[i] = [(a * pivot - factor * b) // det for a, b in zip(other, pivot_row)]
+        elif pivot != det:
+            table[i] = [a * pivot // det for a in other]
     if objective:
         factor = objective[col]
-        for j in range(len(objective)):
-            objective[j] = (objective[j] * pivot - factor * pivot_row[j]) // det
+        objective[:] = [(a * pivot - factor * b) // det for a, b in zip(objective, pivot_row)]
     basis[row] = col
     return pivot
 

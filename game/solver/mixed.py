@@ -16,15 +16,23 @@ import time
 from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
+from math import lcm
 
 from game.solver.assess import PureValues
 from game.solver.check import check_assessment
 from game.solver.evaluate import Evaluation
 from game.solver.lp import LPResult, simplex_region, solve_lp
+from game.solver.lpfloat import screen_lp
 from game.solver.prepass import candidate_actions
 from game.solver.sequence import SequenceForm
 from game.solver.structure import ONE, ZERO, Structure
 
+SCREEN_MARGIN = 1e-6
+"""A floating-point optimum of t above this lets the search go on without an exact answer."""
+
+CHECK_BEFORE = 1
+"""The search checks a partial assignment only when at least this many real choices (information
+sets with more than one candidate action) follow it; otherwise the leaf's own check is as good."""
 FREE = "free"
 """The 'support' of an information set off the path: any of its candidate actions."""
 
@@ -69,6 +77,8 @@ class _MixedSolver:
         self.domains = candidate_actions(structure)
         self.forced = {i: d[0] for i, d in self.domains.items() if len(d) == 1}
         self.order = structure.order
+        self.choices_after = [sum(1 for i in self.order[p + 1:] if len(self.domains[i]) > 1)
+                              for p in range(len(self.order))]
         self.max_leaves = max_leaves
         self.deadline = time.monotonic() + seconds if seconds else None
         self.leaves = 0
@@ -86,6 +96,16 @@ class _MixedSolver:
                     if game.nodes[p].player in (0, 1))
                 self.belief_steps[m] = tuple((game.nodes[p].infoset, a)
                                              for p, a in structure.belief_steps[m])
+
+        # The best-reply rows in integers: player i's rows (and values) scaled by the common
+        # denominator of its terms, so that building an LP needs no Fraction arithmetic.
+        self.int_terms: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
+        for player in (0, 1):
+            keys = [k for k in self.sf.terms if game.infosets[k[0]].player == player]
+            scale = lcm(*(c.denominator for k in keys for _, _, c in self.sf.terms[k].leaves))
+            for k in keys:
+                self.int_terms[k] = tuple((seq, int(c * scale))
+                                          for _, seq, c in self.sf.terms[k].leaves)
 
     def run(self) -> list[MixedSolution]:
         self.dfs(0, {})
@@ -131,15 +151,24 @@ class _MixedSolver:
                                                                       subset):
                     continue
                 supports[infoset_id] = subset
-                if size > 1 and not self.partial_feasible(supports):
+                if (self.choices_after[position] >= CHECK_BEFORE
+                        and (size > 1 or (len(domain) > 1 and self.mixing(supports)))
+                        and not self.partial_feasible(supports)):
                     continue
                 self.dfs(position + 1, supports)
         del supports[infoset_id]
 
+    @staticmethod
+    def mixing(supports: dict) -> bool:
+        """Does some information set on the path mix?"""
+        return any(isinstance(v, tuple) and len(v) > 1 for v in supports.values())
+
     def partial_feasible(self, supports: dict) -> bool:
         """The LP relaxation with everything unassigned left free: a sound early prune."""
         for player in (0, 1):
-            lp = self.build(player, supports)
+            lp = self.build(player, supports, screen="go on")
+            if lp is None:
+                continue   # plainly feasible in floating point: going on is always sound
             if lp.result.status != "optimal" or lp.result.value is None or lp.result.value <= 0:
                 return False
         return True
@@ -199,12 +228,15 @@ class _MixedSolver:
         return False
 
     def build(self, player: int, supports: dict, objective_seq: int | None = None,
-              maximize: bool = True, strict: bool = True) -> _LP:
+              maximize: bool = True, strict: bool = True, screen: str = "") -> _LP | None:
         """Player's best-reply LP over (opponent realization plan, own values, t).
 
         Opponent sequences at pure information sets are aliased to their parent, so only the
         mixing (or free) information sets contribute variables. With `strict`, t is a lower
-        bound on every on-path mixing realization and is maximised.
+        bound on every on-path mixing realization and is maximised. With `screen`, floating
+        point goes first: the result is infeasible when a rounded dual solution proves exactly
+        that t > 0 is impossible, and with screen="go on" it is None when floating point finds
+        the LP plainly feasible with t > 0 (no exact answer).
         """
         game = self.game
         s = self.s
@@ -239,48 +271,58 @@ class _MixedSolver:
         eq_rows: list = []
         le_rows: list = []
 
-        def add(row: dict, seq: int, coeff: Fraction) -> Fraction:
+        def add(row: dict, seq: int, coeff: int) -> int:
             if seq not in alias:
-                return ZERO
+                return 0
             var = alias[seq]
             if var is None:
                 return coeff
-            row[var] = row.get(var, ZERO) + coeff
-            return ZERO
+            row[var] = row.get(var, 0) + coeff
+            return 0
 
+        # All coefficients are integers: the value rows are scaled (see `int_terms`), so the
+        # value variables are scaled too; only the plan variables are read from the solution.
         for parent, children, on_path in plan_rows:
-            row: dict[int, Fraction] = {}
+            row: dict[int, int] = {}
             for child in children:
-                add(row, child, ONE)
-            constant = add(row, parent, -ONE)
+                add(row, child, 1)
+            constant = add(row, parent, -1)
             eq_rows.append((row, -constant))
             if strict and on_path:
                 for child in children:
-                    le_rows.append(({t_var: ONE, alias[child]: -ONE}, ZERO))
+                    le_rows.append(({t_var: 1, alias[child]: -1}, 0))
         for infoset_id in active:
             infoset = game.infosets[infoset_id]
             support = supports.get(infoset_id, FREE)
             for action in range(len(infoset.actions)):
-                terms = self.sf.terms[(infoset_id, action)]
-                row = {value_var[infoset_id]: ONE}  # v_I - Q(I, a) = row . x + constant
-                constant = ZERO
-                for _, seq, coeff in terms.leaves:
+                key = (infoset_id, action)
+                row = {value_var[infoset_id]: 1}  # v_I - Q(I, a) = row . x + constant
+                constant = 0
+                for seq, coeff in self.int_terms[key]:
                     constant += add(row, seq, -coeff)
-                for nxt in terms.next_infosets:
+                for nxt in self.sf.terms[key].next_infosets:
                     if nxt in value_var:
-                        row[value_var[nxt]] = row.get(value_var[nxt], ZERO) - ONE
+                        row[value_var[nxt]] = row.get(value_var[nxt], 0) - 1
                 if isinstance(support, tuple) and action in support:
                     eq_rows.append((row, -constant))
                 else:
                     le_rows.append(({k: -v for k, v in row.items()}, constant))
-        le_rows.append(({t_var: ONE}, ONE))
+        le_rows.append(({t_var: 1}, 1))
         if objective_seq is not None:
             target = alias.get(objective_seq)
-            objective = {target: ONE} if target is not None else {}
+            objective = {target: 1} if target is not None else {}
         else:
-            objective = {t_var: ONE} if strict else {}
-        result = solve_lp(t_var + 1, objective, eq_rows, le_rows, free=list(value_var.values()),
-                          maximize=maximize)
+            objective = {t_var: 1} if strict else {}
+        problem = (t_var + 1, objective, eq_rows, le_rows, list(value_var.values()), maximize)
+        if screen:
+            estimate = screen_lp(*problem)
+            if estimate is not None:
+                if screen == "go on" and estimate.status == "optimal" and (
+                        estimate.value > SCREEN_MARGIN or not any(on for _, _, on in plan_rows)):
+                    return None
+                if estimate.proved_not_positive and any(on for _, _, on in plan_rows):
+                    return _LP(LPResult("infeasible"), alias)
+        result = solve_lp(*problem)
         if strict and objective_seq is None and result.status == "optimal" and not any(
                 on_path for _, _, on_path in plan_rows):
             result = LPResult("optimal", result.x, ONE)
@@ -294,10 +336,12 @@ class _MixedSolver:
         if self.leaves > self.max_leaves:
             self.truncated = True
             return
-        lps = [self.build(player, supports) for player in (0, 1)]
-        if any(lp.result.status != "optimal" or lp.result.value is None or lp.result.value <= 0
-               for lp in lps):
-            return
+        lps = []
+        for player in (0, 1):
+            lp = self.build(player, supports, screen="prune")
+            if lp.result.status != "optimal" or lp.result.value is None or lp.result.value <= 0:
+                return
+            lps.append(lp)
         completed = self.complete(supports, lps)
         if completed is None:
             return

@@ -1,0 +1,161 @@
+"""Provides `screen_lp`: the LP of `solve_lp` solved in floating point, to spare exact work.
+
+The exact solver decides; this one helps a search skip exact work in two sound ways:
+- when the floating-point optimum is plainly positive, the search may go on below a node
+  without an exact answer (going on is always sound: whatever it finds later is solved and
+  checked exactly);
+- when floating point finds the LP infeasible or its maximum not positive, it reads the dual
+  solution off the final tableau, rounds it to small fractions and checks, in exact integer
+  arithmetic, that it proves the claim (a Farkas certificate, or a dual bound). Only a proof
+  that checks prunes; anything else is left to the exact solver.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from math import lcm
+
+import numpy as np
+
+from game.solver.lp import StandardForm, standard_form
+
+TOLERANCE = 1e-9
+MAX_PIVOTS = 500
+DENOMINATORS = 10**6
+"""Largest denominator tried when rounding a floating-point dual solution to a proof."""
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """What floating point says of a maximisation LP."""
+
+    status: str
+    """'optimal' or 'infeasible', in floating point (not a proof)."""
+    value: float = float("nan")
+    proved_not_positive: bool = False
+    """Proved exactly: the LP is infeasible, or its maximum is at most 0."""
+
+
+def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
+              maximize=True) -> Screen | None:
+    """The float solution of a maximisation LP (arguments as `solve_lp`), or None when the
+    float simplex gives up (unbounded, or out of pivots)."""
+    form = standard_form(n_vars, objective, eq_rows, le_rows, free, maximize)
+    m = len(form.table)
+    n = len(form.cost)
+    if m == 0 or not maximize:
+        return None
+    raw = np.array(form.table, dtype=np.float64)
+    scale = np.maximum(np.abs(raw).max(axis=1), 1.0)
+    raw /= scale[:, None]
+    needy = [i for i in range(m) if i not in form.slack_rows]
+    k = len(needy)
+    T = np.zeros((m, n + k + 1))
+    T[:, :n] = raw[:, :-1]
+    T[:, -1] = raw[:, -1]
+    start = []   # each row's first basic column: its slack (rescaled to 1) or its artificial
+    for i in range(m):
+        if i in form.slack_rows:
+            start.append(form.slack_rows[i])
+        else:
+            start.append(n + needy.index(i))
+        T[i, start[-1]] = 1.0
+    basis = list(start)
+    if k:
+        objective_row = np.zeros(n + k + 1)
+        objective_row[:n] = -T[needy, :n].sum(axis=0)
+        objective_row[-1] = -T[needy, -1].sum()
+        if not _simplex(T, basis, objective_row, n + k):
+            return None
+        if -objective_row[-1] > 1e-7:
+            # Phase-1 duals: y_i = cost(start_i) - reduced cost(start_i).
+            duals = [(1.0 if start[i] >= n else 0.0) - objective_row[start[i]]
+                     for i in range(m)]
+            return Screen("infeasible", proved_not_positive=_proves(form, duals, scale, None))
+        for i in range(m):   # drive artificials out (a redundant row's stays, at zero)
+            if basis[i] >= n:
+                j = int(np.argmax(np.abs(T[i, :n])))
+                if abs(T[i, j]) > 1e-7:
+                    _pivot(T, basis, None, i, j)
+    cost = np.zeros(n + k + 1)
+    for j, c in enumerate(form.cost):
+        if c:
+            cost[j] = float(c)
+    objective_row = cost.copy()
+    for i, var in enumerate(basis):
+        if cost[var]:
+            objective_row -= cost[var] * T[i]
+    if not _simplex(T, basis, objective_row, n):   # artificials never enter again
+        return None
+    value = form.sign * -objective_row[-1]
+    proved = False
+    if value <= 1e-7:
+        duals = [-objective_row[start[i]] for i in range(m)]
+        proved = _proves(form, duals, scale, form.cost)
+    return Screen("optimal", value, proved)
+
+
+def _proves(form: StandardForm, duals: list[float], scale: np.ndarray, cost) -> bool:
+    """Do the rounded duals prove, exactly, that the rows have no solution (cost None: a
+    Farkas certificate, y.A <= 0 and y.b > 0) or that min cost.x >= 0 (y.A <= cost and
+    y.b >= 0)? The duals are those of the rows divided by `scale`."""
+    y = [Fraction(d / s).limit_denominator(DENOMINATORS) if abs(d) > 1e-12 else 0
+         for d, s in zip(duals, scale)]
+    denominator = lcm(*(v.denominator for v in y if v))
+    ints = [int(v * denominator) if v else 0 for v in y]
+    width = len(form.table[0])
+    totals = [0] * width
+    for weight, row in zip(ints, form.table):
+        if weight:
+            totals = [t + weight * a for t, a in zip(totals, row)]
+    if cost is None:
+        return totals[-1] > 0 and all(t <= 0 for t in totals[:-1])
+    return totals[-1] >= 0 and all(t <= c * denominator for t, c in zip(totals[:-1], cost))
+
+
+def _simplex(T: np.ndarray, basis: list[int], objective_row: np.ndarray, columns: int) -> bool:
+    """Dantzig's rule, then Bland's after a run of degenerate pivots; False when unbounded or
+    out of pivots (the caller then knows nothing).
+
+    Basic columns stay exact unit vectors (a pivot divides the pivot row by its own entry and
+    subtracts exact multiples), so their reduced costs are exactly zero and need no mask.
+    """
+    degenerate = 0
+    rhs = T[:, -1]
+    for _ in range(MAX_PIVOTS):
+        reduced = objective_row[:columns]
+        if degenerate < 8:
+            entering = int(np.argmin(reduced))
+            if reduced[entering] >= -TOLERANCE:
+                return True
+        else:
+            candidates = np.flatnonzero(reduced < -TOLERANCE)
+            if not len(candidates):
+                return True
+            entering = int(candidates[0])
+        column = T[:, entering]
+        positive = column > TOLERANCE
+        if not positive.any():
+            return False
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratios = np.where(positive, rhs / column, np.inf)
+        best = ratios.min()
+        tied = np.flatnonzero(ratios <= best + TOLERANCE)
+        leaving = int(tied[0]) if len(tied) == 1 else min((int(r) for r in tied),
+                                                           key=basis.__getitem__)
+        degenerate = degenerate + 1 if rhs[leaving] <= TOLERANCE else 0
+        _pivot(T, basis, objective_row, leaving, entering)
+        rhs = T[:, -1]
+    return False
+
+
+def _pivot(T: np.ndarray, basis: list[int], objective_row, row: int, col: int) -> None:
+    T[row] /= T[row, col]
+    pivot_row = T[row]
+    factors = T[:, col].copy()
+    factors[row] = 0.0
+    T -= factors[:, None] * pivot_row
+    if objective_row is not None:
+        objective_row -= objective_row[col] * pivot_row
+    basis[row] = col
