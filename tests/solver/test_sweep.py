@@ -79,6 +79,11 @@ def test_signal_strength_pooling_needs_a_prior_of_one_half():
     ("signal-choice", "m", (F(1, 4), F(1), F(7, 4)), {"a": F(0)}, {F(3, 4), F(3, 2)}),
     # The limited rung is credible iff (1-r)(-k_l) + r(-k_h) >= -1: k_l <= (1 - r k_h)/(1 - r).
     ("escalation-ladder", "k_l", (F(1, 5), F(4, 5)), {}, {F(10, 19)}),
+    # models.md 8.2: Chicken needs w > 0 > -l > -c; with c < l keeping straight is dominant
+    # (no swerve, a certain crash), so the regime changes exactly at c = l = 1.
+    ("chicken", "c", (F(1, 2), F(3, 2)), {}, {F(1)}),
+    # ... while s* = w/(w + c - l) moves smoothly with w: no threshold inside the Chicken range.
+    ("chicken", "w", (F(1, 2), F(3, 2), F(5)), {}, set()),
 ])
 def test_regime_maps_show_the_formulas_thresholds(name, parameter, values, base, expected):
     spec = load_scenario(SCENARIOS / f"{name}.yaml")
