@@ -60,7 +60,7 @@ def prepare(options: HostOptions, load_game) -> tuple[Room, object, object]:
         values = {k: Fraction(v) for k, v in stored["values"].items()}
         campaign = stored.get("campaign_rounds")
     _, game = load_game(scenario, values, campaign)
-    result = solve(game, seconds=2.0)
+    result = solve(game)
     if not options.resume:
         config = RoomConfig(
             code=new_code(), instructor_token=new_token(),

@@ -123,8 +123,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a parameter and its grid, e.g. a=0:10:1/2 (once or twice)")
     sweep.add_argument("--format", choices=("text", "csv", "json"), default="text")
     sweep.add_argument("--rounds", type=int, metavar="N", help="play the stage N times")
-    sweep.add_argument("--seconds", type=float, default=1.0, metavar="S",
-                       help="time budget for the mixed search at each point (default 1)")
+    sweep.add_argument("--seconds", type=float, default=5.0, metavar="S",
+                       help="time budget for the mixed search at each point (default 5)")
     _add_set(sweep)
 
     export = commands.add_parser(

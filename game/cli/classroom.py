@@ -330,7 +330,7 @@ def run_report(args) -> int:
     session = events[0]
     values = {k: Fraction(v) for k, v in session["values"].items()}
     _, game = load_game(session["scenario"], values, session.get("campaign_rounds"))
-    print(render(analyse(events, game, solve(game, seconds=2.0)), markdown=args.markdown),
+    print(render(analyse(events, game, solve(game)), markdown=args.markdown),
           end="")
     return 0
 

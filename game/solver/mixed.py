@@ -69,7 +69,9 @@ class _LP:
         return ONE if var is None else self.result.x[var]
 
 
-class _MixedSolver:
+class MixedSolver:
+    """The support-enumeration search (see the module docstring); `run` returns what it found."""
+
     def __init__(self, structure: Structure, max_leaves: int, seconds: float | None) -> None:
         self.s = structure
         self.game = structure.game
@@ -400,26 +402,6 @@ class _MixedSolver:
             break
         return None
 
-    def best_fill(self, behaviour: dict, free_sets: list[int]) -> dict:
-        """Pure choices for free information sets, bottom up: a best reply to Bayes' belief where
-        it applies, otherwise an action that is best for some belief."""
-        game = self.game
-        behaviour = dict(behaviour)
-        fill = {}
-        for infoset_id in free_sets:
-            infoset = game.infosets[infoset_id]
-            evaluation = Evaluation(self.s, behaviour)
-            belief = evaluation.group_belief(infoset.group)
-            if belief is None:
-                belief = {k: ONE / len(infoset.keys) for k in infoset.keys}
-            values = evaluation.action_values(infoset_id, belief)
-            domain = self.domains[infoset_id]
-            best = max(values[a] for a in domain)
-            choice = next(a for a in domain if values[a] == best)
-            fill[infoset_id] = _pure(choice, len(infoset.actions))
-            behaviour[infoset_id] = fill[infoset_id]
-        return fill
-
     def free_beliefs(self, behaviour: dict) -> dict[int, list[dict[str, Fraction]]] | None:
         """Supporting beliefs (vertices) for every group Bayes' rule does not reach, or None."""
         from game.solver.build import belief_set
@@ -492,51 +474,6 @@ def _pure(action: int, size: int) -> tuple[Fraction, ...]:
 def mixed_pbe_solve(structure: Structure, max_leaves: int = 100_000,
                     seconds: float | None = None) -> tuple[list[MixedSolution], bool]:
     """Returns the mixed equilibria found, and whether the search was cut short."""
-    solver = _MixedSolver(structure, max_leaves, seconds)
+    solver = MixedSolver(structure, max_leaves, seconds)
     results = solver.run()
     return results, solver.truncated
-
-
-def qre_guided_solve(structure: Structure, lambdas=(2.0, 5.0, 10.0, 20.0, 50.0, 100.0),
-                     reach_floor: float = 1e-3, action_floors=(0.01, 0.05, 0.15),
-                     seconds: float = 5.0) -> list[MixedSolution]:
-    """Mixed equilibria near the logit QRE branch: read supports off the QRE, solve them exactly.
-
-    For games too large to enumerate, the QRE (which approaches an equilibrium as lambda grows)
-    suggests which actions are played where; each suggestion is then decided exactly by the
-    same linear programs and checks as in the full search.
-    """
-    from game.solver.qre import LogitQRE
-
-    solver = _MixedSolver(structure, max_leaves=10_000, seconds=None)
-    qre = LogitQRE(structure.game)
-    tried = set()
-    for point in reversed(qre.trace(list(lambdas), seconds=seconds)):
-        for floor in action_floors:
-            supports = _supports_from(structure, point.behaviour, reach_floor, floor)
-            key = tuple(sorted(supports.items()))
-            if key in tried:
-                continue
-            tried.add(key)
-            solver.leaf(supports)
-    return solver.results
-
-
-def _supports_from(structure: Structure, behaviour: dict, reach_floor: float,
-                   action_floor: float) -> dict:
-    game = structure.game
-    reach = [0.0] * len(game.nodes)
-    reach[0] = 1.0
-    for node in game.nodes:
-        for index, child in enumerate(node.children):
-            p = float(node.probs[index]) if node.player < 0 else behaviour[node.infoset][index]
-            reach[child] = reach[node.id] * p
-    supports: dict = {}
-    for infoset in game.infosets:
-        if max(reach[m] for m in infoset.members) > reach_floor:
-            probs = behaviour[infoset.id]
-            support = tuple(a for a, p in enumerate(probs) if p > action_floor)
-            supports[infoset.id] = support or (max(range(len(probs)), key=probs.__getitem__),)
-        else:
-            supports[infoset.id] = FREE
-    return supports

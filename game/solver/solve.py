@@ -23,7 +23,7 @@ MAX_LISTED_PURE = 400
 
 
 def solve(game: Game, *, mixed: bool = True, refine: bool = True,
-          max_mixed_leaves: int = 200_000, seconds: float = 2.0,
+          max_mixed_leaves: int = 200_000, seconds: float = 5.0,
           all_pure: bool = False, qre_seconds: float | None = None) -> SolveResult:
     """Finds and describes the perfect Bayesian equilibria of `game`.
 
@@ -63,7 +63,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                                                seconds=seconds)
         complete = not truncated
         if truncated:
-            from game.solver.mixed import qre_guided_solve
+            from game.solver.guided import qre_guided_solve
 
             known = {tuple(sorted(s.behaviour.items())) for s in solutions}
             for found in qre_guided_solve(

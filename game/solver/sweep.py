@@ -149,7 +149,7 @@ class Sweeper:
     """Solves a scenario across parameter values, with a cache."""
 
     def __init__(self, spec: GameSpec, base: Mapping[str, Fraction] | None = None, *,
-                 rounds: int | None = None, seconds: float = 1.0) -> None:
+                 rounds: int | None = None, seconds: float = 5.0) -> None:
         self.spec = spec
         self.base = dict(base or {})
         self.rounds = rounds

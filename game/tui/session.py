@@ -116,10 +116,10 @@ Solver = Callable[["Game"], object]
 
 
 def default_solver(game: Game):
-    """The solver the game uses: all equilibria, with a short mixed-search budget."""
+    """The solver the game uses: all equilibria (the mixed search with its default budget)."""
     from game.solver.solve import solve
 
-    return solve(game, seconds=1.0)
+    return solve(game)
 
 
 class SolveCache:

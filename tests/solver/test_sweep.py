@@ -90,3 +90,28 @@ def test_regime_maps_show_the_formulas_thresholds(name, parameter, values, base,
     result = Sweeper(spec, base).sweep([(parameter, values)])
     assert {t.low for t in result.thresholds if t.exact} == expected
     assert all(t.exact for t in result.thresholds)
+
+
+def test_chain_store_regime_map_shows_the_kreps_wilson_thresholds():
+    """models.md 6.3: with k markets left, the entrant stays out iff the reputation exceeds
+    b^k, and a Weak incumbent fights for sure iff it is at least b^(k-1). Over two markets
+    (b = 1/2) the regimes change exactly at delta = b^2 = 1/4 and delta = b = 1/2; with
+    b = 1/3, at 1/9 and 1/3."""
+    spec = load_scenario(SCENARIOS / "chain-store.yaml")
+    for b, grid_values, expected in [
+            (F(1, 2), (F(1, 10), F(3, 10), F(3, 5)), {F(1, 4), F(1, 2)}),
+            (F(1, 3), (F(1, 20), F(1, 5), F(1, 2)), {F(1, 9), F(1, 3)})]:
+        result = Sweeper(spec, {"b": b}, rounds=2).sweep([("delta", grid_values)])
+        assert all(point.complete for point in result.points)
+        assert {t.low for t in result.thresholds if t.exact} == expected
+        assert all(t.exact for t in result.thresholds)
+        # Above b nobody enters at all; below b^2 the first entrant enters.
+        assert result.points[-1].regime == ("pure: stayed out / stayed out",)
+
+
+def test_chain_store_first_of_three_markets_is_contested_below_b_cubed():
+    """The shipped three-market campaign: the first entrant's threshold is b^3 = 1/8."""
+    spec = load_scenario(SCENARIOS / "chain-store.yaml")
+    result = Sweeper(spec, seconds=60).sweep([("delta", (F(1, 10), F(3, 20)))])
+    assert all(point.complete for point in result.points)
+    assert [t.low for t in result.thresholds if t.exact] == [F(1, 8)]
