@@ -18,7 +18,7 @@ from math import lcm
 
 import numpy as np
 
-from game.solver.lp import StandardForm, standard_form
+from game.solver.lp import StandardForm, _integer_pivot, standard_form
 
 TOLERANCE = 1e-9
 MAX_PIVOTS = 500
@@ -72,7 +72,9 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
             # Phase-1 duals: y_i = cost(start_i) - reduced cost(start_i).
             duals = [(1.0 if start[i] >= n else 0.0) - objective_row[start[i]]
                      for i in range(m)]
-            return Screen("infeasible", proved_not_positive=_proves(form, duals, scale, None))
+            proved = (_proves(form, _rounded(duals, scale), None)
+                      or _proves(form, _basis_duals(form, basis, needy, True), None))
+            return Screen("infeasible", proved_not_positive=proved)
         for i in range(m):   # drive artificials out (a redundant row's stays, at zero)
             if basis[i] >= n:
                 j = int(np.argmax(np.abs(T[i, :n])))
@@ -92,16 +94,76 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
     proved = False
     if value <= 1e-7:
         duals = [-objective_row[start[i]] for i in range(m)]
-        proved = _proves(form, duals, scale, form.cost)
+        proved = (_proves(form, _rounded(duals, scale), form.cost)
+                  or _proves(form, _basis_duals(form, basis, needy, False), form.cost))
     return Screen("optimal", value, proved)
 
 
-def _proves(form: StandardForm, duals: list[float], scale: np.ndarray, cost) -> bool:
-    """Do the rounded duals prove, exactly, that the rows have no solution (cost None: a
-    Farkas certificate, y.A <= 0 and y.b > 0) or that min cost.x >= 0 (y.A <= cost and
-    y.b >= 0)? The duals are those of the rows divided by `scale`."""
-    y = [Fraction(d / s).limit_denominator(DENOMINATORS) if abs(d) > 1e-12 else 0
-         for d, s in zip(duals, scale)]
+def _rounded(duals: list[float], scale: np.ndarray) -> list[Fraction]:
+    """The float duals (of the rows divided by `scale`) rounded to small fractions."""
+    return [Fraction(d / s).limit_denominator(DENOMINATORS) if abs(d) > 1e-12 else Fraction(0)
+            for d, s in zip(duals, scale)]
+
+
+def _basis_duals(form: StandardForm, basis: list[int], needy: list[int],
+                 phase1: bool) -> list[Fraction] | None:
+    """The exact duals of the final float basis: y.A_j = cost_j for every basic column j.
+
+    A basic column with one non-zero entry (a slack, an artificial) fixes its row's dual at
+    once; the others give a small square system, solved exactly in integers (fraction-free
+    Gauss-Jordan). None when the basis is singular. Phase 1 costs 1 on artificials and 0
+    elsewhere; phase 2 costs `form.cost` (artificials 0).
+    """
+    table = form.table
+    m = len(table)
+    n = len(form.cost)
+
+    def cost(j: int) -> Fraction:
+        if j >= n:
+            return Fraction(1 if phase1 else 0)
+        return Fraction(0) if phase1 else form.cost[j]
+
+    y: dict[int, Fraction] = {}
+    general = []
+    for j in basis:
+        if j >= n:
+            y[needy[j - n]] = cost(j)
+            continue
+        entries = [(i, table[i][j]) for i in range(m) if table[i][j]]
+        if len(entries) == 1:
+            i, a = entries[0]
+            if i in y:
+                return None
+            y[i] = cost(j) / a
+        else:
+            general.append(j)
+    unknown = [i for i in range(m) if i not in y]
+    if len(unknown) != len(general):
+        return None
+    if general:
+        rhs = [cost(j) - sum((table[i][j] * v for i, v in y.items() if v), Fraction(0))
+               for j in general]
+        common = lcm(*(r.denominator for r in rhs))
+        rows = [[table[u][j] for u in unknown] + [int(r * common)] for j, r in zip(general, rhs)]
+        size = len(unknown)
+        det, pivot_rows, used = 1, [], set()
+        for col in range(size):
+            row = next((r for r in range(size) if r not in used and rows[r][col]), None)
+            if row is None:
+                return None
+            used.add(row)
+            pivot_rows.append(row)
+            det = _integer_pivot(rows, [0] * size, [], row, col, det)
+        for col, row in enumerate(pivot_rows):
+            y[unknown[col]] = Fraction(rows[row][-1], det * common)
+    return [y[i] for i in range(m)]
+
+
+def _proves(form: StandardForm, y: list[Fraction] | None, cost) -> bool:
+    """Do the duals y prove, exactly, that the rows have no solution (cost None: a Farkas
+    certificate, y.A <= 0 and y.b > 0) or that min cost.x >= 0 (y.A <= cost and y.b >= 0)?"""
+    if y is None:
+        return False
     denominator = lcm(*(v.denominator for v in y if v))
     ints = [int(v * denominator) if v else 0 for v in y]
     width = len(form.table[0])

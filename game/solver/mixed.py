@@ -236,9 +236,10 @@ class MixedSolver:
         Opponent sequences at pure information sets are aliased to their parent, so only the
         mixing (or free) information sets contribute variables. With `strict`, t is a lower
         bound on every on-path mixing realization and is maximised. With `screen`, floating
-        point goes first: the result is infeasible when a rounded dual solution proves exactly
-        that t > 0 is impossible, and with screen="go on" it is None when floating point finds
-        the LP plainly feasible with t > 0 (no exact answer).
+        point goes first: the result is infeasible when a dual solution it suggests proves
+        exactly that t > 0 is impossible. Otherwise, with screen="go on", it is None when
+        floating point finds the LP plainly feasible with t > 0, and with "proof only" None
+        whatever the float says (no exact answer in either case).
         """
         game = self.game
         s = self.s
@@ -324,6 +325,8 @@ class MixedSolver:
                     return None
                 if estimate.proved_not_positive and any(on for _, _, on in plan_rows):
                     return _LP(LPResult("infeasible"), alias)
+            if screen == "proof only":
+                return None
         result = solve_lp(*problem)
         if strict and objective_seq is None and result.status == "optimal" and not any(
                 on_path for _, _, on_path in plan_rows):
@@ -338,9 +341,12 @@ class MixedSolver:
         if self.leaves > self.max_leaves:
             self.truncated = True
             return
+        for player in (0, 1):   # a proof that either player's LP fails spares both exact ones
+            if self.build(player, supports, screen="proof only") is not None:
+                return
         lps = []
         for player in (0, 1):
-            lp = self.build(player, supports, screen="prune")
+            lp = self.build(player, supports)
             if lp.result.status != "optimal" or lp.result.value is None or lp.result.value <= 0:
                 return
             lps.append(lp)

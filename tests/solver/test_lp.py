@@ -153,16 +153,33 @@ def test_the_float_screen_proves_the_plain_cases():
 @given(small_lps(), st.lists(st.integers(-3, 3), min_size=12, max_size=12))
 def test_no_dual_vector_proves_a_false_claim(problem, duals):
     """Whatever duals the float simplex reads off, the exact check accepts only true proofs."""
-    import numpy as np
-
     from game.solver.lpfloat import _proves
 
     n, objective, eq_rows, le_rows, free, _ = problem
     form = lp.standard_form(n, objective, eq_rows, le_rows, free, maximize=True)
     exact = lp.solve_lp(n, objective, eq_rows, le_rows, free=free, maximize=True)
-    y = [float(d) for d in duals[:len(form.table)]] + [0.0] * (len(form.table) - len(duals))
-    ones = np.ones(len(form.table))
+    y = [F(d, 2) for d in duals[:len(form.table)]]
+    y += [F(0)] * (len(form.table) - len(y))
     if exact.status == "optimal":
-        assert not _proves(form, y, ones, None)        # no Farkas certificate for a feasible LP
+        assert not _proves(form, y, None)        # no Farkas certificate for a feasible LP
         if exact.value > 0:
-            assert not _proves(form, y, ones, form.cost)   # no bound below a positive optimum
+            assert not _proves(form, y, form.cost)   # no bound below a positive optimum
+
+
+@settings(max_examples=200, deadline=None)
+@given(small_lps())
+def test_the_duals_of_an_optimal_basis_prove_what_the_exact_lp_says(problem):
+    """Where the exact LP is infeasible or its maximum is at most 0, the duals of the float
+    simplex's final basis (computed exactly) usually prove it; they never prove otherwise."""
+    from game.solver.lpfloat import screen_lp
+
+    n, objective, eq_rows, le_rows, free, _ = problem
+    exact = lp.solve_lp(n, objective, eq_rows, le_rows, free=free, maximize=True)
+    screen = screen_lp(n, objective, eq_rows, le_rows, free=free, maximize=True)
+    if screen is None:
+        return
+    negative = exact.status == "infeasible" or exact.value <= 0
+    assert screen.proved_not_positive <= negative
+    if negative and (exact.status == "infeasible" or exact.value < 0):
+        # strictly negative (or infeasible): the basis is optimal and its duals prove it
+        assert screen.proved_not_positive
