@@ -108,6 +108,35 @@ class MixedSolver:
             for k in keys:
                 self.int_terms[k] = tuple((seq, int(c * scale))
                                           for _, seq, c in self.sf.terms[k].leaves)
+        self.settled = self._settled_infosets()
+
+    def _settled_infosets(self) -> dict[int, int]:
+        """Information sets whose value needs no variable: infoset -> its action.
+
+        An information set qualifies when it has one candidate action, every action ends the
+        owner's moves (no later own information set), and that action's term is at least every
+        other action's term for each opponent sequence. Then Q(I, a*) >= Q(I, b) for every
+        opponent plan, so v_I = Q(I, a*) in every equilibrium: the LP uses that expression
+        instead of a variable with its rows. (The LP loses no equilibrium, so pruning stays
+        sound; everything found is checked exactly anyway.)
+        """
+        settled = {}
+        for infoset in self.game.infosets:
+            domain = self.domains[infoset.id]
+            if infoset.player not in (0, 1) or len(domain) != 1:
+                continue
+            keys = [(infoset.id, a) for a in range(len(infoset.actions))]
+            if any(self.sf.terms[k].next_infosets for k in keys):
+                continue
+            best = dict(self.int_terms[(infoset.id, domain[0])])
+            dominant = True
+            for key in keys:
+                other = dict(self.int_terms[key])
+                if any(best.get(seq, 0) < other.get(seq, 0) for seq in best.keys() | other):
+                    dominant = False
+            if dominant:
+                settled[infoset.id] = domain[0]
+        return settled
 
     def run(self) -> list[MixedSolution]:
         self.dfs(0, {})
@@ -267,8 +296,10 @@ class MixedSolver:
                 children.append(index[(infoset_id, a)])
                 n_vars += 1
             plan_rows.append((parent, children, on_path))
-        active = [i.id for i in game.infosets
-                  if i.player == player and self.omega_possible(i.id, supports)]
+        reachable = [i.id for i in game.infosets
+                     if i.player == player and self.omega_possible(i.id, supports)]
+        settled = {i for i in reachable if i in self.settled}
+        active = [i for i in reachable if i not in settled]
         value_var = {infoset_id: n_vars + k for k, infoset_id in enumerate(active)}
         t_var = n_vars + len(active)
         eq_rows: list = []
@@ -306,6 +337,9 @@ class MixedSolver:
                 for nxt in self.sf.terms[key].next_infosets:
                     if nxt in value_var:
                         row[value_var[nxt]] = row.get(value_var[nxt], 0) - 1
+                    elif nxt in settled:   # v_next = Q(next, a*), written out
+                        for seq, coeff in self.int_terms[(nxt, self.settled[nxt])]:
+                            constant += add(row, seq, -coeff)
                 if isinstance(support, tuple) and action in support:
                     eq_rows.append((row, -constant))
                 else:

@@ -7,7 +7,7 @@ from fractions import Fraction as F
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from game.model.expand import expand_game
@@ -169,3 +169,62 @@ def test_relabelling_actions_permutes_the_equilibria(spec):
                 for eq in result.equilibria if eq.continuum is None}
 
     assert by_action(original) == by_action(permuted)
+
+
+@settings(max_examples=60, deadline=None)
+@given(signalling_specs(max_types=2, max_messages=2, max_responses=2, max_finals=2, slips=True,
+                        max_payoff=40))
+def test_settled_final_moves_change_no_mixed_equilibrium(spec):
+    """Writing out the value of a dominant last move (instead of a variable with its rows)
+    makes the mixed search's LPs smaller; it finds the same equilibria: the same supports and,
+    outside continua, the same behaviour. (Inside a continuum the point chosen may differ, and
+    the tighter LP can only narrow a continuum's reported ranges to what is an equilibrium.)"""
+    from game.solver.mixed import MixedSolver
+
+    structure = Structure(expand_game(spec))
+
+    def found(settle: bool) -> set:
+        solver = MixedSolver(structure, max_leaves=300, seconds=5)
+        if not settle:
+            solver.settled = {}
+        solutions = solver.run()
+        assume(not solver.truncated)
+        return {(tuple(sorted(s.supports.items())),
+                 None if s.continuum else tuple(sorted(s.behaviour.items())))
+                for s in solutions}
+
+    assert found(True) == found(False)
+
+
+@pytest.mark.parametrize("seed", [6, 11, 32])
+def test_settled_final_moves_keep_the_mixed_equilibria_of_benchmark_games(seed):
+    """The same comparison on 2x3x3 benchmark games that have mixed equilibria."""
+    from game.solver.mixed import MixedSolver
+    from tests.benchmarks.solver import random_game
+
+    structure = Structure(random_game(2, 3, 3, 2, seed=seed))
+    found = []
+    for settle in (True, False):
+        solver = MixedSolver(structure, max_leaves=100_000, seconds=None)
+        if not settle:
+            solver.settled = {}
+        found.append({(tuple(sorted(s.supports.items())),
+                       None if s.continuum else tuple(sorted(s.behaviour.items())))
+                      for s in solver.run()})
+    assert found[0] and found[0] == found[1]
+
+
+def test_the_sender_s_last_moves_are_settled():
+    """In a signalling game whose sender moves last with generic payoffs, every last move of
+    the sender is settled, so the sender's LP has variables for its signals only."""
+    from game.solver.mixed import MixedSolver
+    from tests.benchmarks.solver import random_game
+
+    game = random_game(2, 3, 3, 2, seed=12)
+    solver = MixedSolver(Structure(game), max_leaves=100_000, seconds=None)
+    finals = [i.id for i in game.infosets
+              if i.player == 0 and all(game.nodes[game.nodes[m].children[0]].player < 0
+                                       for m in i.members)]
+    assert len(finals) == 2 * 3 * 3
+    single = {f for f in finals if len(solver.domains[f]) == 1}
+    assert len(single) >= 15 and single <= set(solver.settled)
