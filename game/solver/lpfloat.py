@@ -110,8 +110,8 @@ def _basis_duals(form: StandardForm, basis: list[int], needy: list[int],
     """The exact duals of the final float basis: y.A_j = cost_j for every basic column j.
 
     A basic column with one non-zero entry (a slack, an artificial) fixes its row's dual at
-    once; the others give a small square system, solved exactly in integers (fraction-free
-    Gauss-Jordan). None when the basis is singular. Phase 1 costs 1 on artificials and 0
+    once; the others give a small square system, solved exactly in integers (Bareiss's
+    fraction-free elimination, pivoting every row). None when the basis is singular. Phase 1 costs 1 on artificials and 0
     elsewhere; phase 2 costs `form.cost` (artificials 0).
     """
     table = form.table

@@ -252,24 +252,39 @@ class _Solver:
         for infoset_id in unassigned:
             groups.setdefault(find(infoset_id), (set(), []))[0].add(infoset_id)
         for atom, deps in pending:
-            groups[find(next(iter(deps)))][1].append(atom)
+            groups[find(next(iter(deps)))][1].append((atom, deps))
         return list(groups.values())
 
-    def complete(self, base: dict[int, int], infosets: set[int], atoms: list[_Atom]) -> list[dict[int, int]]:
+    def complete(self, base: dict[int, int], infosets: set[int],
+                 atoms: list[tuple[_Atom, frozenset[int]]]) -> list[dict[int, int]]:
+        """Every assignment of the cluster's information sets that satisfies its atoms.
+
+        Each atom is checked as soon as the last information set it depends on is assigned,
+        so a failing one cuts the search there instead of at every full assignment below.
+        """
         order = sorted(infosets, key=self.rank.__getitem__, reverse=True)
+        position_of = {infoset_id: k for k, infoset_id in enumerate(order)}
+        due: dict[int, list[_Atom]] = {}
+        for atom, deps in atoms:
+            due.setdefault(max(position_of[d] for d in deps), []).append(atom)
         results: list[dict[int, int]] = []
         assignment = dict(base)
 
+        def holds(position: int) -> bool:
+            checks = due.get(position)
+            if not checks:
+                return True
+            values = PureValues(self.s, assignment)
+            return all(self.check(atom, assignment, values) for atom in checks)
+
         def extend(position: int) -> None:
             if position == len(order):
-                values = PureValues(self.s, assignment)
-                if all(self.check(atom, assignment, values) for atom in atoms):
-                    results.append({i: assignment[i] for i in order})
+                results.append({i: assignment[i] for i in order})
                 return
             infoset_id = order[position]
             for action in self.domains[infoset_id]:
                 assignment[infoset_id] = action
-                if self.rationalizable(infoset_id, assignment):
+                if self.rationalizable(infoset_id, assignment) and holds(position):
                     extend(position + 1)
             del assignment[infoset_id]
 
