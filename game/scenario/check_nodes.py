@@ -41,6 +41,16 @@ def _player_ids(players) -> list[str]:
     return [p.id for p in players] if players else []
 
 
+def _known_players(context: CheckContext, keys, ids: list[str], path: tuple) -> bool:
+    """Reports every key that is not a player id (with "did you mean"); True if none."""
+    ok = True
+    for key in keys:
+        if key not in ids:
+            context.report((*path, key), f"Unknown player {key!r}.{did_you_mean(key, ids)}")
+            ok = False
+    return ok
+
+
 def _check_moves(context: CheckContext, moves, path: tuple, all_ids: set, chance: bool) -> list[Move]:
     result = []
     seen: set[str] = set()
@@ -102,12 +112,7 @@ def check_simultaneous(context, node: SimultaneousSpec, path, players,
     if players is None:
         return None
     ids = _player_ids(players)
-    ok = True
-    for key in node.actions:
-        if key not in ids:
-            context.report((*path, "actions", key), f"Unknown player {key!r}."
-                                                    f"{did_you_mean(key, ids)}")
-            ok = False
+    ok = _known_players(context, node.actions, ids, (*path, "actions"))
     for pid in ids:
         if pid not in node.actions:
             context.report((*path, "actions"), f"Both players choose at a simultaneous node; "
@@ -189,12 +194,7 @@ def check_terminal(context, node: TerminalSpec, path, players) -> TerminalNode |
         return None
     ids = _player_ids(players)
     payoffs: dict[tuple[str, str, str], Expr] = {}
-    ok = True
-    for key in node.payoffs:
-        if key not in ids:
-            context.report((*path, "payoffs", key), f"Unknown player {key!r}."
-                                                    f"{did_you_mean(key, ids)}")
-            ok = False
+    ok = _known_players(context, node.payoffs, ids, (*path, "payoffs"))
     for index, player in enumerate(players):
         opponent = players[1 - index]
         own_types = [t.id for t in player.types]
