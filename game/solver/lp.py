@@ -157,7 +157,7 @@ def _two_phase(rows: list[list[int]], cost: list[Fraction],
             if basis[i] >= n:
                 for j in range(n):
                     if table[i][j] != 0:
-                        det = _integer_pivot(table, basis, [], i, j, det)
+                        det = bareiss_pivot(table, basis, [], i, j, det)
                         break
         keep = [i for i in range(m) if basis[i] < n]
         table = [table[i][:n] + [table[i][-1]] for i in keep]
@@ -224,11 +224,14 @@ def _integer_simplex(table: list[list[int]], basis: list[int], objective: list[i
         if leaving < 0:
             return "unbounded", det
         degenerate = degenerate + 1 if table[leaving][-1] == 0 else 0
-        det = _integer_pivot(table, basis, objective, leaving, entering, det)
+        det = bareiss_pivot(table, basis, objective, leaving, entering, det)
 
 
-def _integer_pivot(table: list[list[int]], basis: list[int], objective: list[int], row: int,
-                   col: int, det: int) -> int:
+def bareiss_pivot(table: list[list[int]], basis: list[int], objective: list[int], row: int,
+                  col: int, det: int) -> int:
+    """One fraction-free pivot on (row, col) of an integer tableau whose previous pivot was
+    `det`; the divisions are exact. Updates `objective` (if any) and `basis`; returns the new
+    pivot (made positive), which scales every basic column from now on."""
     pivot_row = table[row]
     pivot = pivot_row[col]
     if pivot < 0:

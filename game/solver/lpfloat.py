@@ -18,7 +18,7 @@ from math import lcm
 
 import numpy as np
 
-from game.solver.lp import StandardForm, _integer_pivot, standard_form
+from game.solver.lp import StandardForm, bareiss_pivot, standard_form
 
 TOLERANCE = 1e-9
 MAX_PIVOTS = 500
@@ -153,7 +153,7 @@ def _basis_duals(form: StandardForm, basis: list[int], needy: list[int],
                 return None
             used.add(row)
             pivot_rows.append(row)
-            det = _integer_pivot(rows, [0] * size, [], row, col, det)
+            det = bareiss_pivot(rows, [0] * size, [], row, col, det)
         for col, row in enumerate(pivot_rows):
             y[unknown[col]] = Fraction(rows[row][-1], det * common)
     return [y[i] for i in range(m)]

@@ -8,6 +8,12 @@ exact linear programs. Off the path, behaviour is first left free (a relaxation 
 soundly), then completed so that it is sequentially rational; every equilibrium returned is
 verified by `check_assessment`. Where the solutions form a continuum, its end points are
 reported.
+
+Speed without losing exactness: a partial assignment is checked only when a real choice is
+still to come; each check is first solved in floating point (`lpfloat.screen_lp`), whose
+answer is used only to go on (always sound) or to prune on a dual proof checked exactly; and
+a last move that is dominant whatever the opponent does has its value written out instead of
+a variable with its rows.
 """
 
 from __future__ import annotations
