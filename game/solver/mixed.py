@@ -85,6 +85,7 @@ class MixedSolver:
         self.domains = candidate_actions(structure)
         self.forced = {i: d[0] for i, d in self.domains.items() if len(d) == 1}
         self.order = structure.order
+        self.position = {infoset_id: k for k, infoset_id in enumerate(self.order)}
         self.choices_after = [sum(1 for i in self.order[p + 1:] if len(self.domains[i]) > 1)
                               for p in range(len(self.order))]
         self.max_leaves = max_leaves
@@ -302,12 +303,17 @@ class MixedSolver:
                 children.append(index[(infoset_id, a)])
                 n_vars += 1
             plan_rows.append((parent, children, on_path))
-        reachable = [i.id for i in game.infosets
-                     if i.player == player and self.omega_possible(i.id, supports)]
-        settled = {i for i in reachable if i in self.settled}
-        active = [i for i in reachable if i not in settled]
-        value_var = {infoset_id: n_vars + k for k, infoset_id in enumerate(active)}
-        t_var = n_vars + len(active)
+        # Values, bottom up: a settled information set's value, and an on-path one's (the
+        # value of the first action of its support), are written out as expressions in the
+        # plan; only the off-path (free) ones keep a variable. v_I = Q(I, a) is then an
+        # equality between expressions, v_I >= Q(I, b) an inequality.
+        reachable = sorted((i.id for i in game.infosets
+                            if i.player == player and self.omega_possible(i.id, supports)),
+                           key=self.position.__getitem__, reverse=True)
+        free_values = [i for i in reachable
+                       if i not in self.settled and not isinstance(supports.get(i), tuple)]
+        value_var = {infoset_id: n_vars + k for k, infoset_id in enumerate(free_values)}
+        t_var = n_vars + len(free_values)
         eq_rows: list = []
         le_rows: list = []
 
@@ -331,25 +337,49 @@ class MixedSolver:
             if strict and on_path:
                 for child in children:
                     le_rows.append(({t_var: 1, alias[child]: -1}, 0))
-        for infoset_id in active:
+        written: dict[int, tuple[dict[int, int], int]] = {}
+
+        def q(infoset_id: int, action: int) -> tuple[dict[int, int], int]:
+            """Q(I, a) = row . x + constant."""
+            row: dict[int, int] = {}
+            constant = 0
+            key = (infoset_id, action)
+            for seq, coeff in self.int_terms[key]:
+                constant += add(row, seq, coeff)
+            for nxt in self.sf.terms[key].next_infosets:
+                if nxt in value_var:
+                    row[value_var[nxt]] = row.get(value_var[nxt], 0) + 1
+                elif nxt in written:
+                    other, other_constant = written[nxt]
+                    for var, coeff in other.items():
+                        row[var] = row.get(var, 0) + coeff
+                    constant += other_constant
+            return row, constant
+
+        def difference(first, second) -> tuple[dict[int, int], int]:
+            row = dict(first[0])
+            for var, coeff in second[0].items():
+                row[var] = row.get(var, 0) - coeff
+            return {k: v for k, v in row.items() if v}, first[1] - second[1]
+
+        for infoset_id in reachable:
             infoset = game.infosets[infoset_id]
             support = supports.get(infoset_id, FREE)
+            if infoset_id in self.settled:
+                written[infoset_id] = q(infoset_id, self.settled[infoset_id])
+                continue
+            if isinstance(support, tuple):
+                base = written[infoset_id] = q(infoset_id, support[0])
+                for action in range(len(infoset.actions)):
+                    if action == support[0]:
+                        continue
+                    row, constant = difference(q(infoset_id, action), base)  # Q(a) - Q(a0)
+                    (eq_rows if action in support else le_rows).append((row, -constant))
+                continue
+            value = {value_var[infoset_id]: 1}
             for action in range(len(infoset.actions)):
-                key = (infoset_id, action)
-                row = {value_var[infoset_id]: 1}  # v_I - Q(I, a) = row . x + constant
-                constant = 0
-                for seq, coeff in self.int_terms[key]:
-                    constant += add(row, seq, -coeff)
-                for nxt in self.sf.terms[key].next_infosets:
-                    if nxt in value_var:
-                        row[value_var[nxt]] = row.get(value_var[nxt], 0) - 1
-                    elif nxt in settled:   # v_next = Q(next, a*), written out
-                        for seq, coeff in self.int_terms[(nxt, self.settled[nxt])]:
-                            constant += add(row, seq, -coeff)
-                if isinstance(support, tuple) and action in support:
-                    eq_rows.append((row, -constant))
-                else:
-                    le_rows.append(({k: -v for k, v in row.items()}, constant))
+                row, constant = difference(q(infoset_id, action), (value, 0))  # Q(a) - v_I
+                le_rows.append((row, -constant))
         le_rows.append(({t_var: 1}, 1))
         if objective_seq is not None:
             target = alias.get(objective_seq)
