@@ -463,7 +463,7 @@ class MixedSolver:
         for infoset_id, support in supports.items():
             if isinstance(support, tuple):
                 base[infoset_id] = support[0] if len(support) == 1 else on_path[infoset_id]
-        family = complete_off_path(self.s, base)
+        family = complete_off_path(self.s, base, first_only=True)   # only one is used
         if family is None:
             return None
         for profile in family.profiles():

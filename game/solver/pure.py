@@ -169,7 +169,7 @@ class _Solver:
         if family is not None:
             self.families.append(family)
 
-    def completions(self, base: dict) -> PureFamily | None:
+    def completions(self, base: dict, first_only: bool = False) -> PureFamily | None:
         """Every off-path completion of `base` (which may hold mixed behaviour), by cluster."""
         game = self.game
         s = self.s
@@ -227,7 +227,7 @@ class _Solver:
         clusters = self.cluster(pending, unassigned)
         completions_per_cluster = []
         for infosets, cluster_atoms in clusters:
-            completions = self.complete(base, infosets, cluster_atoms)
+            completions = self.complete(base, infosets, cluster_atoms, first_only)
             if not completions:
                 return None
             completions_per_cluster.append(tuple(completions))
@@ -256,7 +256,8 @@ class _Solver:
         return list(groups.values())
 
     def complete(self, base: dict[int, int], infosets: set[int],
-                 atoms: list[tuple[_Atom, frozenset[int]]]) -> list[dict[int, int]]:
+                 atoms: list[tuple[_Atom, frozenset[int]]],
+                 first_only: bool = False) -> list[dict[int, int]]:
         """Every assignment of the cluster's information sets that satisfies its atoms.
 
         Each atom is checked as soon as the last information set it depends on is assigned,
@@ -283,10 +284,12 @@ class _Solver:
                 return
             infoset_id = order[position]
             for action in self.domains[infoset_id]:
+                if first_only and results:
+                    break
                 assignment[infoset_id] = action
                 if self.rationalizable(infoset_id, assignment) and holds(position):
                     extend(position + 1)
-            del assignment[infoset_id]
+            assignment.pop(infoset_id, None)
 
         extend(0)
         return results
@@ -343,12 +346,14 @@ def _support(chosen) -> tuple[int, ...]:
     return tuple(a for a, p in enumerate(chosen) if p > 0)
 
 
-def complete_off_path(structure: Structure, base: dict) -> PureFamily | None:
-    """Off-path completions (pure, by independent cluster) of on-path play `base`."""
+def complete_off_path(structure: Structure, base: dict,
+                      first_only: bool = False) -> PureFamily | None:
+    """Off-path completions (pure, by independent cluster) of on-path play `base`; with
+    `first_only`, just the first completion of each cluster (enough to show one exists)."""
     solver = _Solver(structure)
     merged = dict(solver.forced)
     merged.update(base)
-    return solver.completions(merged)
+    return solver.completions(merged, first_only)
 
 
 def pure_pbe_solve(structure: Structure, fast: bool = True) -> list[PureFamily]:
