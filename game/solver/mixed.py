@@ -85,7 +85,12 @@ class MixedSolver:
         self.domains = candidate_actions(structure)
         self.forced = {i: d[0] for i, d in self.domains.items() if len(d) == 1}
         self.order = structure.order
-        self.position = {infoset_id: k for k, infoset_id in enumerate(self.order)}
+        position = {infoset_id: k for k, infoset_id in enumerate(self.order)}
+        self.bottom_up = {player: sorted((i.id for i in structure.game.infosets
+                                          if i.player == player),
+                                         key=position.__getitem__, reverse=True)
+                          for player in (0, 1)}
+        """Each player's information sets, later ones first."""
         self.choices_after = [sum(1 for i in self.order[p + 1:] if len(self.domains[i]) > 1)
                               for p in range(len(self.order))]
         self.max_leaves = max_leaves
@@ -307,9 +312,7 @@ class MixedSolver:
         # value of the first action of its support), are written out as expressions in the
         # plan; only the off-path (free) ones keep a variable. v_I = Q(I, a) is then an
         # equality between expressions, v_I >= Q(I, b) an inequality.
-        reachable = sorted((i.id for i in game.infosets
-                            if i.player == player and self.omega_possible(i.id, supports)),
-                           key=self.position.__getitem__, reverse=True)
+        reachable = [i for i in self.bottom_up[player] if self.omega_possible(i, supports)]
         free_values = [i for i in reachable
                        if i not in self.settled and not isinstance(supports.get(i), tuple)]
         value_var = {infoset_id: n_vars + k for k, infoset_id in enumerate(free_values)}
