@@ -38,9 +38,10 @@ class Screen:
 
 
 def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
-              maximize=True) -> Screen | None:
+              maximize=True, enough: float | None = None) -> Screen | None:
     """The float solution of a maximisation LP (arguments as `solve_lp`), or None when the
-    float simplex gives up (unbounded, or out of pivots)."""
+    float simplex gives up (unbounded, or out of pivots). With `enough`, the simplex stops as
+    soon as a feasible point has a value above it (the value reported is then that point's)."""
     form = standard_form(n_vars, objective, eq_rows, le_rows, free, maximize)
     m = len(form.table)
     n = len(form.cost)
@@ -88,7 +89,8 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
     for i, var in enumerate(basis):
         if cost[var]:
             objective_row -= cost[var] * T[i]
-    if not _simplex(T, basis, objective_row, n):   # artificials never enter again
+    target = None if enough is None else -enough   # objective_row[-1] is -(min cost) = value
+    if not _simplex(T, basis, objective_row, n, target):   # artificials never enter again
         return None
     value = form.sign * -objective_row[-1]
     proved = False
@@ -176,7 +178,8 @@ def _proves(form: StandardForm, y: list[Fraction] | None, cost) -> bool:
     return totals[-1] >= 0 and all(t <= c * denominator for t, c in zip(totals[:-1], cost))
 
 
-def _simplex(T: np.ndarray, basis: list[int], objective_row: np.ndarray, columns: int) -> bool:
+def _simplex(T: np.ndarray, basis: list[int], objective_row: np.ndarray, columns: int,
+             stop_below: float | None = None) -> bool:
     """Dantzig's rule, then Bland's after a run of degenerate pivots; False when unbounded or
     out of pivots (the caller then knows nothing).
 
@@ -186,6 +189,8 @@ def _simplex(T: np.ndarray, basis: list[int], objective_row: np.ndarray, columns
     degenerate = 0
     rhs = T[:, -1]
     for _ in range(MAX_PIVOTS):
+        if stop_below is not None and -objective_row[-1] < stop_below:
+            return True   # the current point's cost is already low enough for the caller
         reduced = objective_row[:columns]
         if degenerate < 8:
             entering = int(np.argmin(reduced))

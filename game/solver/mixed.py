@@ -391,7 +391,7 @@ class MixedSolver:
             objective = {t_var: 1} if strict else {}
         problem = (t_var + 1, objective, eq_rows, le_rows, list(value_var.values()), maximize)
         if screen:
-            estimate = screen_lp(*problem)
+            estimate = screen_lp(*problem, enough=SCREEN_MARGIN if screen == "go on" else None)
             if estimate is not None:
                 if screen == "go on" and estimate.status == "optimal" and (
                         estimate.value > SCREEN_MARGIN or not any(on for _, _, on in plan_rows)):
