@@ -37,7 +37,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         all_pure: list every pure equilibrium; by default one per family of pure equilibria
             that share their play on the path (`Equilibrium.alternatives` counts them).
         qre_seconds: a time bound on following the logit QRE when the full search was cut
-            short (default: `seconds`, at least half a second). The trace stops earlier when
+            short (default: `seconds`, between half a second and two seconds). The trace stops earlier when
             it reaches its last lambda, so a generous bound makes the result independent of
             the machine's speed.
     """
@@ -66,8 +66,8 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             from game.solver.guided import qre_guided_solve
 
             known = {tuple(sorted(s.behaviour.items())) for s in solutions}
-            for found in qre_guided_solve(
-                    structure, seconds=qre_seconds if qre_seconds is not None else max(seconds, 0.5)):
+            budget = qre_seconds if qre_seconds is not None else min(max(seconds, 0.5), 2.0)
+            for found in qre_guided_solve(structure, seconds=budget):
                 if tuple(sorted(found.behaviour.items())) not in known:
                     solutions.append(found)
             notes.append("the full search for mixed equilibria was too large; the mixed "
