@@ -18,7 +18,7 @@ from math import lcm
 
 import numpy as np
 
-from game.solver.lp import StandardForm, bareiss_pivot, standard_form
+from game.solver.lp import StandardForm, integer_solve, standard_form
 
 TOLERANCE = 1e-9
 MAX_PIVOTS = 500
@@ -112,9 +112,9 @@ def _basis_duals(form: StandardForm, basis: list[int], needy: list[int],
     """The exact duals of the final float basis: y.A_j = cost_j for every basic column j.
 
     A basic column with one non-zero entry (a slack, an artificial) fixes its row's dual at
-    once; the others give a small square system, solved exactly in integers (Bareiss's
-    fraction-free elimination, pivoting every row). None when the basis is singular. Phase 1 costs 1 on artificials and 0
-    elsewhere; phase 2 costs `form.cost` (artificials 0).
+    once; the others give a small square system, solved exactly (`integer_solve`). None when
+    the basis is singular. Phase 1 costs 1 on artificials and 0 elsewhere; phase 2 costs
+    `form.cost` (artificials 0).
     """
     table = form.table
     m = len(table)
@@ -146,18 +146,13 @@ def _basis_duals(form: StandardForm, basis: list[int], needy: list[int],
         rhs = [cost(j) - sum((table[i][j] * v for i, v in y.items() if v), Fraction(0))
                for j in general]
         common = lcm(*(r.denominator for r in rhs))
-        rows = [[table[u][j] for u in unknown] + [int(r * common)] for j, r in zip(general, rhs)]
-        size = len(unknown)
-        det, pivot_rows, used = 1, [], set()
-        for col in range(size):
-            row = next((r for r in range(size) if r not in used and rows[r][col]), None)
-            if row is None:
-                return None
-            used.add(row)
-            pivot_rows.append(row)
-            det = bareiss_pivot(rows, [0] * size, [], row, col, det)
-        for col, row in enumerate(pivot_rows):
-            y[unknown[col]] = Fraction(rows[row][-1], det * common)
+        solved = integer_solve([[table[u][j] for u in unknown] for j in general],
+                               [int(r * common) for r in rhs])
+        if solved is None:
+            return None
+        numerators, det = solved
+        for u, numerator in zip(unknown, numerators):
+            y[u] = Fraction(numerator, det * common)
     return [y[i] for i in range(m)]
 
 

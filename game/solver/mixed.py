@@ -27,9 +27,10 @@ from math import lcm
 from game.solver.assess import PureValues
 from game.solver.check import check_assessment
 from game.solver.evaluate import Evaluation
-from game.solver.lp import LPResult, simplex_region, solve_lp
+from game.solver.lp import LPResult, solve_lp
 from game.solver.lpfloat import screen_lp
 from game.solver.prepass import candidate_actions
+from game.solver.region import simplex_region
 from game.solver.sequence import SequenceForm
 from game.solver.structure import ONE, ZERO, Structure
 

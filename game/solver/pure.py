@@ -23,7 +23,7 @@ from game.solver.assess import (
     normalise,
     optimal_under,
 )
-from game.solver.lp import simplex_region
+from game.solver.region import simplex_region
 from game.solver.prepass import candidate_actions
 from game.solver.structure import ZERO, Structure
 

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import game.solver.lp as lp
+import game.solver.region as belief_region
 
 
 @st.composite
@@ -23,13 +24,13 @@ def regions(draw):
 @given(regions())
 def test_float_preselection_finds_exactly_the_exact_vertices(region):
     rows, size = region
-    fast = lp._simplex_region(tuple(rows), size, False)
-    saved = lp.FLOAT_BASES_FROM
-    lp.FLOAT_BASES_FROM = 10**9   # every basis solved exactly
+    fast = belief_region._simplex_region(tuple(rows), size, False)
+    saved = belief_region.FLOAT_BASES_FROM
+    belief_region.FLOAT_BASES_FROM = 10**9   # every basis solved exactly
     try:
-        exact = lp._simplex_region(tuple(rows), size, False)
+        exact = belief_region._simplex_region(tuple(rows), size, False)
     finally:
-        lp.FLOAT_BASES_FROM = saved
+        belief_region.FLOAT_BASES_FROM = saved
     assert fast[0] == exact[0]
     assert set(fast[1]) == set(exact[1])
     for vertex in fast[1]:   # and each vertex is one: on the simplex, inside every row
@@ -39,9 +40,9 @@ def test_float_preselection_finds_exactly_the_exact_vertices(region):
 
 def test_the_memo_returns_fresh_lists():
     rows = [(F(1), F(-1), F(0))]
-    first = lp.simplex_region(rows, 3)[1]
+    first = belief_region.simplex_region(rows, 3)[1]
     first.append("changed")
-    assert "changed" not in lp.simplex_region(rows, 3)[1]
+    assert "changed" not in belief_region.simplex_region(rows, 3)[1]
 
 
 # ---------------------------------------------------------------------------- the exact LP
