@@ -9,7 +9,8 @@ though the list may be incomplete.
 
 from __future__ import annotations
 
-from game.solver.mixed import FREE, MixedSolution, MixedSolver
+from game.solver.mixed import MixedSolution, MixedSolver
+from game.solver.replylp import FREE
 from game.solver.structure import Structure
 
 

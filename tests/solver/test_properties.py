@@ -186,7 +186,7 @@ def test_settled_final_moves_change_no_mixed_equilibrium(spec):
     def found(settle: bool) -> set:
         solver = MixedSolver(structure, max_leaves=300, seconds=5)
         if not settle:
-            solver.settled = {}
+            solver.lps.settled = {}
         solutions = solver.run()
         assume(not solver.truncated)
         return {(tuple(sorted(s.supports.items())),
@@ -207,7 +207,7 @@ def test_settled_final_moves_keep_the_mixed_equilibria_of_benchmark_games(seed):
     for settle in (True, False):
         solver = MixedSolver(structure, max_leaves=100_000, seconds=None)
         if not settle:
-            solver.settled = {}
+            solver.lps.settled = {}
         found.append({(tuple(sorted(s.supports.items())),
                        None if s.continuum else tuple(sorted(s.behaviour.items())))
                       for s in solver.run()})
@@ -227,4 +227,4 @@ def test_the_sender_s_last_moves_are_settled():
                                        for m in i.members)]
     assert len(finals) == 2 * 3 * 3
     single = {f for f in finals if len(solver.domains[f]) == 1}
-    assert len(single) >= 15 and single <= set(solver.settled)
+    assert len(single) >= 15 and single <= set(solver.lps.settled)
