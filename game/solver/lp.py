@@ -257,8 +257,8 @@ def bareiss_pivot(table: list[list[int]], basis: list[int], objective: list[int]
 def integer_solve(matrix: Sequence[Sequence[int]],
                   rhs: Sequence[int]) -> tuple[list[int], int] | None:
     """Solves the square integer system M x = rhs exactly: (numerators, det) with
-    x = numerators / det and det > 0, or None when M is singular. Fraction-free Gauss-Jordan
-    elimination by `bareiss_pivot`: after the last pivot every pivot row reads det * x_k."""
+    x = numerators / det and det > 0, or None when M is singular. Fraction-free elimination of every
+    row by `bareiss_pivot`: after the last pivot every pivot row reads det * x_k."""
     size = len(matrix)
     rows = [list(row) + [b] for row, b in zip(matrix, rhs)]
     det, used, pivot_rows = 1, set(), []
