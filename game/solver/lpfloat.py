@@ -35,34 +35,37 @@ class Screen:
     value: float = float("nan")
     proved_not_positive: bool = False
     """Proved exactly: the LP is infeasible, or its maximum is at most 0."""
+    point: tuple[float, ...] = ()
+    """When optimal: the point found (the caller's variables), in floating point."""
 
 
 def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
-              maximize=True, enough: float | None = None) -> Screen | None:
+              maximize=True, enough: float | None = None, integers: bool = False
+              ) -> Screen | None:
     """The float solution of a maximisation LP (arguments as `solve_lp`), or None when the
     float simplex gives up (unbounded, or out of pivots). With `enough`, the simplex stops as
-    soon as a feasible point has a value above it (the value reported is then that point's)."""
-    form = standard_form(n_vars, objective, eq_rows, le_rows, free, maximize)
-    m = len(form.table)
-    n = len(form.cost)
-    if m == 0 or not maximize:
+    soon as a feasible point has a value above it (the value reported is then that point's).
+    `integers` says every coefficient and right-hand side is an int (no check needed)."""
+    if not maximize or not (eq_rows or le_rows):
         return None
-    raw = np.array(form.table, dtype=np.float64)
+    raw, slack_rows, cost = _float_form(n_vars, objective, eq_rows, le_rows, free, integers)
+    m, n = raw.shape[0], raw.shape[1] - 1
     scale = np.maximum(np.abs(raw).max(axis=1), 1.0)
     raw /= scale[:, None]
-    needy = [i for i in range(m) if i not in form.slack_rows]
+    needy = [i for i in range(m) if i not in slack_rows]
     k = len(needy)
     T = np.zeros((m, n + k + 1))
     T[:, :n] = raw[:, :-1]
     T[:, -1] = raw[:, -1]
-    start = []   # each row's first basic column: its slack (rescaled to 1) or its artificial
-    for i in range(m):
-        if i in form.slack_rows:
-            start.append(form.slack_rows[i])
-        else:
-            start.append(n + needy.index(i))
-        T[i, start[-1]] = 1.0
+    start = [slack_rows.get(i, -1) for i in range(m)]   # each row's first basic column: its
+    for j, i in enumerate(needy):                        # slack (rescaled to 1) or artificial
+        start[i] = n + j
+    T[np.arange(m), start] = 1.0
     basis = list(start)
+
+    def form() -> StandardForm:   # the exact rows, for a proof
+        return standard_form(n_vars, objective, eq_rows, le_rows, free, maximize)
+
     if k:
         objective_row = np.zeros(n + k + 1)
         objective_row[:n] = -T[needy, :n].sum(axis=0)
@@ -73,32 +76,78 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
             # Phase-1 duals: y_i = cost(start_i) - reduced cost(start_i).
             duals = [(1.0 if start[i] >= n else 0.0) - objective_row[start[i]]
                      for i in range(m)]
-            proved = (_proves(form, _rounded(duals, scale), None)
-                      or _proves(form, _basis_duals(form, basis, needy, True), None))
+            exact = form()
+            proved = (_proves(exact, _rounded(duals, scale), None)
+                      or _proves(exact, _basis_duals(exact, basis, needy, True), None))
             return Screen("infeasible", proved_not_positive=proved)
         for i in range(m):   # drive artificials out (a redundant row's stays, at zero)
             if basis[i] >= n:
-                j = int(np.argmax(np.abs(T[i, :n])))
+                j = int(np.abs(T[i, :n]).argmax())
                 if abs(T[i, j]) > 1e-7:
                     _pivot(T, basis, None, i, j)
-    cost = np.zeros(n + k + 1)
-    for j, c in enumerate(form.cost):
-        if c:
-            cost[j] = float(c)
-    objective_row = cost.copy()
+    objective_row = np.zeros(n + k + 1)
+    objective_row[:n] = cost
     for i, var in enumerate(basis):
-        if cost[var]:
+        if var < n and cost[var]:
             objective_row -= cost[var] * T[i]
     target = None if enough is None else -enough   # objective_row[-1] is -(min cost) = value
     if not _simplex(T, basis, objective_row, n, target):   # artificials never enter again
         return None
-    value = form.sign * -objective_row[-1]
+    value = float(objective_row[-1])   # -(min cost), the maximum
     proved = False
     if value <= 1e-7:
         duals = [-objective_row[start[i]] for i in range(m)]
-        proved = (_proves(form, _rounded(duals, scale), form.cost)
-                  or _proves(form, _basis_duals(form, basis, needy, False), form.cost))
-    return Screen("optimal", value, proved)
+        exact = form()
+        proved = (_proves(exact, _rounded(duals, scale), exact.cost)
+                  or _proves(exact, _basis_duals(exact, basis, needy, False), exact.cost))
+    solution = np.zeros(n + k)
+    solution[basis] = T[:, -1]
+    point = solution[:n_vars]
+    for j, var in enumerate(sorted(set(free))):   # a free variable's negative part
+        point[var] -= solution[n_vars + j]
+    return Screen("optimal", value, proved, tuple(point.tolist()))
+
+
+def _float_form(n_vars, objective, eq_rows, le_rows, free, integers
+                ) -> tuple[np.ndarray, dict[int, int], np.ndarray]:
+    """The rows of `standard_form` (same columns, same integer scaling, same sign flips) in
+    floating point, with the cost of the maximisation, built without Fraction arithmetic where
+    the coefficients are integers (as in the best-reply LPs)."""
+    neg_index = {v: n_vars + k for k, v in enumerate(sorted(set(free)))}
+    n_struct = n_vars + len(neg_index)
+    n_eq = len(eq_rows)
+    n = n_struct + len(le_rows)
+    table = []
+    slack_rows = {}
+    for i, (row, b) in enumerate((*eq_rows, *le_rows)):
+        if not integers and (type(b) is not int
+                             or any(type(c) is not int for c in row.values())):
+            scale = lcm(Fraction(b).denominator, *(Fraction(c).denominator for c in row.values()))
+            row = {var: int(c * scale) for var, c in row.items()}
+            b = int(b * scale)
+        out = [0] * (n + 1)
+        for var, c in row.items():
+            out[var] = c
+        if neg_index:
+            for var, c in row.items():
+                if var in neg_index:
+                    out[neg_index[var]] = -c
+        flip = b < 0
+        if flip:
+            out = [-v for v in out]
+        out[-1] = -b if flip else b
+        if i >= n_eq:   # a <= row's slack: it can start in the basis unless the row flipped
+            out[n_struct + i - n_eq] = -1 if flip else 1
+            if not flip:
+                slack_rows[i] = n_struct + i - n_eq
+        table.append(out)
+    raw = np.array(table, dtype=np.float64)
+    cost = np.zeros(n)
+    for var, c in objective.items():
+        cost[var] -= float(c)
+        if var in neg_index:
+            cost[neg_index[var]] += float(c)
+    return raw, slack_rows, cost
 
 
 def _rounded(duals: list[float], scale: np.ndarray) -> list[Fraction]:
@@ -182,39 +231,37 @@ def _simplex(T: np.ndarray, basis: list[int], objective_row: np.ndarray, columns
     subtracts exact multiples), so their reduced costs are exactly zero and need no mask.
     """
     degenerate = 0
+    reduced = objective_row[:columns]   # views: the pivots update them in place
     rhs = T[:, -1]
     for _ in range(MAX_PIVOTS):
         if stop_below is not None and -objective_row[-1] < stop_below:
             return True   # the current point's cost is already low enough for the caller
-        reduced = objective_row[:columns]
         if degenerate < 8:
-            entering = int(np.argmin(reduced))
+            entering = int(reduced.argmin())
             if reduced[entering] >= -TOLERANCE:
                 return True
         else:
-            candidates = np.flatnonzero(reduced < -TOLERANCE)
+            candidates = (reduced < -TOLERANCE).nonzero()[0]
             if not len(candidates):
                 return True
             entering = int(candidates[0])
         column = T[:, entering]
-        positive = column > TOLERANCE
-        if not positive.any():
+        rows = (column > TOLERANCE).nonzero()[0]
+        if not len(rows):
             return False
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratios = np.where(positive, rhs / column, np.inf)
+        ratios = rhs[rows] / column[rows]
         best = ratios.min()
-        tied = np.flatnonzero(ratios <= best + TOLERANCE)
+        tied = rows[ratios <= best + TOLERANCE]
         leaving = int(tied[0]) if len(tied) == 1 else min((int(r) for r in tied),
                                                            key=basis.__getitem__)
         degenerate = degenerate + 1 if rhs[leaving] <= TOLERANCE else 0
         _pivot(T, basis, objective_row, leaving, entering)
-        rhs = T[:, -1]
     return False
 
 
 def _pivot(T: np.ndarray, basis: list[int], objective_row, row: int, col: int) -> None:
-    T[row] /= T[row, col]
     pivot_row = T[row]
+    pivot_row /= pivot_row[col]
     factors = T[:, col].copy()
     factors[row] = 0.0
     T -= factors[:, None] * pivot_row

@@ -73,6 +73,7 @@ class MixedSolver:
         self.results: list[MixedSolution] = []
         self.seen: set = set()
         self._forced_cache: dict = {}
+        self.last_to_fail = 0
         self.member_steps = {m: tuple((game.nodes[p].infoset, a) for p, a in structure.steps[m]
                                       if game.nodes[p].player in (0, 1))
                              for infoset in game.infosets for m in infoset.members}
@@ -128,11 +129,13 @@ class MixedSolver:
 
     def partial_feasible(self, supports: dict) -> bool:
         """The LP relaxation with everything unassigned left free: a sound early prune."""
-        for player in (0, 1):
+        first = self.last_to_fail   # the player who failed last is likelier to fail again
+        for player in (first, 1 - first):
             lp = self.lps.build(player, supports, screen="go on")
             if lp is None:
                 continue   # plainly feasible in floating point: going on is always sound
             if lp.result.status != "optimal" or lp.result.value is None or lp.result.value <= 0:
+                self.last_to_fail = player
                 return False
         return True
 

@@ -25,6 +25,12 @@ from game.solver.structure import ONE, ZERO, Structure
 SCREEN_MARGIN = 1e-6
 """A floating-point optimum of t above this lets the search go on without an exact answer."""
 
+KEPT_POINTS = 4
+"""How many feasible points per player the screen keeps to try on the next LPs."""
+
+FIT_TOLERANCE = 1e-9
+"""How far a carried-over point may miss a row (in the rows' integer units) and still count."""
+
 FREE = "free"
 """The 'support' of an information set off the path: any of its candidate actions."""
 
@@ -70,6 +76,11 @@ class ReplyLPs:
                 self.int_terms[k] = tuple((seq, int(c * scale))
                                           for _, seq, c in self.sf.terms[k].leaves)
         self.settled = self._settled_infosets()
+        self.off_domain = frozenset((i.id, a) for i in game.infosets if i.player in (0, 1)
+                                    for a in range(len(i.actions)) if a not in domains[i.id])
+        self.points: dict[int, list[tuple[dict[int, float], dict[int, float]]]] = {0: [], 1: []}
+        """Each player's last few points found feasible by the screen, latest first: the
+        opponent's realization of each sequence, and the player's values."""
 
     def _settled_infosets(self) -> dict[int, int]:
         """Information sets whose value needs no variable: infoset -> its action.
@@ -103,14 +114,56 @@ class ReplyLPs:
             return action in self.domains[infoset_id]
         return action in support
 
-    def omega_possible(self, infoset_id: int, supports: dict) -> bool:
-        """Could chance and the opponent reach the infoset (given supports and candidates)?"""
-        infoset = self.game.infosets[infoset_id]
-        for m in infoset.members:
-            if self.s.chance[m] and all(self.allowed(k, a, supports)
-                                        for k, a in self.belief_steps[m]):
+    def blocked(self, supports: dict) -> set[tuple[int, int]]:
+        """The (information set, action) pairs that may not be played (see `allowed`)."""
+        blocked = set(self.off_domain)
+        for infoset_id, support in supports.items():
+            if isinstance(support, tuple):
+                blocked.update((infoset_id, a) for a in self.domains[infoset_id]
+                               if a not in support)
+        return blocked
+
+    def omega_possible(self, infoset_id: int, blocked: set[tuple[int, int]]) -> bool:
+        """Could chance and the opponent reach the infoset, when the `blocked` moves (of
+        `blocked(supports)`) are not played?"""
+        return any(self.s.chance[m] and blocked.isdisjoint(self.belief_steps[m])
+                   for m in self.game.infosets[infoset_id].members)
+
+    def _fits(self, player: int, alias: dict, value_var: dict, t_var: int, eq_rows: list,
+              le_rows: list, plan_rows: list) -> bool:
+        """Does one of the player's last feasible points (`points`), carried over to these
+        variables, satisfy these rows with t above the margin, in floating point? A yes lets the
+        search go on without solving (going on is always sound); a no says nothing."""
+        points = self.points[player]
+        for k, (plan, values) in enumerate(points):
+            if self._fit(plan, values, alias, value_var, t_var, eq_rows, le_rows, plan_rows):
+                points.insert(0, points.pop(k))
                 return True
         return False
+
+    @staticmethod
+    def _fit(plan: dict, values: dict, alias: dict, value_var: dict, t_var: int,
+             eq_rows: list, le_rows: list, plan_rows: list) -> bool:
+        x = [0.0] * (t_var + 1)
+        for seq, var in alias.items():
+            if var is not None:
+                x[var] = plan.get(seq, 0.0)
+        for infoset_id, var in value_var.items():
+            if infoset_id not in values:
+                return False
+            x[var] = values[infoset_id]
+        t = 1.0
+        for _, children, on_path in plan_rows:
+            if on_path:
+                t = min(t, *(x[alias[child]] for child in children))
+        if t <= SCREEN_MARGIN:
+            return False
+        x[t_var] = t
+        for row, b in eq_rows:
+            if abs(sum(x[var] * c for var, c in row.items()) - b) > FIT_TOLERANCE:
+                return False
+        return all(sum(x[var] * c for var, c in row.items()) <= b + FIT_TOLERANCE
+                   for row, b in le_rows)
 
     def build(self, player: int, supports: dict, objective_seq: int | None = None,
               maximize: bool = True, strict: bool = True, screen: str = "") -> ReplyLP | None:
@@ -154,7 +207,8 @@ class ReplyLPs:
         # value of the first action of its support), are written out as expressions in the
         # plan; only the off-path (free) ones keep a variable. v_I = Q(I, a) is then an
         # equality between expressions, v_I >= Q(I, b) an inequality.
-        reachable = [i for i in self.bottom_up[player] if self.omega_possible(i, supports)]
+        blocked = self.blocked(supports)
+        reachable = [i for i in self.bottom_up[player] if self.omega_possible(i, blocked)]
         free_values = [i for i in reachable
                        if i not in self.settled and not isinstance(supports.get(i), tuple)]
         value_var = {infoset_id: n_vars + k for k, infoset_id in enumerate(free_values)}
@@ -232,11 +286,21 @@ class ReplyLPs:
         else:
             objective = {t_var: 1} if strict else {}
         problem = (t_var + 1, objective, eq_rows, le_rows, list(value_var.values()), maximize)
+        if screen and strict and objective_seq is None and self._fits(
+                player, alias, value_var, t_var, eq_rows, le_rows, plan_rows):
+            return None   # feasible with t > 0: no proof possible, and going on is sound
         if screen:
-            estimate = screen_lp(*problem, enough=SCREEN_MARGIN if screen == "go on" else None)
+            estimate = screen_lp(*problem, enough=SCREEN_MARGIN if screen == "go on" else None,
+                                 integers=True)
             if estimate is not None:
                 if screen == "go on" and estimate.status == "optimal" and (
                         estimate.value > SCREEN_MARGIN or not any(on for _, _, on in plan_rows)):
+                    point = estimate.point
+                    points = self.points[player]
+                    points.insert(0, (
+                        {seq: 1.0 if var is None else point[var] for seq, var in alias.items()},
+                        {i: point[var] for i, var in value_var.items()}))
+                    del points[KEPT_POINTS:]
                     return None
                 if estimate.proved_not_positive and any(on for _, _, on in plan_rows):
                     return ReplyLP(LPResult("infeasible"), alias)
