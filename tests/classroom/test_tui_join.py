@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import time
 
-import pytest
 
 from game.classroom.client import BotClient
 from game.classroom.server import ClassroomServer

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 
 from game.model.expand import expand_game
 from game.scenario.efg import game_to_efg, load_efg_text

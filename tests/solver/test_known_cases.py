@@ -9,7 +9,7 @@ from fractions import Fraction as F
 
 import pytest
 
-from tests.solver.helpers import on_path_play, outcome, prob, solve_scenario
+from tests.solver.helpers import outcome, prob, solve_scenario
 
 
 # --------------------------------------------------------------- 1. audience costs (Fearon 1994)

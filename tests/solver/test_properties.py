@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from game.model.expand import expand_game
 from game.model.expr import BinOp, Num
 from game.model.spec import DecisionNode, TerminalNode
-from game.scenario.load import load_scenario
 from game.solver.check import check_assessment, pure_pbe_brute_force
 from game.solver.pure import pure_pbe_solve
 from game.solver.solve import solve
