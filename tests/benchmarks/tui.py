@@ -64,6 +64,16 @@ def startup(env: dict[str, str] | None = None) -> tuple[list[float], list[float]
     return painted, listed
 
 
+async def to_first_decision(app, pilot) -> None:
+    """From the start of a match (the briefing, once the scenario is loaded) to its first
+    decision screen."""
+    while getattr(app.screen, "driver", None) is None:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def key_presses(scenarios=("public-threat", "brinkmanship", "perfect-deterrence",
                                  "signal-choice", "escalation-ladder"), games: int = 6
                       ) -> list[float]:
@@ -86,11 +96,7 @@ async def key_presses(scenarios=("public-threat", "brinkmanship", "perfect-deter
         for seed in range(games):
             app = make_app(scenario, seed=seed)
             async with app.run_test(size=(100, 32)) as pilot:
-                while getattr(app.screen, "driver", None) is None:
-                    await app.workers.wait_for_complete()
-                    await pilot.pause()
-                await pilot.press("enter")
-                await pilot.pause()
+                await to_first_decision(app, pilot)
                 while isinstance(app.screen, DecisionScreen):
                     screen = app.screen
                     start = time.perf_counter()
@@ -135,11 +141,7 @@ async def debriefs() -> list[tuple[str, float, float, float]]:
             solve_times.append(time.perf_counter() - start)
             app = make_app(entry.id, seed=1, solver=lambda g, r=result: r)
             async with app.run_test(size=(100, 32)) as pilot:
-                while getattr(app.screen, "driver", None) is None:
-                    await app.workers.wait_for_complete()
-                    await pilot.pause()
-                await pilot.press("enter")
-                await pilot.pause()
+                await to_first_decision(app, pilot)
                 while isinstance(app.screen, DecisionScreen):
                     await pilot.press("1")
                     await pilot.pause()
