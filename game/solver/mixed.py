@@ -10,8 +10,9 @@ verified by `check_assessment`. Where the solutions form a continuum, its end po
 reported.
 
 Speed without losing exactness: a partial assignment is checked only when a real choice is
-still to come; each check is first solved in floating point (`lpfloat.screen_lp`), whose
-answer is used only to go on (always sound) or to prune on a dual proof checked exactly; and
+still to come; each check first tries the player's recent feasible points, then is solved in
+floating point (`lpfloat.screen_lp`), whose answer is used only to go on (always sound) or to
+prune on a dual proof checked exactly; and
 a last move that is dominant whatever the opponent does has its value written out instead of
 a variable with its rows.
 """
