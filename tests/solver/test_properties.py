@@ -227,3 +227,47 @@ def test_the_sender_s_last_moves_are_settled():
     assert len(finals) == 2 * 3 * 3
     single = {f for f in finals if len(solver.domains[f]) == 1}
     assert len(single) >= 15 and single <= set(solver.lps.settled)
+
+
+def _mixed_games():
+    from game.scenario.library import shipped
+    from game.tui.session import load
+    from tests.benchmarks.solver import random_game
+
+    chain_store = next(entry.id for entry in shipped() if entry.id == "chain-store")
+    return [load(chain_store)[1]] + [random_game(2, 3, 3, 2, seed=seed) for seed in (6, 11)]
+
+
+@pytest.mark.parametrize("index", [0, 1, 2])
+def test_a_carried_over_point_vouches_only_for_feasible_lps(index):
+    """When a recent feasible point lets the mixed search go on without the float screen, the
+    exact LP is indeed feasible with t > 0; and the search finds the same equilibria with the
+    points switched off."""
+    from game.solver.lp import solve_lp
+    from game.solver.mixed import MixedSolver
+    from game.solver.replylp import ReplyLPs
+
+    structure = Structure(_mixed_games()[index])
+    vouched = []
+    original = ReplyLPs._fits
+
+    def checked_fits(self, player, alias, value_var, t_var, eq_rows, le_rows, plan_rows):
+        fits = original(self, player, alias, value_var, t_var, eq_rows, le_rows, plan_rows)
+        if fits:
+            exact = solve_lp(t_var + 1, {t_var: 1}, eq_rows, le_rows, list(value_var.values()),
+                             maximize=True)
+            vouched.append(exact.status == "optimal" and exact.value > 0)
+        return fits
+
+    found = []
+    for carry in (True, False):
+        solver = MixedSolver(structure, max_leaves=100_000, seconds=None)
+        if carry:
+            solver.lps._fits = checked_fits.__get__(solver.lps)
+        else:
+            solver.lps._fits = lambda *args: False
+        found.append({(tuple(sorted(s.supports.items())),
+                       None if s.continuum else tuple(sorted(s.behaviour.items())))
+                      for s in solver.run()})
+    assert vouched and all(vouched)
+    assert found[0] and found[0] == found[1]
