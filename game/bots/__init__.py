@@ -12,6 +12,9 @@ import random
 BOT_KINDS = ("equilibrium", "qre", "learner", "hawk", "dove", "bluffer", "random")
 """The kinds `make_bot` understands (`equilibrium` and `qre` take `:N` / `:LAMBDA`)."""
 
+MAX_LAMBDA = 1000
+"""The largest logit precision `qre:LAMBDA` accepts."""
+
 
 class BotSpecError(ValueError):
     """A bot name is wrong (the user's to fix)."""
@@ -72,8 +75,8 @@ def make_bot(kind: str, game, result=None, seed: int | None = None) -> SeededBot
             lam = float(argument) if argument else 1.0
         except ValueError:
             raise BotSpecError(f"qre:LAMBDA needs a number, not {argument!r}") from None
-        if not 0 <= lam <= 1000:
-            raise BotSpecError("qre:LAMBDA needs a lambda between 0 and 1000")
+        if not 0 <= lam <= MAX_LAMBDA:
+            raise BotSpecError(f"qre:LAMBDA needs a lambda between 0 and {MAX_LAMBDA}")
         return SeededBot(QREBot(game, lam), seed)
     if name in ("equilibrium", "learner"):
         from game.bots.equilibrium import EquilibriumBot, preferred_equilibrium
@@ -124,8 +127,10 @@ def check_kind(kind: str) -> None:
                            "learner, hawk, dove, bluffer, random or human")
     if name == "qre" and argument:
         try:
-            float(argument)
+            lam = float(argument)
         except ValueError:
             raise BotSpecError(f"qre:LAMBDA needs a number, not {argument!r}") from None
+        if not 0 <= lam <= MAX_LAMBDA:
+            raise BotSpecError(f"qre:LAMBDA needs a lambda between 0 and {MAX_LAMBDA}")
     if name == "equilibrium" and argument and not argument.isdigit():
         raise BotSpecError(f"equilibrium:N needs a whole number, not {argument!r}")

@@ -160,3 +160,23 @@ async def test_an_impossible_equilibrium_number_falls_back_to_random_and_says_so
         await solved(pilot)
         assert "playing a random opponent" in screen_text(app)
         assert app.screen.driver.opponent_name == "random"
+
+
+async def test_a_game_the_opponent_ends_before_your_first_move_goes_to_the_outcome():
+    """As the defender of the escalation ladder, the equilibrium challenger keeps the status
+    quo: the game is over before the student has a move, so the outcome (and the debrief)
+    follow at once instead of an empty decision screen."""
+    app = make_app("escalation-ladder", role="defender", seed=0, solver=fast_solver)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_ready(pilot, BriefingScreen)
+        await solved(pilot)
+        driver = app.screen.driver
+        assert driver.finished and not any(step.actor == driver.humans[0]
+                                           for step in driver.view().history)
+        await pilot.press("enter")
+        await wait_ready(pilot, OutcomeScreen)
+        assert driver.final_state().current.outcome in screen_text(app)
+        assert "before you had a move" in screen_text(app)
+        await pilot.press("enter")
+        await wait_ready(pilot, DebriefScreen)
+        assert "THE EQUILIBRIA" in screen_text(app)

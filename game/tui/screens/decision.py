@@ -59,6 +59,9 @@ class DecisionScreen(Screen[None]):
         self.title = self.spec.title
         self.driver.attach(lambda: self.post_message(self.DriverUpdated()))
         self.take_events()
+        if self.driver.finished:   # the opponent's moves ended the game before you had one
+            self.call_later(self.finish)
+            return
         if len(self.driver.humans) > 1:
             self.privacy()
         else:

@@ -48,13 +48,15 @@ class OutcomeScreen(Screen[None]):
         story = " ".join((getattr(stage, "text", "") or "").split())
         if story:
             lines.append(story)
+        humans = self.driver.humans
+        if len(humans) == 1 and not any(step.actor == humans[0] for step in view.history):
+            lines.append("The game ended before you had a move to make.")
         if self.game.rounds > 1:
             lines.append("")
             lines.append("Scoreboard:")
             for number, part in enumerate(view.outcome.split(" / "), start=1):
                 lines.append(f"  round {number}: {part}")
         lines.append("")
-        humans = self.driver.humans
         for index, player in enumerate(spec.players):
             type_text = ""
             if len(player.types) > 1 and view.types is not None:
