@@ -244,8 +244,13 @@ class MixedSolver:
         for infoset_id, support in supports.items():
             if isinstance(support, tuple):
                 base[infoset_id] = support[0] if len(support) == 1 else on_path[infoset_id]
-        family = complete_off_path(self.s, base, first_only=True)   # only one is used
+        seconds = None
+        if self.deadline is not None:   # within what is left of the budget
+            seconds = max(self.deadline - time.monotonic(), 0.01) / 2
+        family = complete_off_path(self.s, base, first_only=True, seconds=seconds)  # one is used
         if family is None:
+            if self.deadline is not None and time.monotonic() > self.deadline:
+                self.truncated = True   # cut short, not shown to fail
             return None
         for profile in family.profiles():
             behaviour = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+import time
 from itertools import product
 from math import prod
 
@@ -36,10 +37,13 @@ class PureFamily:
     """Infoset -> action for everything fixed in the family (on the path, and forced)."""
     clusters: tuple[tuple[dict[int, int], ...], ...]
     """Per independent off-path cluster: its admissible completions."""
+    complete: bool = True
+    """False when the time ran out while listing the completions: then `clusters` holds only
+    some of them (at least one per cluster) and `count` is a lower bound."""
 
     @property
     def count(self) -> int:
-        """How many pure PBE the family holds."""
+        """How many pure PBE the family holds (a lower bound unless `complete`)."""
         return prod(len(c) for c in self.clusters)
 
     def profiles(self) -> Iterator[dict[int, int]]:
@@ -67,9 +71,21 @@ class _Atom:
     belief: tuple[tuple[str, Fraction], ...] = ()
 
 
+class _OutOfTime(Exception):
+    """The hard deadline passed: the search stops where it is."""
+
+
 class _Solver:
-    def __init__(self, structure: Structure, nash: bool = False, fast: bool = True) -> None:
+    def __init__(self, structure: Structure, nash: bool = False, fast: bool = True,
+                 seconds: float | None = None) -> None:
         self.s = structure
+        start = time.monotonic()
+        self.deadline = start + seconds if seconds is not None else None
+        """Past it, no new play on the path is tried and each off-path cluster keeps the
+        completions found so far (at least one)."""
+        self.hard_deadline = start + 2 * seconds if seconds is not None else None
+        """Past it, the search stops at once (a first completion can take long to find)."""
+        self.truncated = False
         self.fast = fast
         self.game = structure.game
         self.nash = nash
@@ -117,10 +133,27 @@ class _Solver:
                 return families
         frontier: dict[int, list[int]] = {}
         self.walk(0, self.forced, frontier)
-        self.dfs(dict(self.forced), frontier, set())
+        try:
+            self.dfs(dict(self.forced), frontier, set())
+        except _OutOfTime:
+            self.truncated = True
         return self.families
 
+    def out_of_time(self) -> bool:
+        """Has the deadline passed? (Notes it; raises `_OutOfTime` past the hard deadline.)"""
+        if self.deadline is None:
+            return False
+        now = time.monotonic()
+        if now > self.hard_deadline:
+            raise _OutOfTime
+        if now > self.deadline:
+            self.truncated = True
+            return True
+        return False
+
     def dfs(self, assignment: dict[int, int], frontier: dict[int, list[int]], reached: set[int]) -> None:
+        if self.out_of_time():
+            return
         if not frontier:
             self.phase2(assignment, reached)
             return
@@ -226,12 +259,15 @@ class _Solver:
                 return None
         clusters = self.cluster(pending, unassigned)
         completions_per_cluster = []
+        cut = False
         for infosets, cluster_atoms in clusters:
-            completions = self.complete(base, infosets, cluster_atoms, first_only)
+            completions, cluster_cut = self.complete(base, infosets, cluster_atoms, first_only)
             if not completions:
                 return None
+            cut = cut or cluster_cut
             completions_per_cluster.append(tuple(completions))
-        return PureFamily(base=dict(base), clusters=tuple(completions_per_cluster))
+        return PureFamily(base=dict(base), clusters=tuple(completions_per_cluster),
+                          complete=not cut)
 
     def cluster(self, pending, unassigned):
         parent = {i: i for i in unassigned}
@@ -257,8 +293,9 @@ class _Solver:
 
     def complete(self, base: dict[int, int], infosets: set[int],
                  atoms: list[tuple[_Atom, frozenset[int]]],
-                 first_only: bool = False) -> list[dict[int, int]]:
-        """Every assignment of the cluster's information sets that satisfies its atoms.
+                 first_only: bool = False) -> tuple[list[dict[int, int]], bool]:
+        """Every assignment of the cluster's information sets that satisfies its atoms, and
+        whether the list was cut short (the deadline passed once one was found).
 
         Each atom is checked as soon as the last information set it depends on is assigned,
         so a failing one cuts the search there instead of at every full assignment below.
@@ -270,6 +307,7 @@ class _Solver:
             due.setdefault(max(position_of[d] for d in deps), []).append(atom)
         results: list[dict[int, int]] = []
         assignment = dict(base)
+        cut = [False]
 
         def holds(position: int) -> bool:
             checks = due.get(position)
@@ -286,13 +324,16 @@ class _Solver:
             for action in self.domains[infoset_id]:
                 if first_only and results:
                     break
+                if self.deadline is not None and self.out_of_time() and results:
+                    cut[0] = True   # enough to show the family exists; its count is cut
+                    break
                 assignment[infoset_id] = action
                 if self.rationalizable(infoset_id, assignment) and holds(position):
                     extend(position + 1)
             assignment.pop(infoset_id, None)
 
         extend(0)
-        return results
+        return results, cut[0]
 
     def rationalizable(self, infoset_id: int, assignment: Mapping[int, int]) -> bool:
         """Quick necessary check: the action is a best reply to some belief over its members."""
@@ -346,14 +387,18 @@ def _support(chosen) -> tuple[int, ...]:
     return tuple(a for a, p in enumerate(chosen) if p > 0)
 
 
-def complete_off_path(structure: Structure, base: dict,
-                      first_only: bool = False) -> PureFamily | None:
+def complete_off_path(structure: Structure, base: dict, first_only: bool = False,
+                      seconds: float | None = None) -> PureFamily | None:
     """Off-path completions (pure, by independent cluster) of on-path play `base`; with
-    `first_only`, just the first completion of each cluster (enough to show one exists)."""
-    solver = _Solver(structure)
+    `first_only`, just the first completion of each cluster (enough to show one exists).
+    With `seconds`, None also when no completion was found within twice that time."""
+    solver = _Solver(structure, seconds=seconds)
     merged = dict(solver.forced)
     merged.update(base)
-    return solver.completions(merged, first_only)
+    try:
+        return solver.completions(merged, first_only)
+    except _OutOfTime:
+        return None
 
 
 def pure_pbe_solve(structure: Structure, fast: bool = True) -> list[PureFamily]:
@@ -362,3 +407,13 @@ def pure_pbe_solve(structure: Structure, fast: bool = True) -> list[PureFamily]:
     `fast=False` skips the vectorised sender-receiver path (`game.solver.signalling`), so
     tests can hold the two against each other."""
     return _Solver(structure, fast=fast).run()
+
+
+def pure_pbe_search(structure: Structure, seconds: float | None = None
+                    ) -> tuple[list[PureFamily], bool]:
+    """`pure_pbe_solve` within a time budget: the families found, and whether the search was
+    cut short (then more may exist, and a family that is not `complete` lists only some of
+    its off-path completions). It stops at the latest after twice `seconds`."""
+    solver = _Solver(structure, seconds=seconds)
+    families = solver.run()
+    return families, solver.truncated

@@ -1,8 +1,8 @@
 """Provides `solve`: every perfect Bayesian equilibrium of a game, explained.
 
-Pure equilibria come from `pure_pbe_solve` (all of them), mixed ones from `mixed_pbe_solve`;
-each is then described (beliefs on and off the path, outcome distribution, kind) and judged by
-the Intuitive Criterion and D1. For games without private information, the Nash equilibria
+Pure equilibria come from `pure_pbe_search` (all of them, within the time budget), mixed ones
+from `mixed_pbe_solve`; each is then described (beliefs on and off the path, outcome
+distribution, kind) and judged by the Intuitive Criterion and D1. For games without private information, the Nash equilibria
 that are not subgame perfect are listed with the threats they rest on.
 """
 
@@ -14,7 +14,7 @@ from functools import lru_cache
 from game.model.tree import Game
 from game.solver.build import make_equilibrium
 from game.solver.mixed import mixed_pbe_solve
-from game.solver.pure import pure_pbe_solve
+from game.solver.pure import pure_pbe_search
 from game.solver.results import Continuum, Equilibrium, SolveResult
 from game.solver.structure import ONE, ZERO, Structure
 
@@ -32,8 +32,9 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         mixed: also search for equilibria with mixing on the path.
         refine: apply the Intuitive Criterion and D1.
         max_mixed_leaves: a bound on the mixed search (the result says if it was reached).
-        seconds: a time bound on the full mixed search; past it, the search is guided by the
-            logit QRE instead (and the result says it may be incomplete).
+        seconds: a time bound on the pure search (it keeps what it found; it stops at the
+            latest after twice this) and on the full mixed search (past it, the search is
+            guided by the logit QRE instead); either way the result says it may be incomplete.
         all_pure: list every pure equilibrium; by default one per family of pure equilibria
             that share their play on the path (`Equilibrium.alternatives` counts them).
         qre_seconds: a time bound on following the logit QRE when the full search was cut
@@ -45,7 +46,12 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
     equilibria: list[Equilibrium] = []
     notes: list[str] = []
     listed = 0
-    for family in pure_pbe_solve(structure):
+    families, pure_truncated = pure_pbe_search(structure, seconds=seconds)
+    if pure_truncated:
+        notes.append(f"the search for pure equilibria was too large to finish in {seconds:g} s: "
+                     "the pure equilibria shown were found within the time allowed, more may "
+                     "exist, and the counts of equilibria sharing their play may be low")
+    for family in families:
         count = family.count
         for profile in family.profiles():
             if listed >= MAX_LISTED_PURE:
@@ -57,11 +63,11 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                 break
     if listed >= MAX_LISTED_PURE:
         notes.append(f"only the first {MAX_LISTED_PURE} pure equilibria are listed")
-    complete = True
+    complete = not pure_truncated
     if mixed:
         solutions, truncated = mixed_pbe_solve(structure, max_leaves=max_mixed_leaves,
                                                seconds=seconds)
-        complete = not truncated
+        complete = complete and not truncated
         if truncated:
             from game.solver.guided import qre_guided_solve
 

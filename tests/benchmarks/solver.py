@@ -94,7 +94,7 @@ def measure(shape, repeats: int, mixed: bool, gambit_limit: float) -> None:
 def _big(queue, seed: int) -> None:
     game = random_game(5, 10, 10, 2, seed=seed)
     start = time.perf_counter()
-    result = solve(game, mixed=False, refine=False)
+    result = solve(game, mixed=False, refine=False, seconds=60.0)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     queue.put((time.perf_counter() - start, len(result.equilibria),
                sum(e.alternatives for e in result.equilibria), peak))
