@@ -9,6 +9,9 @@ though the list may be incomplete.
 
 from __future__ import annotations
 
+import time
+
+from game.solver.lp import LPTimeout
 from game.solver.mixed import MixedSolution, MixedSolver
 from game.solver.replylp import FREE
 from game.solver.structure import Structure
@@ -21,21 +24,29 @@ def qre_guided_solve(structure: Structure, lambdas=(2.0, 5.0, 10.0, 20.0, 50.0, 
 
     For games too large to enumerate, the QRE (which approaches an equilibrium as lambda grows)
     suggests which actions are played where; each suggestion is then decided exactly by the
-    same linear programs and checks as in the full search.
+    same linear programs and checks as in the full search. The trace and the exact checks
+    each get `seconds`.
     """
     from game.solver.qre import LogitQRE
 
     solver = MixedSolver(structure, max_leaves=10_000, seconds=None)
     qre = LogitQRE(structure.game)
     tried = set()
-    for point in reversed(qre.trace(list(lambdas), seconds=seconds)):
-        for floor in action_floors:
-            supports = _supports_from(structure, point.behaviour, reach_floor, floor)
-            key = tuple(sorted(supports.items()))
-            if key in tried:
-                continue
-            tried.add(key)
-            solver.leaf(supports)
+    points = qre.trace(list(lambdas), seconds=seconds)
+    solver.deadline = solver.lps.deadline = time.monotonic() + seconds   # as long again
+    try:
+        for point in reversed(points):
+            for floor in action_floors:
+                supports = _supports_from(structure, point.behaviour, reach_floor, floor)
+                key = tuple(sorted(supports.items()))
+                if key in tried:
+                    continue
+                tried.add(key)
+                solver.leaf(supports)
+                if time.monotonic() > solver.deadline:
+                    return solver.results
+    except LPTimeout:
+        pass
     return solver.results
 
 

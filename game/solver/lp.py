@@ -9,6 +9,7 @@ exactly with the same pivots.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -96,9 +97,13 @@ def standard_form(n_vars: int, objective: Row, eq_rows: Sequence[tuple[Row, Frac
     return StandardForm(table, cost, slack_rows, neg_index, n_vars, sign)
 
 
+class LPTimeout(Exception):
+    """`solve_lp` passed its deadline (the caller then knows nothing of the LP)."""
+
+
 def solve_lp(n_vars: int, objective: Row, eq_rows: Sequence[tuple[Row, Fraction]] = (),
              le_rows: Sequence[tuple[Row, Fraction]] = (), free: Iterable[int] = (),
-             maximize: bool = False) -> LPResult:
+             maximize: bool = False, deadline: float | None = None) -> LPResult:
     """Optimises `objective` subject to `eq_rows` (row . x = b) and `le_rows` (row . x <= b).
 
     Args:
@@ -108,16 +113,18 @@ def solve_lp(n_vars: int, objective: Row, eq_rows: Sequence[tuple[Row, Fraction]
         le_rows: at-most constraints.
         free: variables that may be negative (all others are >= 0).
         maximize: maximise instead of minimise.
+        deadline: a `time.monotonic()` time; past it, `LPTimeout` is raised (checked at
+            every pivot).
     """
     form = standard_form(n_vars, objective, eq_rows, le_rows, free, maximize)
-    status, solution, value = _two_phase(form.table, form.cost, form.slack_rows)
+    status, solution, value = _two_phase(form.table, form.cost, form.slack_rows, deadline)
     if status != "optimal":
         return LPResult(status)
     return LPResult("optimal", form.variables(solution), form.sign * value)
 
 
-def _two_phase(rows: list[list[int]], cost: list[Fraction],
-               slack_rows: dict[int, int]) -> tuple[str, list[Fraction], Fraction]:
+def _two_phase(rows: list[list[int]], cost: list[Fraction], slack_rows: dict[int, int],
+               deadline: float | None = None) -> tuple[str, list[Fraction], Fraction]:
     """Two-phase simplex on an integer (fraction-free, Bareiss) tableau.
 
     `rows` are the constraints scaled to integers (coefficients, then a non-negative
@@ -152,7 +159,7 @@ def _two_phase(rows: list[list[int]], cost: list[Fraction],
             for j in range(width):
                 if not (n <= j < n + k):
                     phase1[j] -= row[j]
-        status, det = _integer_simplex(table, basis, phase1, det, n + k, m)
+        status, det = _integer_simplex(table, basis, phase1, det, n + k, m, deadline)
         if status != "optimal" or phase1[-1] != 0:
             return "infeasible", [], ZERO
         for i in range(m):  # drive artificials out of the basis
@@ -172,7 +179,7 @@ def _two_phase(rows: list[list[int]], cost: list[Fraction],
         cb = int_cost[var]
         if cb:
             objective = [o - cb * a for o, a in zip(objective, table[i])]
-    status, det = _integer_simplex(table, basis, objective, det, n, len(basis))
+    status, det = _integer_simplex(table, basis, objective, det, n, len(basis), deadline)
     if status != "optimal":
         return status, [], ZERO
     solution = [ZERO] * n
@@ -188,7 +195,7 @@ BLAND_AFTER = 8
 
 
 def _integer_simplex(table: list[list[int]], basis: list[int], objective: list[int], det: int,
-                     columns: int, m: int) -> tuple[str, int]:
+                     columns: int, m: int, deadline: float | None = None) -> tuple[str, int]:
     """Runs the simplex on the integer tableau; `objective` is updated in place.
 
     The objective row holds reduced costs times det, all on one scale, so the most negative
@@ -197,6 +204,8 @@ def _integer_simplex(table: list[list[int]], basis: list[int], objective: list[i
     """
     degenerate = 0
     while True:
+        if deadline is not None and time.monotonic() > deadline:
+            raise LPTimeout
         basic = set(basis)
         entering = -1
         if degenerate < BLAND_AFTER:

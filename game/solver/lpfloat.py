@@ -12,6 +12,7 @@ The exact solver decides; this one helps a search skip exact work in two sound w
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
@@ -40,12 +41,13 @@ class Screen:
 
 
 def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
-              maximize=True, enough: float | None = None, integers: bool = False
-              ) -> Screen | None:
+              maximize=True, enough: float | None = None, integers: bool = False,
+              deadline: float | None = None) -> Screen | None:
     """The float solution of a maximisation LP (arguments as `solve_lp`), or None when the
     float simplex gives up (unbounded, or out of pivots). With `enough`, the simplex stops as
     soon as a feasible point has a value above it (the value reported is then that point's).
-    `integers` says every coefficient and right-hand side is an int (no check needed)."""
+    `integers` says every coefficient and right-hand side is an int (no check needed). Past
+    `deadline` (a `time.monotonic()` time), it gives up (None)."""
     if not maximize or not (eq_rows or le_rows):
         return None
     raw, slack_rows, cost = _float_form(n_vars, objective, eq_rows, le_rows, free, integers)
@@ -70,7 +72,7 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
         objective_row = np.zeros(n + k + 1)
         objective_row[:n] = -T[needy, :n].sum(axis=0)
         objective_row[-1] = -T[needy, -1].sum()
-        if not _simplex(T, basis, objective_row, n + k):
+        if not _simplex(T, basis, objective_row, n + k, deadline=deadline):
             return None
         if -objective_row[-1] > 1e-7:
             # Phase-1 duals: y_i = cost(start_i) - reduced cost(start_i).
@@ -91,7 +93,7 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
         if var < n and cost[var]:
             objective_row -= cost[var] * T[i]
     target = None if enough is None else -enough   # objective_row[-1] is -(min cost) = value
-    if not _simplex(T, basis, objective_row, n, target):   # artificials never enter again
+    if not _simplex(T, basis, objective_row, n, target, deadline):   # no artificial enters
         return None
     value = float(objective_row[-1])   # -(min cost), the maximum
     proved = False
@@ -223,9 +225,9 @@ def _proves(form: StandardForm, y: list[Fraction] | None, cost) -> bool:
 
 
 def _simplex(T: np.ndarray, basis: list[int], objective_row: np.ndarray, columns: int,
-             stop_below: float | None = None) -> bool:
-    """Dantzig's rule, then Bland's after a run of degenerate pivots; False when unbounded or
-    out of pivots (the caller then knows nothing).
+             stop_below: float | None = None, deadline: float | None = None) -> bool:
+    """Dantzig's rule, then Bland's after a run of degenerate pivots; False when unbounded, out
+    of pivots or past the deadline (the caller then knows nothing).
 
     Basic columns stay exact unit vectors (a pivot divides the pivot row by its own entry and
     subtracts exact multiples), so their reduced costs are exactly zero and need no mask.
@@ -234,6 +236,8 @@ def _simplex(T: np.ndarray, basis: list[int], objective_row: np.ndarray, columns
     reduced = objective_row[:columns]   # views: the pivots update them in place
     rhs = T[:, -1]
     for _ in range(MAX_PIVOTS):
+        if deadline is not None and time.monotonic() > deadline:
+            return False
         if stop_below is not None and -objective_row[-1] < stop_below:
             return True   # the current point's cost is already low enough for the caller
         if degenerate < 8:

@@ -28,6 +28,7 @@ from game.solver.assess import PureValues
 from game.solver.check import check_assessment
 from game.solver.evaluate import Evaluation
 from game.solver.prepass import candidate_actions
+from game.solver.lp import LPTimeout
 from game.solver.region import simplex_region
 from game.solver.replylp import FREE, ReplyLP, ReplyLPs
 from game.solver.structure import ONE, ZERO, Structure
@@ -65,10 +66,13 @@ class MixedSolver:
         self.forced = {i: d[0] for i, d in self.domains.items() if len(d) == 1}
         self.lps = ReplyLPs(structure, self.domains)
         self.order = structure.order
-        self.choices_after = [sum(1 for i in self.order[p + 1:] if len(self.domains[i]) > 1)
-                              for p in range(len(self.order))]
+        self.choices_after = [0] * len(self.order)   # real choices after each position
+        for p in range(len(self.order) - 2, -1, -1):
+            self.choices_after[p] = (self.choices_after[p + 1]
+                                     + (len(self.domains[self.order[p + 1]]) > 1))
         self.max_leaves = max_leaves
         self.deadline = time.monotonic() + seconds if seconds else None
+        self.lps.deadline = self.deadline
         self.leaves = 0
         self.truncated = False
         self.results: list[MixedSolution] = []
@@ -80,7 +84,10 @@ class MixedSolver:
                              for infoset in game.infosets for m in infoset.members}
 
     def run(self) -> list[MixedSolution]:
-        self.dfs(0, {})
+        try:
+            self.dfs(0, {})
+        except LPTimeout:   # one linear program outlasted the budget
+            self.truncated = True
         return self.results
 
     # ------------------------------------------------------------------ search
@@ -98,15 +105,36 @@ class MixedSolver:
         if self.deadline is not None and time.monotonic() > self.deadline:
             self.truncated = True
             return
-        if position == len(self.order):
-            self.leaf(supports)
-            return
+        # Information sets with nothing to choose (unreached, or one candidate) are assigned in
+        # a loop, not by recursion, so the depth is the number of real choices.
+        assigned = []
+        try:
+            while position < len(self.order):
+                infoset_id = self.order[position]
+                if not self.reached(infoset_id, supports):
+                    supports[infoset_id] = FREE
+                elif len(self.domains[infoset_id]) == 1:
+                    only = self.domains[infoset_id]
+                    values = self.forced_values(infoset_id)
+                    if values is not None and not self.some_belief_supports(
+                            infoset_id, values, self.positive_keys(infoset_id, supports), only):
+                        return
+                    supports[infoset_id] = only
+                else:
+                    break
+                assigned.append(infoset_id)
+                position += 1
+            if position == len(self.order):
+                self.leaf(supports)
+                return
+            self.branch(position, supports)
+        finally:
+            for infoset_id in assigned:
+                del supports[infoset_id]
+
+    def branch(self, position: int, supports: dict) -> None:
+        """Tries each support of the information set at `position` (it has a real choice)."""
         infoset_id = self.order[position]
-        if not self.reached(infoset_id, supports):
-            supports[infoset_id] = FREE
-            self.dfs(position + 1, supports)
-            del supports[infoset_id]
-            return
         domain = self.domains[infoset_id]
         values = self.forced_values(infoset_id)
         keys = self.positive_keys(infoset_id, supports) if values is not None else None
@@ -117,11 +145,11 @@ class MixedSolver:
                     continue
                 supports[infoset_id] = subset
                 if (self.choices_after[position] >= CHECK_BEFORE
-                        and (size > 1 or (len(domain) > 1 and self.mixing(supports)))
+                        and (size > 1 or self.mixing(supports))
                         and not self.partial_feasible(supports)):
                     continue
                 self.dfs(position + 1, supports)
-        del supports[infoset_id]
+        supports.pop(infoset_id, None)
 
     @staticmethod
     def mixing(supports: dict) -> bool:

@@ -78,6 +78,8 @@ class ReplyLPs:
         self.settled = self._settled_infosets()
         self.off_domain = frozenset((i.id, a) for i in game.infosets if i.player in (0, 1)
                                     for a in range(len(i.actions)) if a not in domains[i.id])
+        self.deadline: float | None = None
+        """A `time.monotonic()` time: past it, an exact LP raises `LPTimeout`."""
         self.points: dict[int, list[tuple[dict[int, float], dict[int, float]]]] = {0: [], 1: []}
         """Each player's last few points found feasible by the screen, latest first: the
         opponent's realization of each sequence, and the player's values."""
@@ -291,7 +293,7 @@ class ReplyLPs:
             return None   # feasible with t > 0: no proof possible, and going on is sound
         if screen:
             estimate = screen_lp(*problem, enough=SCREEN_MARGIN if screen == "go on" else None,
-                                 integers=True)
+                                 integers=True, deadline=self.deadline)
             if estimate is not None:
                 if screen == "go on" and estimate.status == "optimal" and (
                         estimate.value > SCREEN_MARGIN or not any(on for _, _, on in plan_rows)):
@@ -306,7 +308,7 @@ class ReplyLPs:
                     return ReplyLP(LPResult("infeasible"), alias)
             if screen == "proof only":
                 return None
-        result = solve_lp(*problem)
+        result = solve_lp(*problem, deadline=self.deadline)
         if strict and objective_seq is None and result.status == "optimal" and not any(
                 on_path for _, _, on_path in plan_rows):
             result = LPResult("optimal", result.x, ONE)

@@ -42,3 +42,16 @@ def test_a_solve_cut_short_is_marked_incomplete_with_a_note():
     assert time.monotonic() - start < 10
     assert not result.complete
     assert any("pure equilibria" in note for note in result.notes)
+
+
+def test_the_mixed_search_of_a_large_campaign_neither_recurses_too_deep_nor_overruns():
+    """Brinkmanship over three rounds has thousands of information sets: the search walks the
+    ones with nothing to choose in a loop (it used to hit Python's recursion limit)."""
+    from game.solver.mixed import mixed_pbe_solve
+
+    structure = Structure(_campaign("brinkmanship", 3))
+    assert len(structure.game.infosets) > 3000
+    start = time.monotonic()
+    _, truncated = mixed_pbe_solve(structure, max_leaves=200_000, seconds=0.5)
+    assert truncated
+    assert time.monotonic() - start < 0.5 * 2 + 3
