@@ -115,10 +115,21 @@ def library(folder: Path | None = None) -> list[tuple[str, GameSpec | None, str]
 Solver = Callable[["Game"], object]
 
 
+LARGE_GAME = 150
+"""Nodes past which a game (a long campaign of a one-shot scenario) gets `LARGE_GAME_SECONDS`."""
+
+LARGE_GAME_SECONDS = 1.0
+"""The solver's budget for a large game, so the briefing is ready within seconds even when the
+game is too large to enumerate (the result then says it is incomplete)."""
+
+
 def default_solver(game: Game):
-    """The solver the game uses: all equilibria (the mixed search with its default budget)."""
+    """The solver the game uses: all equilibria (the searches with their default budget; a
+    shorter one past `LARGE_GAME` nodes)."""
     from game.solver.solve import solve
 
+    if len(game.nodes) > LARGE_GAME:
+        return solve(game, seconds=LARGE_GAME_SECONDS)
     return solve(game)
 
 

@@ -55,3 +55,4 @@ def test_the_mixed_search_of_a_large_campaign_neither_recurses_too_deep_nor_over
     _, truncated = mixed_pbe_solve(structure, max_leaves=200_000, seconds=0.5)
     assert truncated
     assert time.monotonic() - start < 0.5 * 2 + 3
+

@@ -180,3 +180,21 @@ async def test_a_game_the_opponent_ends_before_your_first_move_goes_to_the_outco
         await pilot.press("enter")
         await wait_ready(pilot, DebriefScreen)
         assert "THE EQUILIBRIA" in screen_text(app)
+
+
+def test_a_campaign_too_large_to_solve_gets_a_random_opponent_and_says_why():
+    import time
+
+    from game.tui.screens.briefing import build_opponent
+    from game.tui.session import LARGE_GAME, default_solver, load
+
+    _, game = load("public-threat", rounds=3)
+    assert len(game.nodes) > LARGE_GAME
+    start = time.monotonic()
+    result = default_solver(game)   # the shorter budget of a large game
+    assert time.monotonic() - start < 15
+    assert not result.complete
+    if not result.equilibria:
+        bot, note = build_opponent("equilibrium", game, result, seed=1)
+        assert "too large to enumerate" in note and "random opponent" in note
+        assert bot is not None

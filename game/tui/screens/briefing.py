@@ -23,7 +23,11 @@ def build_opponent(kind: str, game, result, seed):
     try:
         return make_bot(kind, game, result, seed), ""
     except BotSpecError as error:
-        return make_bot("random", game, result, seed), f"{error}: playing a random opponent. "
+        reason = str(error)
+        if result is not None and not result.equilibria and not result.complete:
+            reason = ("the solver found no equilibrium within its time budget (this game, "
+                      f"{len(game.nodes)} positions, is too large to enumerate)")
+        return make_bot("random", game, result, seed), f"{reason}: playing a random opponent. "
 
 
 class BriefingScreen(Screen[None]):
