@@ -103,6 +103,11 @@ async def test_panels_show_values_outside_exam_mode():
 
 
 async def test_what_if_resolves_at_a_new_value():
+    from fractions import Fraction
+
+    from game.bots.equilibrium import preferred_equilibrium
+    from game.model.expand import expand_game
+    from game.model.expr import format_fraction
     from game.tui.screens.whatif import WhatIfScreen
     from game.tui.session import load
 
@@ -111,10 +116,22 @@ async def test_what_if_resolves_at_a_new_value():
     async with app.run_test(size=(100, 32)) as pilot:
         await app.push_screen(WhatIfScreen(spec, game))
         await pilot.pause()
+        await app.workers.wait_for_complete()   # the game as played, for the comparison
+        await pilot.pause()
         await pilot.press(*"1/2", "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "At p = 1/2" in screen_text(app)
+        text = screen_text(app)
+        assert "At p = 1/2" in text
+        # each outcome of the refined equilibrium: as played -> at the new value
+        before = preferred_equilibrium(fast_solver(game)).outcomes
+        moved = expand_game(spec, {**game.values, "p": Fraction(1, 2)})
+        after = preferred_equilibrium(fast_solver(moved)).outcomes
+        assert before != after
+        for label in before:
+            assert (f"{label}: {format_fraction(before[label])} -> "
+                    f"{format_fraction(after.get(label, Fraction(0)))}") in text
+        assert "(tried 1/2)" in str(app.screen.query_one("#params").get_option_at_index(0).prompt)
         await pilot.press(*"/0", "enter")
         await pilot.pause()
         assert "not an exact number" in screen_text(app) or "between" in screen_text(app)

@@ -21,6 +21,8 @@ HELP = """\
 | `/` | filter the scenarios by concept (picker) |
 | `s` | switch sides before the game starts (briefing) |
 | `r` | reload the scenario file after editing it |
+| `e` | compare your play with the next equilibrium (debrief) |
+| `t` | focus the game tree; arrows and `Enter` open its nodes (debrief) |
 | `w` | what if: change a parameter and re-solve (debrief) |
 | `n` | a new game: back to the scenario list |
 | `Escape` | back / close |

@@ -15,6 +15,16 @@ from textual.worker import Worker, WorkerState
 from game.model.expr import format_fraction
 from game.tui.header import SafeHeader
 
+ZERO = Fraction(0)
+
+
+def _labels(*outcome_maps: dict) -> list[str]:
+    """Every outcome label of the maps, in first-seen order."""
+    labels: list[str] = []
+    for outcomes in outcome_maps:
+        labels += [label for label in outcomes if label not in labels]
+    return labels
+
 
 class WhatIfScreen(Screen[None]):
     """Pick a parameter, type a value, Enter: the equilibria at the new value."""
@@ -27,6 +37,8 @@ class WhatIfScreen(Screen[None]):
         self.spec = spec
         self.game = game
         self.values = dict(game.values)
+        self.baseline = None
+        """The refined equilibrium's outcome probabilities at the game's own values."""
 
     def compose(self) -> ComposeResult:
         yield SafeHeader()
@@ -50,14 +62,18 @@ class WhatIfScreen(Screen[None]):
     def intro(self) -> str:
         if not self.spec.parameters:
             return "This scenario has no parameters to change."
-        return ("Choose a parameter on the left (arrows), type a new value, press Enter. The "
-                "game is solved again and the equilibria's outcome probabilities are shown.")
+        return ("Choose a parameter on the left (Tab to the list, then arrows; Tab back to the "
+                "value), type a new value, press Enter. The game is solved again and the "
+                "equilibria's outcome probabilities are compared with the game as played.")
 
     def on_mount(self) -> None:
         self.title = f"{self.spec.title}: what if?"
         if self.spec.parameters:
             self.query_one("#params", OptionList).highlighted = 0
             self.query_one("#value", Input).focus()
+        cache, game = self.app.cache, self.game   # the game as played: solved already, as a rule
+        self.run_worker(lambda: cache.solve(game), thread=True, group="baseline",
+                        exit_on_error=False)
 
     def parameter(self):
         index = self.query_one("#params", OptionList).highlighted
@@ -103,6 +119,9 @@ class WhatIfScreen(Screen[None]):
 
     @on(Worker.StateChanged)
     def _done(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "baseline" and event.state == WorkerState.SUCCESS:
+            self.show_baseline(event.worker.result)
+            return
         if event.worker.group != "whatif":
             return
         answer = self.query_one("#answer", Static)
@@ -112,25 +131,65 @@ class WhatIfScreen(Screen[None]):
             name, value, result = event.worker.result
             self.show(name, value, result)
 
+    def show_baseline(self, result) -> None:
+        """The refined equilibrium of the game as played: the reference for every what-if."""
+        from game.bots.equilibrium import preferred_equilibrium
+
+        preferred = preferred_equilibrium(result) if result.equilibria else None
+        if preferred is None:
+            return
+        self.baseline = dict(preferred.outcomes)
+        self.plot({"as played": self.baseline}, "Outcome probabilities, refined equilibrium, "
+                  "as played")
+
     def show(self, name: str, value: Fraction, result) -> None:
         from game.bots.equilibrium import preferred_equilibrium
 
-        lines = [f"At {name} = {format_fraction(value)}: {len(result.equilibria)} "
+        was = format_fraction(self.values.get(name, ZERO))
+        now = format_fraction(value)
+        lines = [f"At {name} = {now} (played at {was}): {len(result.equilibria)} "
                  f"equilibri{'um' if len(result.equilibria) == 1 else 'a'}."]
         for number, eq in enumerate(result.equilibria, start=1):
             outcomes = ", ".join(f"{label} {format_fraction(p)}" for label, p in
                                  sorted(eq.outcomes.items(), key=lambda kv: -kv[1]))
             lines.append(f"{number}. {eq.kind}: {outcomes}")
+        preferred = preferred_equilibrium(result) if result.equilibria else None
+        if preferred is not None and self.baseline is not None:
+            lines += ["", f"The refined equilibrium's outcomes, as played -> at {name} = {now}:"]
+            for label in _labels(self.baseline, preferred.outcomes):
+                before = self.baseline.get(label, ZERO)
+                after = preferred.outcomes.get(label, ZERO)
+                change = "same" if before == after else ("up" if after > before else "down")
+                lines.append(f"  {label}: {format_fraction(before)} -> {format_fraction(after)}"
+                             f" ({change})")
         self.query_one("#answer", Static).update("\n".join(lines))
-        preferred = preferred_equilibrium(result)
-        chart = self.query_one("#chart")
-        if preferred is None or not hasattr(chart, "plt"):
+        index = self.query_one("#params", OptionList).highlighted
+        if index is not None:
+            self.query_one("#params", OptionList).replace_option_prompt_at_index(
+                index, f"{name} = {was} (tried {now})")
+        if preferred is None:
             return
-        labels = list(preferred.outcomes)
+        series = {f"{name} = {now}": preferred.outcomes}
+        if self.baseline is not None:
+            series = {"as played": self.baseline, **series}
+        self.plot(series, f"Outcome probabilities, refined equilibrium: as played and at "
+                  f"{name} = {now}")
+
+    def plot(self, series: dict[str, dict], title: str) -> None:
+        """Bars per outcome, one per series (side by side when there are two)."""
+        chart = self.query_one("#chart")
+        if not hasattr(chart, "plt"):
+            return
+        labels = _labels(*series.values())
         plt = chart.plt
         plt.clear_data()
-        plt.bar(labels, [float(preferred.outcomes[k]) for k in labels])
-        plt.title(f"Outcome probabilities, refined equilibrium, {name} = {format_fraction(value)}")
+        if len(series) == 1:
+            (values,) = series.values()
+            plt.bar(labels, [float(values.get(k, ZERO)) for k in labels])
+        else:
+            plt.multiple_bar(labels, [[float(v.get(k, ZERO)) for k in labels]
+                                      for v in series.values()], labels=list(series))
+        plt.title(title)
         chart.refresh()
 
     def action_back(self) -> None:
