@@ -7,6 +7,7 @@ everywhere.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 
 from textual.app import App
@@ -47,7 +48,7 @@ class DeterrenceApp(App[None]):
         """Loads a scenario and shows its briefing; shows the problems dialog if it is broken."""
         from game.tui.screens.briefing import BriefingScreen
 
-        loaded = self.load_scenario(name)
+        loaded = self.load_scenario(name, retry=lambda: self.open_scenario(name, role))
         if loaded is None:
             return False
         spec, game = loaded
@@ -61,22 +62,27 @@ class DeterrenceApp(App[None]):
         self.push_screen(BriefingScreen(name, spec, game, seat or 0))
         return True
 
-    def load_scenario(self, name: str):
+    def load_scenario(self, name: str, retry: Callable[[], object] | None = None):
         """Reads a scenario file (again) and starts solving it in the background at once;
-        returns (spec, game), or None after showing the file's located problems in a dialog."""
+        returns (spec, game), or None after showing the file's located problems in a dialog
+        (where, with `retry`, `r` calls it: the file was not open yet)."""
         from game.scenario.errors import ScenarioError, ScenarioProblem
         from game.tui.screens.dialogs import ProblemsDialog
         from game.tui.session import load
 
         settings = self.settings
+        def again(reload: bool | None) -> None:
+            if reload and retry is not None:
+                retry()
+
         try:
             spec, game = load(name, settings.values, settings.rounds)
         except ScenarioError as error:
-            self.push_screen(ProblemsDialog(error.problems))
+            self.push_screen(ProblemsDialog(error.problems, retry is not None), again)
             return None
         except (OSError, UnicodeDecodeError) as error:
             problem = ScenarioProblem(1, 1, "", f"The file cannot be read: {error}.", name)
-            self.push_screen(ProblemsDialog([problem]))
+            self.push_screen(ProblemsDialog([problem], retry is not None), again)
             return None
         self.start_solve(game)
         return spec, game

@@ -273,3 +273,20 @@ async def test_the_live_panels_fill_in_when_a_late_solve_arrives():
             assert "Worth to you" in str(screen.query_one("#values", Static).render())
     finally:
         gate.set()             # never leave a solver thread blocked
+
+
+async def test_a_file_broken_at_the_start_loads_with_r_once_fixed(tmp_path: Path):
+    """Opened broken (from the command line), the file's problems show in a dialog whose `r`
+    loads it again: still broken, the dialog comes back; fixed, the briefing opens."""
+    path = tmp_path / "threat.yaml"
+    path.write_text(BROKEN, encoding="utf-8")
+    app = make_app(str(path), solver=fast_solver)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_ready(pilot, ProblemsDialog)
+        assert app.screen.retry and app.screen.problems
+        await pilot.press("r")                       # not fixed yet: the problems again
+        await wait_ready(pilot, ProblemsDialog)
+        path.write_text(SCENARIO, encoding="utf-8")
+        await pilot.press("r")
+        await wait_ready(pilot, BriefingScreen)
+        assert app.screen.spec.title == "The Public Threat"

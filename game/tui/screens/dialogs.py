@@ -104,10 +104,12 @@ class GlossaryDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-class ProblemsDialog(ModalScreen[None]):
-    """A scenario file's problems, each located to file, line, column and key."""
+class ProblemsDialog(ModalScreen[bool]):
+    """A scenario file's problems, each located to file, line, column and key. With `retry`,
+    `r` closes it with True: the caller loads the file again (it was not open yet)."""
 
-    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close"),
+                Binding("r", "retry", "Reload")]
     DEFAULT_CSS = """
     ProblemsDialog { align: center middle; }
     ProblemsDialog > Vertical { width: 90%; max-width: 110; height: auto; max-height: 90%;
@@ -115,23 +117,33 @@ class ProblemsDialog(ModalScreen[None]):
     ProblemsDialog VerticalScroll { height: auto; max-height: 20; }
     """
 
-    def __init__(self, problems) -> None:
+    def __init__(self, problems, retry: bool = False) -> None:
         super().__init__()
         self.problems = tuple(problems)
+        self.retry = retry
 
     def compose(self) -> ComposeResult:
         count = len(self.problems)
+        how = ("fix the file, then press r to load it again" if self.retry else
+               "fix the file, close this, then press r to reload")
         with Vertical():
             yield Static(markup=False, content=f"This scenario cannot be played: {count} problem"
-                         f"{'s' if count != 1 else ''} (fix the file, then press r to reload)",
+                         f"{'s' if count != 1 else ''} ({how})",
                          classes="status", id="problems-title")
             with VerticalScroll():
                 for problem in self.problems:
                     yield Static(problem.format(), markup=False, classes="problem")
-            yield Static("Escape or Enter closes.", classes="muted")
+            yield Static("r loads the file again; Escape or Enter closes." if self.retry
+                         else "Escape or Enter closes.", classes="muted")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.retry if action == "retry" else True
 
     def action_dismiss(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)
+
+    def action_retry(self) -> None:
+        self.dismiss(True)
 
 
 class ConfirmDialog(ModalScreen[bool]):

@@ -19,11 +19,8 @@ ZERO = Fraction(0)
 
 
 def _labels(*outcome_maps: dict) -> list[str]:
-    """Every outcome label of the maps, in first-seen order."""
-    labels: list[str] = []
-    for outcomes in outcome_maps:
-        labels += [label for label in outcomes if label not in labels]
-    return labels
+    """Every outcome label of the maps, in alphabetical order (the same on every run)."""
+    return sorted({label for outcomes in outcome_maps for label in outcomes})
 
 
 class WhatIfScreen(Screen[None]):
@@ -72,8 +69,12 @@ class WhatIfScreen(Screen[None]):
             self.query_one("#params", OptionList).highlighted = 0
             self.query_one("#value", Input).focus()
         cache, game = self.app.cache, self.game   # the game as played: solved already, as a rule
-        self.run_worker(lambda: cache.solve(game), thread=True, group="baseline",
-                        exit_on_error=False)
+        solved = cache.get(game)
+        if solved is not None:
+            self.show_baseline(solved)
+        else:
+            self.run_worker(lambda: cache.solve(game), thread=True, group="baseline",
+                            exit_on_error=False)
 
     def parameter(self):
         index = self.query_one("#params", OptionList).highlighted
@@ -139,6 +140,9 @@ class WhatIfScreen(Screen[None]):
         if preferred is None:
             return
         self.baseline = dict(preferred.outcomes)
+        key = ", ".join(f"{n} {label}" for n, label in enumerate(_labels(self.baseline), 1))
+        self.query_one("#answer", Static).update(f"{self.intro()}\n\nThe refined equilibrium "
+                                                 f"as played, outcomes numbered: {key}.")
         self.plot({"as played": self.baseline}, "Outcome probabilities, refined equilibrium, "
                   "as played")
 
@@ -151,17 +155,17 @@ class WhatIfScreen(Screen[None]):
                  f"equilibri{'um' if len(result.equilibria) == 1 else 'a'}."]
         for number, eq in enumerate(result.equilibria, start=1):
             outcomes = ", ".join(f"{label} {format_fraction(p)}" for label, p in
-                                 sorted(eq.outcomes.items(), key=lambda kv: -kv[1]))
+                                 sorted(eq.outcomes.items(), key=lambda kv: (-kv[1], kv[0])))
             lines.append(f"{number}. {eq.kind}: {outcomes}")
         preferred = preferred_equilibrium(result) if result.equilibria else None
         if preferred is not None and self.baseline is not None:
             lines += ["", f"The refined equilibrium's outcomes, as played -> at {name} = {now}:"]
-            for label in _labels(self.baseline, preferred.outcomes):
+            for number, label in enumerate(_labels(self.baseline, preferred.outcomes), 1):
                 before = self.baseline.get(label, ZERO)
                 after = preferred.outcomes.get(label, ZERO)
                 change = "same" if before == after else ("up" if after > before else "down")
-                lines.append(f"  {label}: {format_fraction(before)} -> {format_fraction(after)}"
-                             f" ({change})")
+                lines.append(f"  {number} {label}: {format_fraction(before)} -> "
+                             f"{format_fraction(after)} ({change})")
         self.query_one("#answer", Static).update("\n".join(lines))
         index = self.query_one("#params", OptionList).highlighted
         if index is not None:
@@ -181,14 +185,17 @@ class WhatIfScreen(Screen[None]):
         if not hasattr(chart, "plt"):
             return
         labels = _labels(*series.values())
+        positions = list(range(1, len(labels) + 1))   # numbered as in the text above
         plt = chart.plt
         plt.clear_data()
         if len(series) == 1:
             (values,) = series.values()
-            plt.bar(labels, [float(values.get(k, ZERO)) for k in labels])
+            plt.bar(positions, [float(values.get(k, ZERO)) for k in labels])
         else:
-            plt.multiple_bar(labels, [[float(v.get(k, ZERO)) for k in labels]
-                                      for v in series.values()], labels=list(series))
+            plt.multiple_bar(positions, [[float(v.get(k, ZERO)) for k in labels]
+                                         for v in series.values()], labels=list(series))
+        plt.xticks(positions, [f"{n} {label}" if len(labels) <= 3 else str(n)
+                               for n, label in zip(positions, labels)])
         plt.title(title)
         chart.refresh()
 
