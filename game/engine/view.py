@@ -47,6 +47,8 @@ class PlayerView:
     """The legal actions, when it is this player's turn."""
     outcome: str = ""
     payoffs: tuple[Fraction, ...] | None = None
+    round_payoffs: tuple[tuple[Fraction, ...], ...] | None = None
+    """When a campaign is over: each round's (undiscounted) payoffs per player."""
     types: tuple[str, str] | None = None
     """Both types, revealed when the game is over."""
 
@@ -99,6 +101,7 @@ def view_of(state: State, player: int) -> PlayerView:
         outcome=current.outcome if finished else "",
         payoffs=current.payoffs if finished else None,
         types=state.types() if finished else None,
+        round_payoffs=(game.round_scores or {}).get(current.id) if finished else None,
     )
 
 

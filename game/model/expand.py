@@ -36,6 +36,7 @@ class _Builder:
     infoset_info: list[dict] = field(default_factory=list)
     group_index: dict[tuple, int] = field(default_factory=dict)
     round_payoffs: dict[int, tuple[tuple[Fraction, ...], ...]] = field(default_factory=dict)
+    round_scores: dict[int, tuple[tuple[Fraction, ...], ...]] = field(default_factory=dict)
 
     def value(self, expr, where: str) -> Fraction:
         try:
@@ -153,6 +154,8 @@ def _expand_stage(b: _Builder, stage_id: str, round_: int, history: tuple, types
                           round=round_)
         if any(p.short_run for p in spec.players):
             b.round_payoffs[node] = tuple(result[1] for result in results)
+        if b.rounds > 1:
+            b.round_scores[node] = tuple(result[1] for result in results)
         return node
 
     if isinstance(stage, ChanceNode):
@@ -254,6 +257,7 @@ def _finish(b: _Builder) -> Game:
         infosets=tuple(infosets),
         myopic=tuple(p.short_run for p in spec.players),
         round_payoffs=b.round_payoffs or None,
+        round_scores=b.round_scores or None,
         spec=spec,
         values=dict(b.values),
         rounds=b.rounds,

@@ -99,6 +99,10 @@ class Game:
     """Per player: a short-run player whose every decision maximises that round's payoff only."""
     round_payoffs: dict[int, tuple[tuple[Fraction, ...], ...]] | None = None
     """For games with a myopic player: per terminal, per round, the undiscounted payoff per player."""
+    round_scores: dict[int, tuple[tuple[Fraction, ...], ...]] | None = field(
+        default=None, compare=False, repr=False)
+    """For a campaign: per terminal, each round's undiscounted payoffs per player (for the
+    scoreboard; the solver reads `payoffs` and `round_payoffs`)."""
     spec: object | None = field(default=None, compare=False, repr=False)
     """The `GameSpec` this game was expanded from, if any."""
     values: dict[str, Fraction] = field(default_factory=dict)

@@ -81,3 +81,38 @@ def test_own_type_is_shown_and_legal_moves_only_on_ones_turn():
     assert challenger.own_type == "irresolute" and challenger.legal_actions == ("threaten", "stay")
     assert defender.own_type == "sole" and defender.legal_actions == () and not defender.my_turn
     assert "irresolute" not in repr(defender)
+
+
+def test_a_finished_campaign_shows_each_round_s_payoffs_that_add_up_to_the_total():
+    """The scoreboard's figures: at every end of a campaign, the rounds' payoffs weighed by
+    the discount factor give the campaign's payoffs; a one-round game has none."""
+    from fractions import Fraction
+
+    from game.engine.state import State
+    from game.engine.view import view_of
+    from game.model.expand import expand_game
+    from game.model.tree import TERMINAL
+    from game.scenario.library import resolve
+    from game.scenario.load import load_scenario
+
+    spec = load_scenario(resolve("public-threat"))
+    for rounds in (1, 2):
+        game = expand_game(spec, rounds=rounds)
+        discount = Fraction(1)   # `--rounds` repeats the game undiscounted
+        ends = [n for n in game.nodes if n.player == TERMINAL]
+        assert ends
+        for node in ends:
+            scores = (game.round_scores or {}).get(node.id)
+            if rounds == 1:
+                assert scores is None
+                continue
+            assert len(scores) == rounds
+            for player in (0, 1):
+                weighed = sum((discount ** k * s[player] for k, s in enumerate(scores)),
+                              Fraction(0))
+                assert weighed == node.payoffs[player]
+    rng = random.Random(1)
+    state = State.initial(game).resolve_chance(rng)
+    while not state.is_terminal:
+        state = state.play(state.legal_actions()[0]).resolve_chance(rng)
+    assert view_of(state, 0).round_payoffs == game.round_scores[state.node]

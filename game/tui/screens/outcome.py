@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -53,9 +55,19 @@ class OutcomeScreen(Screen[None]):
             lines.append("The game ended before you had a move to make.")
         if self.game.rounds > 1:
             lines.append("")
-            lines.append("Scoreboard:")
+            lines.append("Scoreboard (each round's payoffs; running totals in brackets):")
+            totals = [Fraction(0)] * len(spec.players)
+            scores = view.round_payoffs or ()
             for number, part in enumerate(view.outcome.split(" / "), start=1):
-                lines.append(f"  round {number}: {part}")
+                line = f"  round {number}: {part}"
+                if number <= len(scores):
+                    totals = [t + p for t, p in zip(totals, scores[number - 1])]
+                    line += "  -  " + ", ".join(
+                        f"{_short(spec, i, humans)} {format_fraction(p)} [{format_fraction(t)}]"
+                        for i, (p, t) in enumerate(zip(scores[number - 1], totals)))
+                lines.append(line)
+            if scores and tuple(totals) != tuple(view.payoffs or ()):
+                lines.append("  (the payoffs below weigh later rounds by the discount factor)")
         lines.append("")
         for index, player in enumerate(spec.players):
             type_text = ""
@@ -87,3 +99,8 @@ class OutcomeScreen(Screen[None]):
     def action_new(self) -> None:
         """Back to the scenario list."""
         self.app.pop_screen()
+
+
+def _short(spec, index: int, humans) -> str:
+    """'you' for the one human player, else the player's name."""
+    return "you" if len(humans) == 1 and index == humans[0] else spec.players[index].name
