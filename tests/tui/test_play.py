@@ -215,3 +215,21 @@ def test_a_campaign_too_large_to_solve_gets_a_random_opponent_and_says_why():
         bot, note = build_opponent("equilibrium", game, result, seed=1)
         assert "too large to enumerate" in note and "random opponent" in note
         assert bot is not None
+
+
+async def test_a_game_can_be_abandoned_for_the_scenario_list_once_confirmed():
+    from game.tui.screens.dialogs import ConfirmDialog
+
+    app = make_app("public-threat", seed=7, solver=fast_solver)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await solved(pilot)
+        await pilot.press("enter")
+        await wait_ready(pilot, DecisionScreen)
+        await pilot.press("n")
+        await wait_ready(pilot, ConfirmDialog)
+        await pilot.press("n")                     # no: the game goes on
+        await wait_ready(pilot, DecisionScreen)
+        await pilot.press("n")
+        await wait_ready(pilot, ConfirmDialog)
+        await pilot.press("y")
+        await wait_ready(pilot, PickerScreen)

@@ -23,6 +23,7 @@ class DecisionScreen(Screen[None]):
         Binding("1", "choose(1)", "Choose", key_display="1-9"),
         *[Binding(str(n), f"choose({n})", f"Action {n}", show=False) for n in range(2, 10)],
         Binding("r", "reload", "Reload"),
+        Binding("n", "new", "New game"),
     ]
     CSS_PATH = "../styles/decision.tcss"
 
@@ -197,7 +198,7 @@ class DecisionScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "choose":
             return bool(parameters) and 1 <= int(parameters[0]) <= len(self.legal)
-        if action == "reload":   # a local game only: in a classroom the server owns the game
+        if action in ("reload", "new"):   # a local game only: in a classroom the server owns it
             return getattr(self.app, "current_scenario", None) is not None
         return True
 
@@ -258,6 +259,18 @@ class DecisionScreen(Screen[None]):
                 self.app.switch_screen(BriefingScreen(name, spec, game, seat))
 
         self.app.push_screen(ConfirmDialog(question, yes="Restart", no="Keep playing"), answer)
+
+    def action_new(self) -> None:
+        """Abandons this game for the scenario list, once confirmed."""
+        from game.tui.screens.dialogs import ConfirmDialog
+
+        def answer(abandon: bool | None) -> None:
+            if abandon:
+                self.app.pop_screen()
+
+        self.app.push_screen(ConfirmDialog("Abandon this game and go back to the scenario "
+                                           "list? Nothing of it is kept.", yes="Abandon",
+                                           no="Keep playing"), answer)
 
     def privacy(self) -> None:
         """Hot-seat: hide everything until the next player is alone."""

@@ -24,7 +24,7 @@ HELP = """\
 | `e` | compare your play with the next equilibrium (debrief) |
 | `t` | focus the game tree; arrows and `Enter` open its nodes (debrief) |
 | `w` | what if: change a parameter and re-solve (debrief) |
-| `n` | a new game: back to the scenario list |
+| `n` | a new game: back to the scenario list (while deciding, once confirmed) |
 | `Escape` | back / close |
 | `Ctrl+Q` | quit |
 
