@@ -134,6 +134,7 @@ class LocalDriver:
         self.home = seat
         self.bot = bot
         self.humans = (seat,) if bot is not None else (0, 1)
+        self.seed = seed
         self.rng = random.Random(seed)
         self.result = result
         self.equilibrium_index = equilibrium_index

@@ -233,3 +233,23 @@ async def test_a_game_can_be_abandoned_for_the_scenario_list_once_confirmed():
         await wait_ready(pilot, ConfirmDialog)
         await pilot.press("y")
         await wait_ready(pilot, PickerScreen)
+
+
+async def test_a_match_without_a_seed_shows_one_that_replays_it():
+    async def play(seed):
+        app = make_app("signal-choice", seed=seed, solver=fast_solver, opponent="qre:2")
+        async with app.run_test(size=(100, 32)) as pilot:
+            await solved(pilot)
+            await pilot.press("enter")
+            await pilot.pause()
+            while isinstance(app.screen, DecisionScreen):
+                await pilot.press("1")
+                await pilot.pause()
+            await wait_ready(pilot, OutcomeScreen)
+            driver = app.screen.driver
+            assert f"Seed {driver.seed}: --seed {driver.seed}" in screen_text(app)
+            return driver.seed, driver.final_state().steps
+
+    drawn, steps = await play(None)
+    assert drawn is not None
+    assert await play(drawn) == (drawn, steps)

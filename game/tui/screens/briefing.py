@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -51,6 +53,8 @@ class BriefingScreen(Screen[None]):
         self.driver = None
         self.bot = None
         self.bot_note = ""
+        self.seed: int | None = None
+        """This match's seed: `--seed`, or one drawn for it."""
 
     def compose(self) -> ComposeResult:
         yield SafeHeader()
@@ -123,8 +127,11 @@ class BriefingScreen(Screen[None]):
         self.result = None
         self.driver = None
         self.bot = None
-        game, cache, kind, seed = self.game, self.app.cache, self.app.settings.opponent, \
-            self.app.settings.seed
+        seed = self.app.settings.seed
+        if seed is None:   # every match has a seed, shown on the outcome, so it can be replayed
+            seed = random.SystemRandom().randrange(1, 1_000_000)
+        self.seed = seed
+        game, cache, kind = self.game, self.app.cache, self.app.settings.opponent
         wait = kind != "human" and needs_solution(kind)
 
         def prepare():
@@ -172,7 +179,7 @@ class BriefingScreen(Screen[None]):
         own_type = settings.own_type
         if own_type and own_type not in {t.id for t in self.spec.players[self.seat].types}:
             own_type = None
-        self.driver = LocalDriver(self.game, self.seat, bot=bot, seed=settings.seed,
+        self.driver = LocalDriver(self.game, self.seat, bot=bot, seed=self.seed,
                                   own_type=own_type, result=result, equilibrium_index=index)
         self.render_brief()
         if result is None:

@@ -82,6 +82,10 @@ class OutcomeScreen(Screen[None]):
         if self.driver.opponent_description:
             lines.append("")
             lines.append(f"Your opponent: {self.driver.opponent_description}")
+        seed = getattr(self.driver, "seed", None)
+        if seed is not None:
+            lines.append(f"Seed {seed}: --seed {seed} (same side, same opponent) replays "
+                         "these draws.")
         return "\n".join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
