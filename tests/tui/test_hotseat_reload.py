@@ -36,7 +36,14 @@ async def test_hot_seat_privacy_screen_hides_the_other_players_type():
             await pilot.pause()
             assert isinstance(app.screen, DecisionScreen)
             own = spec.type_of(seat, types[seat]).name
-            assert f"your type: {own}" in painted(app)
+            shown = painted(app)
+            assert f"your type: {own}" in shown
+            other = spec.players[1 - seat]
+            hidden = spec.type_of(1 - seat, types[1 - seat]).name
+            if len(other.types) > 1 and hidden != own:   # nothing names the other's type
+                assert f"type: {hidden}" not in shown
+            if app.screen.result is not None or driver.result is not None:
+                assert "believes about" in shown   # the live panels, for this player
             await pilot.press("1")
             await pilot.pause()
             turns += 1

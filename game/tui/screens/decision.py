@@ -124,7 +124,7 @@ class DecisionScreen(Screen[None]):
         if not view.my_turn and not view.finished:
             lines.append(f"  Waiting for {spec.players[1 - seat].name}...")
         self.query_one("#history", Static).update("\n".join(lines))
-        insight = None if len(self.driver.humans) > 1 else self.driver.insight(seat)
+        insight = self.driver.insight(seat)   # hot-seat: the player now at the keyboard's
         self.render_insight(seat, insight)
         self.render_scoreboard(view, insight)
         self.refresh_bindings()
@@ -145,7 +145,7 @@ class DecisionScreen(Screen[None]):
         risk = self.query_one("#risk", Static)
         values = self.query_one("#values", Static)
         if insight is None:
-            belief.update(f"Their belief: not shown{' in hot-seat' if len(self.driver.humans) > 1 else ''}.")
+            belief.update("Their belief: not shown (the game is still being solved).")
             risk.update("Risk: not shown.")
             values.update("Worth: not shown.")
             return
