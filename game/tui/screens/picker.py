@@ -97,7 +97,8 @@ class PickerScreen(Screen[None]):
         if spec is None:
             summary.update("No scenario matches the filter." if chosen is None else "")
         else:
-            summary.update(f"{spec.title}: {spec.summary}")
+            summary.update(f"{spec.title}: {spec.summary}\nConcepts: "
+                           f"{', '.join(spec.concepts)}")   # in full (the column may be cut)
 
     @on(DataTable.RowHighlighted)
     def _highlighted(self) -> None:
