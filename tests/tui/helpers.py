@@ -60,3 +60,12 @@ def painted(app) -> str:
         x, y = float(match.group(1)), float(match.group(2))
         rows.setdefault(y, []).append((x, html.unescape(match.group(3)).replace("\xa0", " ")))
     return "\n".join("".join(text for _, text in sorted(rows[y])) for y in sorted(rows))
+
+
+async def to_decision(pilot) -> None:
+    """From a briefing being solved to the match's first decision screen."""
+    from game.tui.screens.decision import DecisionScreen
+
+    await solved(pilot)
+    await pilot.press("enter")
+    await wait_ready(pilot, DecisionScreen)

@@ -11,7 +11,7 @@ from game.tui.screens.debrief import DebriefScreen
 from game.tui.screens.decision import DecisionScreen
 from game.tui.screens.outcome import OutcomeScreen
 from game.tui.screens.picker import PickerScreen
-from tests.tui.helpers import fast_solver, screen_text, solved, wait_ready
+from tests.tui.helpers import fast_solver, screen_text, solved, to_decision, wait_ready
 
 SCENARIOS = [entry.id for entry in shipped()]
 
@@ -143,9 +143,7 @@ async def test_what_if_resolves_at_a_new_value():
 async def test_debrief_cycles_through_the_equilibria():
     app = make_app("perfect-deterrence", seed=2, solver=fast_solver)
     async with app.run_test(size=(100, 32)) as pilot:
-        await solved(pilot)
-        await pilot.press("enter")
-        await wait_ready(pilot, DecisionScreen)
+        await to_decision(pilot)
         while isinstance(app.screen, DecisionScreen):
             await pilot.press("1")
             await pilot.pause()
@@ -222,9 +220,7 @@ async def test_a_game_can_be_abandoned_for_the_scenario_list_once_confirmed():
 
     app = make_app("public-threat", seed=7, solver=fast_solver)
     async with app.run_test(size=(100, 32)) as pilot:
-        await solved(pilot)
-        await pilot.press("enter")
-        await wait_ready(pilot, DecisionScreen)
+        await to_decision(pilot)
         await pilot.press("n")
         await wait_ready(pilot, ConfirmDialog)
         await pilot.press("n")                     # no: the game goes on

@@ -18,7 +18,7 @@ from game.tui.screens.decision import DecisionScreen
 from game.tui.screens.dialogs import ConfirmDialog, ProblemsDialog
 from game.tui.screens.outcome import OutcomeScreen
 from game.tui.session import SolveCache
-from tests.tui.helpers import fast_solver, solved, wait_ready
+from tests.tui.helpers import fast_solver, solved, to_decision, wait_ready
 
 SCENARIO = resolve("public-threat").read_text(encoding="utf-8")
 BROKEN = SCENARIO.replace("  p:\n    value: 1/3", "  p:\n    value: 7/3")
@@ -44,12 +44,6 @@ async def polled(pilot, condition, seconds: float = 60) -> None:
             return
         await pilot.pause(0.02)
     raise AssertionError(f"never true; at {pilot.app.screen!r}")
-
-
-async def to_decision(pilot) -> None:
-    await solved(pilot)
-    await pilot.press("enter")
-    await wait_ready(pilot, DecisionScreen)
 
 
 async def to_outcome(pilot) -> None:
