@@ -94,3 +94,6 @@ class TestDialogs:
         assert snap_compare(app_for(), run_before=steps("enter", "1", "1", "enter", "w",
                                                         *"1/2", "enter"),
                             terminal_size=SIZE)
+
+    def test_confirm(self, snap_compare):
+        assert snap_compare(app_for(), run_before=steps("enter", "n"), terminal_size=SIZE)
