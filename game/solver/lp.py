@@ -65,15 +65,22 @@ def standard_form(n_vars: int, objective: Row, eq_rows: Sequence[tuple[Row, Frac
 
     def add(row: Row, b: Fraction, slack: int | None) -> None:
         """Appends the row scaled to integers, its right-hand side made non-negative."""
-        items = [(var, c.numerator, c.denominator) for var, c in row.items() if c]
-        scale = lcm(b.denominator, *(d for _, _, d in items))   # ints have them too
         out = [0] * (n_cols + 1)
-        for var, num, den in items:
-            v = num * (scale // den)
-            out[var] += v
-            if var in neg_index:
-                out[neg_index[var]] -= v
-        out[-1] = b.numerator * (scale // b.denominator)
+        if type(b) is int and all(type(c) is int for c in row.values()):
+            for var, c in row.items():   # integers already (the best-reply LPs): no scaling
+                out[var] += c
+                if var in neg_index:
+                    out[neg_index[var]] -= c
+            out[-1] = b
+        else:
+            items = [(var, c.numerator, c.denominator) for var, c in row.items() if c]
+            scale = lcm(b.denominator, *(d for _, _, d in items))   # ints have them too
+            for var, num, den in items:
+                v = num * (scale // den)
+                out[var] += v
+                if var in neg_index:
+                    out[neg_index[var]] -= v
+            out[-1] = b.numerator * (scale // b.denominator)
         flip = out[-1] < 0
         if flip:
             out = [-v for v in out]

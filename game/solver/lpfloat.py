@@ -41,16 +41,17 @@ class Screen:
 
 
 def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
-              maximize=True, enough: float | None = None, integers: bool = False,
+              maximize=True, enough: float | None = None,
               deadline: float | None = None) -> Screen | None:
     """The float solution of a maximisation LP (arguments as `solve_lp`), or None when the
     float simplex gives up (unbounded, or out of pivots). With `enough`, the simplex stops as
     soon as a feasible point has a value above it (the value reported is then that point's).
-    `integers` says every coefficient and right-hand side is an int (no check needed). Past
-    `deadline` (a `time.monotonic()` time), it gives up (None)."""
+    Past `deadline` (a `time.monotonic()` time), it gives up (None)."""
     if not maximize or not (eq_rows or le_rows):
         return None
-    raw, slack_rows, cost = _float_form(n_vars, objective, eq_rows, le_rows, free, integers)
+    exact = standard_form(n_vars, objective, eq_rows, le_rows, free, maximize)
+    slack_rows = exact.slack_rows
+    raw = np.array(exact.table, dtype=np.float64)
     m, n = raw.shape[0], raw.shape[1] - 1
     scale = np.maximum(np.abs(raw).max(axis=1), 1.0)
     raw /= scale[:, None]
@@ -65,9 +66,6 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
     T[np.arange(m), start] = 1.0
     basis = list(start)
 
-    def form() -> StandardForm:   # the exact rows, for a proof
-        return standard_form(n_vars, objective, eq_rows, le_rows, free, maximize)
-
     if k:
         objective_row = np.zeros(n + k + 1)
         objective_row[:n] = -T[needy, :n].sum(axis=0)
@@ -78,7 +76,6 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
             # Phase-1 duals: y_i = cost(start_i) - reduced cost(start_i).
             duals = [(1.0 if start[i] >= n else 0.0) - objective_row[start[i]]
                      for i in range(m)]
-            exact = form()
             proved = (_proves(exact, _rounded(duals, scale), None)
                       or _proves(exact, _basis_duals(exact, basis, needy, True), None))
             return Screen("infeasible", proved_not_positive=proved)
@@ -88,10 +85,10 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
                 if abs(T[i, j]) > 1e-7:
                     _pivot(T, basis, None, i, j)
     objective_row = np.zeros(n + k + 1)
-    objective_row[:n] = cost
+    objective_row[:n] = [float(c) for c in exact.cost]
     for i, var in enumerate(basis):
-        if var < n and cost[var]:
-            objective_row -= cost[var] * T[i]
+        if var < n and objective_row[var]:
+            objective_row -= objective_row[var] * T[i]
     target = None if enough is None else -enough   # objective_row[-1] is -(min cost) = value
     if not _simplex(T, basis, objective_row, n, target, deadline):   # no artificial enters
         return None
@@ -99,7 +96,6 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
     proved = False
     if value <= 1e-7:
         duals = [-objective_row[start[i]] for i in range(m)]
-        exact = form()
         proved = (_proves(exact, _rounded(duals, scale), exact.cost)
                   or _proves(exact, _basis_duals(exact, basis, needy, False), exact.cost))
     solution = np.zeros(n + k)
@@ -108,48 +104,6 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
     for j, var in enumerate(sorted(set(free))):   # a free variable's negative part
         point[var] -= solution[n_vars + j]
     return Screen("optimal", value, proved, tuple(point.tolist()))
-
-
-def _float_form(n_vars, objective, eq_rows, le_rows, free, integers
-                ) -> tuple[np.ndarray, dict[int, int], np.ndarray]:
-    """The rows of `standard_form` (same columns, same integer scaling, same sign flips) in
-    floating point, with the cost of the maximisation, built without Fraction arithmetic where
-    the coefficients are integers (as in the best-reply LPs)."""
-    neg_index = {v: n_vars + k for k, v in enumerate(sorted(set(free)))}
-    n_struct = n_vars + len(neg_index)
-    n_eq = len(eq_rows)
-    n = n_struct + len(le_rows)
-    table = []
-    slack_rows = {}
-    for i, (row, b) in enumerate((*eq_rows, *le_rows)):
-        if not integers and (type(b) is not int
-                             or any(type(c) is not int for c in row.values())):
-            scale = lcm(Fraction(b).denominator, *(Fraction(c).denominator for c in row.values()))
-            row = {var: int(c * scale) for var, c in row.items()}
-            b = int(b * scale)
-        out = [0] * (n + 1)
-        for var, c in row.items():
-            out[var] = c
-        if neg_index:
-            for var, c in row.items():
-                if var in neg_index:
-                    out[neg_index[var]] = -c
-        flip = b < 0
-        if flip:
-            out = [-v for v in out]
-        out[-1] = -b if flip else b
-        if i >= n_eq:   # a <= row's slack: it can start in the basis unless the row flipped
-            out[n_struct + i - n_eq] = -1 if flip else 1
-            if not flip:
-                slack_rows[i] = n_struct + i - n_eq
-        table.append(out)
-    raw = np.array(table, dtype=np.float64)
-    cost = np.zeros(n)
-    for var, c in objective.items():
-        cost[var] -= float(c)
-        if var in neg_index:
-            cost[neg_index[var]] += float(c)
-    return raw, slack_rows, cost
 
 
 def _rounded(duals: list[float], scale: np.ndarray) -> list[Fraction]:

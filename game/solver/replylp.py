@@ -293,7 +293,7 @@ class ReplyLPs:
             return None   # feasible with t > 0: no proof possible, and going on is sound
         if screen:
             estimate = screen_lp(*problem, enough=SCREEN_MARGIN if screen == "go on" else None,
-                                 integers=True, deadline=self.deadline)
+                                 deadline=self.deadline)
             if estimate is not None:
                 if screen == "go on" and estimate.status == "optimal" and (
                         estimate.value > SCREEN_MARGIN or not any(on for _, _, on in plan_rows)):
