@@ -33,7 +33,7 @@ def qre_guided_solve(structure: Structure, lambdas=(2.0, 5.0, 10.0, 20.0, 50.0, 
     qre = LogitQRE(structure.game)
     tried = set()
     points = qre.trace(list(lambdas), seconds=seconds)
-    solver.deadline = solver.lps.deadline = time.monotonic() + seconds   # as long again
+    solver.lps.deadline = time.monotonic() + seconds   # the exact checks: as long again
     try:
         for point in reversed(points):
             for floor in action_floors:

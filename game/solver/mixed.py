@@ -71,8 +71,7 @@ class MixedSolver:
             self.choices_after[p] = (self.choices_after[p + 1]
                                      + (len(self.domains[self.order[p + 1]]) > 1))
         self.max_leaves = max_leaves
-        self.deadline = time.monotonic() + seconds if seconds else None
-        self.lps.deadline = self.deadline
+        self.lps.deadline = time.monotonic() + seconds if seconds else None
         self.leaves = 0
         self.truncated = False
         self.results: list[MixedSolution] = []
@@ -82,6 +81,11 @@ class MixedSolver:
         self.member_steps = {m: tuple((game.nodes[p].infoset, a) for p, a in structure.steps[m]
                                       if game.nodes[p].player in (0, 1))
                              for infoset in game.infosets for m in infoset.members}
+
+    @property
+    def deadline(self) -> float | None:
+        """When the search stops (`time.monotonic()`); its LPs keep to it too."""
+        return self.lps.deadline
 
     def run(self) -> list[MixedSolution]:
         try:
@@ -186,12 +190,13 @@ class MixedSolver:
         game = self.game
         group = game.infosets[infoset_id].group
         keys: list[str] = []
+        blocked = self.lps.blocked(supports)
         for member_infoset in game.group_infosets[group]:
             infoset = game.infosets[member_infoset]
             for key, m in zip(infoset.keys, infoset.members):
                 if key in keys or self.s.chance[m] == 0:
                     continue
-                if all(self.lps.allowed(k, a, supports) for k, a in self.lps.belief_steps[m]):
+                if blocked.isdisjoint(self.lps.belief_steps[m]):
                     keys.append(key)
         return keys
 

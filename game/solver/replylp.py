@@ -109,15 +109,9 @@ class ReplyLPs:
                 settled[infoset.id] = domain[0]
         return settled
 
-    def allowed(self, infoset_id: int, action: int, supports: dict) -> bool:
-        """May the action be played (in the support, or a candidate off the path)?"""
-        support = supports.get(infoset_id, FREE)
-        if support == FREE:
-            return action in self.domains[infoset_id]
-        return action in support
-
     def blocked(self, supports: dict) -> set[tuple[int, int]]:
-        """The (information set, action) pairs that may not be played (see `allowed`)."""
+        """The (information set, action) pairs that may not be played: outside an on-path
+        support, or outside the candidates off the path."""
         blocked = set(self.off_domain)
         for infoset_id, support in supports.items():
             if isinstance(support, tuple):
