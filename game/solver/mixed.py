@@ -27,8 +27,8 @@ from itertools import combinations
 from game.solver.assess import PureValues
 from game.solver.check import check_assessment
 from game.solver.evaluate import Evaluation
-from game.solver.prepass import candidate_actions
 from game.solver.lp import LPTimeout
+from game.solver.prepass import candidate_actions
 from game.solver.region import simplex_region
 from game.solver.replylp import FREE, ReplyLP, ReplyLPs
 from game.solver.structure import ONE, ZERO, Structure

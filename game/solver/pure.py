@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from fractions import Fraction
 import time
+from fractions import Fraction
 from itertools import product
 from math import prod
 
@@ -307,7 +307,7 @@ class _Solver:
             due.setdefault(max(position_of[d] for d in deps), []).append(atom)
         results: list[dict[int, int]] = []
         assignment = dict(base)
-        cut = [False]
+        cut = False
 
         def holds(position: int) -> bool:
             checks = due.get(position)
@@ -317,6 +317,7 @@ class _Solver:
             return all(self.check(atom, assignment, values) for atom in checks)
 
         def extend(position: int) -> None:
+            nonlocal cut
             if position == len(order):
                 results.append({i: assignment[i] for i in order})
                 return
@@ -324,8 +325,8 @@ class _Solver:
             for action in self.domains[infoset_id]:
                 if first_only and results:
                     break
-                if self.deadline is not None and self.out_of_time() and results:
-                    cut[0] = True   # enough to show the family exists; its count is cut
+                if self.out_of_time() and results:
+                    cut = True   # enough to show the family exists; its count is cut
                     break
                 assignment[infoset_id] = action
                 if self.rationalizable(infoset_id, assignment) and holds(position):
@@ -333,7 +334,7 @@ class _Solver:
             assignment.pop(infoset_id, None)
 
         extend(0)
-        return results, cut[0]
+        return results, cut
 
     def rationalizable(self, infoset_id: int, assignment: Mapping[int, int]) -> bool:
         """Quick necessary check: the action is a best reply to some belief over its members."""
@@ -406,14 +407,14 @@ def pure_pbe_solve(structure: Structure, fast: bool = True) -> list[PureFamily]:
 
     `fast=False` skips the vectorised sender-receiver path (`game.solver.signalling`), so
     tests can hold the two against each other."""
-    return _Solver(structure, fast=fast).run()
+    return pure_pbe_search(structure, fast=fast)[0]
 
 
-def pure_pbe_search(structure: Structure, seconds: float | None = None
+def pure_pbe_search(structure: Structure, seconds: float | None = None, fast: bool = True
                     ) -> tuple[list[PureFamily], bool]:
     """`pure_pbe_solve` within a time budget: the families found, and whether the search was
     cut short (then more may exist, and a family that is not `complete` lists only some of
     its off-path completions). It stops at the latest after twice `seconds`."""
-    solver = _Solver(structure, seconds=seconds)
+    solver = _Solver(structure, fast=fast, seconds=seconds)
     families = solver.run()
     return families, solver.truncated

@@ -2,8 +2,9 @@
 
 Pure equilibria come from `pure_pbe_search` (all of them, within the time budget), mixed ones
 from `mixed_pbe_solve`; each is then described (beliefs on and off the path, outcome
-distribution, kind) and judged by the Intuitive Criterion and D1. For games without private information, the Nash equilibria
-that are not subgame perfect are listed with the threats they rest on.
+distribution, kind) and judged by the Intuitive Criterion and D1. For games without private
+information, the Nash equilibria that are not subgame perfect are listed with the threats
+they rest on.
 """
 
 from __future__ import annotations
