@@ -4,6 +4,7 @@ A family fixes play on the equilibrium path; off the path, the information sets 
 independent clusters (what one cluster does never matters to another's checks), each with its
 list of admissible completions. The equilibria of a family are all combinations of one
 completion per cluster, so a game with many off-path messages is not enumerated one by one.
+The checks a completion must pass are `game.solver.atoms`.
 """
 
 from __future__ import annotations
@@ -11,20 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 import time
-from fractions import Fraction
 from itertools import product
 from math import prod
 
 from game.model.tree import NATURE, TERMINAL
-from game.solver.assess import (
-    PureValues,
-    best_reply_to_some_belief,
-    free_belief_region,
-    group_omega,
-    normalise,
-    optimal_under,
-)
-from game.solver.region import simplex_region
+from game.solver.assess import PureValues, best_reply_to_some_belief, group_omega, normalise
+from game.solver.atoms import Atom, check_atom, support_of
 from game.solver.prepass import candidate_actions
 from game.solver.structure import ZERO, Structure
 
@@ -57,18 +50,6 @@ class PureFamily:
     def first(self) -> dict[int, int]:
         """The family's first equilibrium."""
         return next(self.profiles())
-
-
-@dataclass(frozen=True)
-class _Atom:
-    """One check: 'alt' (action `action` is no better at `infoset`), 'bayes' (unassigned infoset
-    with a known belief), or 'group' (a group's joint check with a shared belief)."""
-
-    kind: str
-    infoset: int = -1
-    action: int = -1
-    group: int = -1
-    belief: tuple[tuple[str, Fraction], ...] = ()
 
 
 class _OutOfTime(Exception):
@@ -207,7 +188,7 @@ class _Solver:
         game = self.game
         s = self.s
         unassigned = {i.id for i in game.infosets if i.id not in base}
-        atoms: list[tuple[_Atom, frozenset[int]]] = []
+        atoms: list[tuple[Atom, frozenset[int]]] = []
         for group, infosets in game.group_infosets.items():
             belief = None
             if self.omega_ancestors[group] <= base.keys():
@@ -224,7 +205,7 @@ class _Solver:
                     live = [m for key, m in zip(infoset.keys, infoset.members) if belief.get(key)]
                     if infoset_id in base:
                         chosen = base[infoset_id]
-                        support = _support(chosen)
+                        support = support_of(chosen)
                         for action in range(len(infoset.actions)):
                             if action in support and len(support) == 1:
                                 continue
@@ -233,14 +214,14 @@ class _Solver:
                                 deps |= s.child_subtree_infosets[(m, action)]
                                 for kept in support:
                                     deps |= s.child_subtree_infosets[(m, kept)]
-                            atoms.append((_Atom("alt", infoset_id, action, group, frozen_belief),
+                            atoms.append((Atom("alt", infoset_id, action, group, frozen_belief),
                                           frozenset(deps & unassigned)))
                     else:
                         deps = {infoset_id}
                         for m in live:
                             for action in range(len(infoset.actions)):
                                 deps |= s.child_subtree_infosets[(m, action)]
-                        atoms.append((_Atom("bayes", infoset_id, group=group, belief=frozen_belief),
+                        atoms.append((Atom("bayes", infoset_id, group=group, belief=frozen_belief),
                                       frozenset(deps & unassigned)))
             else:
                 deps = set(self.omega_ancestors[group])
@@ -248,14 +229,14 @@ class _Solver:
                     deps.add(infoset_id)
                     for m in game.infosets[infoset_id].members:
                         deps |= s.subtree_infosets[m]
-                atoms.append((_Atom("group", group=group), frozenset(deps & unassigned)))
+                atoms.append((Atom("group", group=group), frozenset(deps & unassigned)))
 
         values = PureValues(s, base)
-        pending: list[tuple[_Atom, frozenset[int]]] = []
+        pending: list[tuple[Atom, frozenset[int]]] = []
         for atom, deps in atoms:
             if deps:
                 pending.append((atom, deps))
-            elif not self.check(atom, base, values):
+            elif not check_atom(self.s, atom, base, values):
                 return None
         clusters = self.cluster(pending, unassigned)
         completions_per_cluster = []
@@ -292,7 +273,7 @@ class _Solver:
         return list(groups.values())
 
     def complete(self, base: dict[int, int], infosets: set[int],
-                 atoms: list[tuple[_Atom, frozenset[int]]],
+                 atoms: list[tuple[Atom, frozenset[int]]],
                  first_only: bool = False) -> tuple[list[dict[int, int]], bool]:
         """Every assignment of the cluster's information sets that satisfies its atoms, and
         whether the list was cut short (the deadline passed once one was found).
@@ -302,7 +283,7 @@ class _Solver:
         """
         order = sorted(infosets, key=self.rank.__getitem__, reverse=True)
         position_of = {infoset_id: k for k, infoset_id in enumerate(order)}
-        due: dict[int, list[_Atom]] = {}
+        due: dict[int, list[Atom]] = {}
         for atom, deps in atoms:
             due.setdefault(max(position_of[d] for d in deps), []).append(atom)
         results: list[dict[int, int]] = []
@@ -314,7 +295,7 @@ class _Solver:
             if not checks:
                 return True
             values = PureValues(self.s, assignment)
-            return all(self.check(atom, assignment, values) for atom in checks)
+            return all(check_atom(self.s, atom, assignment, values) for atom in checks)
 
         def extend(position: int) -> None:
             nonlocal cut
@@ -343,49 +324,6 @@ class _Solver:
         except KeyError:
             return True
         return best_reply_to_some_belief(values, assignment[infoset_id])
-
-    def check(self, atom: _Atom, assignment: Mapping[int, int], values: PureValues) -> bool:
-        game = self.game
-        if atom.kind in ("alt", "bayes"):
-            infoset = game.infosets[atom.infoset]
-            belief = dict(atom.belief)
-            chosen = assignment[atom.infoset]
-            support = _support(chosen)
-            totals: dict[int, Fraction] = {}
-            actions = ([atom.action, *support] if atom.kind == "alt"
-                       else range(len(infoset.actions)))
-            horizon = self.s.myopic_round[atom.infoset]
-            for action in actions:
-                total = ZERO
-                for key, m in zip(infoset.keys, infoset.members):
-                    weight = belief.get(key, ZERO)
-                    if weight:
-                        total += weight * values.value(game.nodes[m].children[action],
-                                                       infoset.player, horizon)
-                totals[action] = total
-            return min(totals[a] for a in support) >= max(totals.values())
-        # group: Bayes if the belief is defined now, otherwise a shared free belief must exist.
-        weights = group_omega(self.s, atom.group, assignment)
-        assert weights is not None
-        belief = normalise(weights)
-        infosets = game.group_infosets[atom.group]
-        if belief is not None:
-            return all(optimal_under(values.member_values(i), game.infosets[i].keys, belief, a)
-                       for i in infosets for a in _support(assignment[i]))
-        if any(not isinstance(assignment[i], int) for i in infosets):
-            from game.solver.assess import group_rows_with_supports
-
-            rows = group_rows_with_supports(self.s, atom.group, values, assignment)
-            return simplex_region(rows, len(self.s.group_keys[atom.group]), first_only=True)[0]
-        rows = {i: (values.member_values(i), assignment[i]) for i in infosets}
-        return free_belief_region(self.s, atom.group, rows)[0]
-
-
-def _support(chosen) -> tuple[int, ...]:
-    """The actions played: an index, or the positive entries of a probability tuple."""
-    if isinstance(chosen, int):
-        return (chosen,)
-    return tuple(a for a, p in enumerate(chosen) if p > 0)
 
 
 def complete_off_path(structure: Structure, base: dict, first_only: bool = False,
