@@ -89,9 +89,12 @@ class Outbox:
             index, role = self._seat_pair[seat]
             return [(conn, self.state_message(self.pairs[index], role))]
         if self.started:
-            return [(conn, {"type": "waiting", "round": self.round,
-                            "message": "you join the next round"})]
+            return [(conn, self._waiting())]
         return []
+
+    def _waiting(self) -> dict:
+        """For a participant without a pair this round."""
+        return {"type": "waiting", "round": self.round, "message": "you join the next round"}
 
     def _broadcast(self, message: dict) -> list[Outbound]:
         return [(s.conn, message) for s in self.seats if s.conn]

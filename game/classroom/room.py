@@ -14,24 +14,24 @@ from __future__ import annotations
 
 import math
 import random
-import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from fractions import Fraction
 
-from game.classroom.outbox import Outbox, Outbound
+from game.classroom.outbox import Outbound
 from game.classroom.protocol import Belief, Instructor, Join, Move, Ping, error
+from game.classroom.requests import Requests
 from game.classroom.seating import (
     MATCHINGS,
     ROLE_SCHEMES,
     Pair,
     RoomConfig,
     Seat,
+    TypeDealer,
     new_code,
     new_token,
     pairing,
 )
-from game.engine.state import IllegalMoveError, State, draw_index
+from game.engine.state import State, draw_index
 from game.engine.view import view_of
 from game.model.tree import Game
 
@@ -40,7 +40,7 @@ STATUS_INTERVAL = 0.5
 
 
 @dataclass
-class Room(Outbox):
+class Room(Requests):
     """A classroom session (see the module docstring)."""
 
     game: Game
@@ -60,7 +60,6 @@ class Room(Outbox):
     journal: list[dict] = field(default_factory=list)
     watchers: set[str] = field(default_factory=set)
     beliefs: dict[tuple[int, int], dict] = field(default_factory=dict)
-    draws: dict[tuple[int, int], int] = field(default_factory=dict)
     dirty: bool = True
     _by_conn: dict[str, int] = field(default_factory=dict)
     _by_label: dict[str, int] = field(default_factory=dict)
@@ -73,8 +72,11 @@ class Room(Outbox):
     _reported: int = 0
     _status_sent: float = -math.inf
     """When the watchers last got a status (see `STATUS_INTERVAL`)."""
-    _decks: dict[tuple[int, int], tuple[int, tuple, list[int]]] = field(default_factory=dict)
-    """(seat, role) -> (block, prior, its shuffled deck of types): see `_stratified`."""
+    dealer: TypeDealer = field(init=False)
+    """Deals the participants' types (see `TypeDealer`)."""
+
+    def __post_init__(self) -> None:
+        self.dealer = TypeDealer(self.config.seed)
 
     # ---- the public entry points -------------------------------------------------------
 
@@ -183,9 +185,7 @@ class Room(Outbox):
             self._touched = set(range(len(self.pairs)))
             waiting = [s for s in range(len(self.seats)) if s not in self._seat_pair]
             out = self._send_all_states()
-            out += [(self.seats[s].conn, {"type": "waiting", "round": self.round,
-                                          "message": "you join the next round"})
-                    for s in waiting if self.seats[s].conn]
+            out += [(self.seats[s].conn, self._waiting()) for s in waiting if self.seats[s].conn]
             return out
         if kind == "move":
             pair = self.pairs[event["pair"]]
@@ -222,7 +222,7 @@ class Room(Outbox):
             if node.private_to >= 0:
                 seat = pair.seats[node.private_to]
                 if seat is not None:
-                    index = self._stratified(seat, node.private_to, node.probs)
+                    index = self.dealer.deal(seat, node.private_to, node.probs)
             if index is None:
                 rng = random.Random(f"{self.config.seed}:{self.round}:{pair.index}:"
                                     f"{len(state.steps)}")
@@ -232,158 +232,10 @@ class Room(Outbox):
         pair.turn_started = t
         pair.deadline = None if state.is_terminal else self._deadline(t)
 
-    def _stratified(self, seat: int, role: int, probs: tuple[Fraction, ...]) -> int | None:
-        """Deals types from a shuffled deck per participant and role, so each participant
-        meets each of their types about as often as the prior says (blocks of size D)."""
-        size = math.lcm(*(p.denominator for p in probs))
-        if size > 24:
-            return None
-        count = self.draws.get((seat, role), 0)
-        self.draws[(seat, role)] = count + 1
-        block, position = divmod(count, size)
-        cached = self._decks.get((seat, role))
-        if cached is not None and cached[:2] == (block, probs):
-            deck = cached[2]
-        else:   # shuffled once per block, not once per draw
-            deck = [i for i, p in enumerate(probs) for _ in range(int(p * size))]
-            random.Random(f"{self.config.seed}:deck:{seat}:{role}:{block}").shuffle(deck)
-            self._decks[(seat, role)] = (block, probs, deck)
-        return deck[position]
-
     def _deadline(self, t: float) -> float | None:
         if self.config.timeout is None or self.paused or self.ended:
             return None
         return t + self.config.timeout
-
-    # ---- client messages ---------------------------------------------------------------
-
-    def _join(self, conn: str, msg: Join, now: float) -> list[Outbound]:
-        if msg.code.upper() != self.config.code:
-            return [(conn, error("bad_code", "no session with this code"))]
-        if conn in self._by_conn:
-            return [(conn, error("already_joined", "this connection already holds a seat"))]
-        seat_index = self._by_label.get(msg.name)
-        if seat_index is not None:
-            seat = self.seats[seat_index]
-            if msg.token is None or not secrets.compare_digest(msg.token, seat.token):
-                return [(conn, error("taken", "this name is taken; rejoin with your seat token"))]
-            if seat.conn is not None:
-                self._by_conn.pop(seat.conn, None)
-            seat.conn = conn
-            self._by_conn[conn] = seat_index
-            self.dirty = True
-            return [(conn, self._welcome(seat))] + self._state_for_seat(seat_index)
-        if msg.token is not None:
-            return [(conn, error("bad_token", "no seat has this name and token"))]
-        if self.config.roster is not None and msg.name not in self.config.roster:
-            return [(conn, error("not_on_roster", "this name is not on the roster"))]
-        if self.ended:
-            return [(conn, error("ended", "the session is over"))]
-        if len(self.seats) >= 2000:
-            return [(conn, error("full", "the session is full"))]
-        seat_index = len(self.seats)
-        self._emit({"kind": "join", "t": now, "seat": seat_index, "label": msg.name,
-                    "token": self.token_factory()})
-        seat = self.seats[seat_index]
-        seat.conn = conn
-        self._by_conn[conn] = seat_index
-        out = [(conn, self._welcome(seat))]
-        if self.started:
-            out.append((conn, {"type": "waiting", "round": self.round,
-                               "message": "you join the next round"}))
-        return out
-
-    def _instructor(self, conn: str, msg: Instructor, now: float) -> list[Outbound]:
-        if not secrets.compare_digest(msg.token, self.config.instructor_token):
-            return [(conn, error("forbidden", "wrong instructor token"))]
-        command = msg.command
-        out: list[Outbound] = [(conn, {"type": "ok", "command": command})]
-        if command == "watch":
-            self.watchers.add(conn)
-            self.dirty = True
-            self._status_sent = -math.inf   # the new watcher gets a status at the next tick
-            return out
-        if self.ended:
-            return [(conn, error("ended", "the session is over"))]
-        if command == "start":
-            if self.started:
-                return [(conn, error("started", "the session has started already"))]
-            if not self.seats:
-                return [(conn, error("empty", "nobody has joined yet"))]
-            return out + self._emit({"kind": "start", "t": now})
-        if command == "pause":
-            if self.paused:
-                return [(conn, error("paused", "already paused"))]
-            return out + self._emit({"kind": "pause", "t": now})
-        if command == "resume":
-            if not self.paused:
-                return [(conn, error("not_paused", "not paused"))]
-            return out + self._emit({"kind": "resume", "t": now})
-        if command == "advance":
-            for pair in self.pairs:
-                out += self._bot_move(pair, now, "advance")
-            return out
-        if command in ("swap", "unswap"):
-            seat = self._by_label.get(msg.label or "")
-            if seat is None:
-                return [(conn, error("unknown", "no participant with this name"))]
-            return out + self._emit({"kind": "swap", "t": now, "seat": seat,
-                                     "on": command == "swap"})
-        if command == "end":
-            return out + self._emit({"kind": "end", "t": now})
-        return [(conn, error("invalid", "unknown command"))]  # pragma: no cover
-
-    def _seat_of(self, conn: str) -> tuple[int | None, dict | None]:
-        seat = self._by_conn.get(conn)
-        if seat is None:
-            return None, error("not_joined", "join first")
-        return seat, None
-
-    def _turn(self, conn: str, round_: int) -> tuple[Pair | None, int, int, dict | None]:
-        seat, problem = self._seat_of(conn)
-        if problem:
-            return None, 0, 0, problem
-        if self.ended:
-            return None, 0, 0, error("ended", "the session is over")
-        if self.paused:
-            return None, 0, 0, error("paused", "the session is paused")
-        if round_ != self.round or seat not in self._seat_pair:
-            return None, 0, 0, error("wrong_round", f"round {round_} is not yours to play now")
-        index, role = self._seat_pair[seat]
-        pair = self.pairs[index]
-        if pair.state.to_move != role:
-            return None, 0, 0, error("not_your_turn", "it is not your turn")
-        if self.seats[seat].botted:
-            return None, 0, 0, error("botted", "a bot plays your seat; ask the instructor")
-        return pair, seat, role, None
-
-    def _move(self, conn: str, msg: Move, now: float) -> list[Outbound]:
-        pair, seat, role, problem = self._turn(conn, msg.round)
-        if problem:
-            return [(conn, problem)]
-        if msg.action not in pair.state.legal_actions():
-            try:
-                pair.state.play(msg.action)   # the engine says why
-            except IllegalMoveError as err:
-                return [(conn, error("illegal", str(err)))]
-        return self._emit(self._move_event(pair, role, msg.action, now, False, "human"))
-
-    def _belief(self, conn: str, msg: Belief, now: float) -> list[Outbound]:
-        if not self.config.elicit_beliefs:
-            return [(conn, error("no_beliefs", "this session does not ask for beliefs"))]
-        pair, seat, role, problem = self._turn(conn, msg.round)
-        if problem:
-            return [(conn, problem)]
-        types = self._opponent_types(role)
-        if set(msg.beliefs) != set(types):
-            return [(conn, error("bad_belief", f"give a probability for each of {types}"))]
-        if abs(sum(msg.beliefs.values()) - 1) > 1e-3:
-            return [(conn, error("bad_belief", "the probabilities must add up to 1"))]
-        view = view_of(pair.state, role)
-        event = {"kind": "belief", "t": now, "round": self.round, "pair": pair.index,
-                 "seat": seat, "infoset": view.infoset, "beliefs": dict(msg.beliefs),
-                 "opponent_type": pair.state.types()[1 - role]}
-        return [(conn, {"type": "ok", "command": "belief"})] + self._emit(event)
 
     # ---- progress: rounds, bots ----------------------------------------------------------
 

@@ -1,14 +1,17 @@
 """Provides how a classroom session is set up: its configuration, seats, pairs and matching.
 
 `RoomConfig` is stored as a session's first event, so a resumed room is the same room;
-`pairing` decides who plays whom (and in which role) in a round, from the seed alone.
+`pairing` decides who plays whom (and in which role) in a round, from the seed alone;
+`TypeDealer` deals each participant their private types.
 """
 
 from __future__ import annotations
 
+import math
 import random
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from fractions import Fraction
 
 from game.engine.state import State
 
@@ -106,3 +109,34 @@ def pairing(config: RoomConfig, seat_count: int, round_: int) -> list[list[int |
 
 __all__ = ["MATCHINGS", "ROLE_SCHEMES", "Pair", "RoomConfig", "Seat", "new_code", "new_token",
            "pairing"]
+
+
+@dataclass
+class TypeDealer:
+    """Deals types from a shuffled deck per participant and role, so each participant meets
+    each of their types about as often as the prior says (in blocks of the prior's common
+    denominator D); from the session seed alone, so a resumed room deals the same."""
+
+    seed: int
+    draws: dict[tuple[int, int], int] = field(default_factory=dict)
+    """(seat, role) -> how many types were dealt so far."""
+    decks: dict[tuple[int, int], tuple[int, tuple, list[int]]] = field(default_factory=dict)
+    """(seat, role) -> (block, prior, its shuffled deck of types)."""
+
+    def deal(self, seat: int, role: int, probs: tuple[Fraction, ...]) -> int | None:
+        """The next type's index for this seat in this role; None when D is past 24 (then the
+        caller draws at random)."""
+        size = math.lcm(*(p.denominator for p in probs))
+        if size > 24:
+            return None
+        count = self.draws.get((seat, role), 0)
+        self.draws[(seat, role)] = count + 1
+        block, position = divmod(count, size)
+        cached = self.decks.get((seat, role))
+        if cached is not None and cached[:2] == (block, probs):
+            deck = cached[2]
+        else:   # shuffled once per block, not once per draw
+            deck = [i for i, p in enumerate(probs) for _ in range(int(p * size))]
+            random.Random(f"{self.seed}:deck:{seat}:{role}:{block}").shuffle(deck)
+            self.decks[(seat, role)] = (block, probs, deck)
+        return deck[position]
