@@ -142,7 +142,7 @@ def run_show(args) -> int:
 def run_solve(args) -> int:
     """`deterrence solve SCENARIO_OR_EFG`."""
     from game.scenario.errors import ScenarioError
-    from game.solver.report import result_to_json
+    from game.solver.explain.report import result_to_json
     from game.solver.solve import solve
 
     try:

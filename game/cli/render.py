@@ -157,7 +157,7 @@ def payoff_table(spec: GameSpec, values) -> Table:
 
 def show_solution(console: Console, result) -> None:
     """Prints every equilibrium: behaviour, beliefs, outcomes, refinements, a paragraph."""
-    from game.solver.explain import action_name, describe_equilibrium
+    from game.solver.explain.prose import action_name, describe_equilibrium
 
     game = result.game
     values = ", ".join(f"{k} = {format_fraction(v)}" for k, v in sorted(result.parameters.items()))

@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from game.model.tree import Game
 from game.solver.build import make_equilibrium
-from game.solver.mixed import mixed_pbe_solve
-from game.solver.pure import pure_pbe_search
+from game.solver.search.mixed import mixed_pbe_solve
+from game.solver.search.pure import pure_pbe_search
 from game.solver.results import Continuum, Equilibrium, SolveResult
 from game.solver.structure import ONE, ZERO, Structure
 
@@ -70,7 +70,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                                                seconds=seconds)
         complete = complete and not truncated
         if truncated:
-            from game.solver.guided import qre_guided_solve
+            from game.solver.search.guided import qre_guided_solve
 
             known = {tuple(sorted(s.behaviour.items())) for s in solutions}
             budget = qre_seconds if qre_seconds is not None else min(max(seconds, 0.5), 2.0)
@@ -85,13 +85,13 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                          if solution.continuum else None)
             equilibria.append(make_equilibrium(structure, solution.behaviour, continuum=continuum))
     if refine:
-        from game.solver.refine import apply_refinements
+        from game.solver.checks.refine import apply_refinements
 
         equilibria = [apply_refinements(structure, eq) for eq in equilibria]
     nash = ()
     spec = game.spec
     if spec is None or all(len(p.types) == 1 for p in spec.players):
-        from game.solver.credibility import non_credible_nash
+        from game.solver.checks.credibility import non_credible_nash
 
         import time
 

@@ -51,7 +51,7 @@ def summary(spec, state, driver, equilibrium, index: int | None, note: str = "")
 
 def equilibria_text(game, result, index: int | None) -> str:
     """Every equilibrium: kind, refinements, a paragraph in plain words."""
-    from game.solver.explain import describe_equilibrium
+    from game.solver.explain.prose import describe_equilibrium
 
     if result is None:
         return "THE EQUILIBRIA\nThe game was not solved."
@@ -76,7 +76,7 @@ def equilibria_text(game, result, index: int | None) -> str:
 
 def decisions_text(spec, game, result, index: int | None, state, me: int | None) -> str:
     """The credibility audit of each decision, and a campaign's reputation track."""
-    from game.solver.debrief import debrief_facts, reputation_track
+    from game.solver.explain.debrief import debrief_facts, reputation_track
 
     if state is None:
         return "YOUR DECISIONS\n(no play on this version of the game to compare with)"

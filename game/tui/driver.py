@@ -203,7 +203,7 @@ class LocalDriver:
         if self.result is None or self.equilibrium_index is None or not self.result.equilibria:
             return None
         from game.bots.archetypes import disaster_outcomes
-        from game.solver.debrief import action_values, outcome_risk, posterior
+        from game.solver.explain.debrief import action_values, outcome_risk, posterior
 
         game = self.game
         equilibrium = self.result.equilibria[self.equilibrium_index]
@@ -227,7 +227,7 @@ class LocalDriver:
         if game.rounds > 1 and belief is not None or (game.rounds > 1 and raw is None
                                                        and self.spec is not None
                                                        and len(self.spec.players[seat].types) > 1):
-            from game.solver.debrief import reputation_track
+            from game.solver.explain.debrief import reputation_track
 
             track = tuple(None if b is None else
                           {self.spec.type_of(seat, t).name: p for t, p in b.items()}

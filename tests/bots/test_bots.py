@@ -96,7 +96,7 @@ def test_learner_updates_its_belief_across_moves():
     game, result = solved("public-threat")
     learner = make_bot("learner", game, result, seed=1)
     state = State.initial(game).resolve_chance(random.Random(0))
-    from game.solver.debrief import prior
+    from game.solver.explain.debrief import prior
 
     start = prior(game, 0)
     updated = []

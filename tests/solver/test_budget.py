@@ -7,7 +7,7 @@ import time
 from game.model.expand import expand_game
 from game.scenario.load import load_scenario
 from game.scenario.library import resolve
-from game.solver.pure import pure_pbe_search, pure_pbe_solve
+from game.solver.search.pure import pure_pbe_search, pure_pbe_solve
 from game.solver.solve import solve
 from game.solver.structure import Structure
 
@@ -47,7 +47,7 @@ def test_a_solve_cut_short_is_marked_incomplete_with_a_note():
 def test_the_mixed_search_of_a_large_campaign_neither_recurses_too_deep_nor_overruns():
     """Brinkmanship over three rounds has thousands of information sets: the search walks the
     ones with nothing to choose in a loop (it used to hit Python's recursion limit)."""
-    from game.solver.mixed import mixed_pbe_solve
+    from game.solver.search.mixed import mixed_pbe_solve
 
     structure = Structure(_campaign("brinkmanship", 3))
     assert len(structure.game.infosets) > 3000

@@ -6,7 +6,7 @@ from fractions import Fraction as F
 
 from game.engine.state import State
 from game.engine.view import view_of
-from game.solver.debrief import (debrief_facts, outcome_risk, posterior, prior,
+from game.solver.explain.debrief import (debrief_facts, outcome_risk, posterior, prior,
                                  reputation_track)
 from tests.solver.helpers import solve_scenario
 

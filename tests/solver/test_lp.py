@@ -7,8 +7,8 @@ from fractions import Fraction as F
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import game.solver.lp as lp
-import game.solver.region as belief_region
+import game.solver.linear.lp as lp
+import game.solver.linear.region as belief_region
 
 
 @st.composite
@@ -123,7 +123,7 @@ def test_the_exact_lp_finds_the_optimum_of_brute_force(problem):
 @settings(max_examples=300, deadline=None)
 @given(small_lps())
 def test_the_float_screen_never_proves_a_falsehood(problem):
-    from game.solver.lpfloat import screen_lp
+    from game.solver.linear.lpfloat import screen_lp
 
     n, objective, eq_rows, le_rows, free, _ = problem
     screen = screen_lp(n, objective, eq_rows, le_rows, free=free, maximize=True)
@@ -137,7 +137,7 @@ def test_the_float_screen_never_proves_a_falsehood(problem):
 
 
 def test_the_float_screen_proves_the_plain_cases():
-    from game.solver.lpfloat import screen_lp
+    from game.solver.linear.lpfloat import screen_lp
 
     # x + y = 1, x, y >= 0, x <= -1: infeasible, with a small Farkas certificate.
     infeasible = screen_lp(2, {0: 1}, [({0: 1, 1: 1}, 1)], [({0: 1}, -1)])
@@ -154,7 +154,7 @@ def test_the_float_screen_proves_the_plain_cases():
 @given(small_lps(), st.lists(st.integers(-3, 3), min_size=12, max_size=12))
 def test_no_dual_vector_proves_a_false_claim(problem, duals):
     """Whatever duals the float simplex reads off, the exact check accepts only true proofs."""
-    from game.solver.lpfloat import _proves
+    from game.solver.linear.lpfloat import _proves
 
     n, objective, eq_rows, le_rows, free, _ = problem
     form = lp.standard_form(n, objective, eq_rows, le_rows, free, maximize=True)
@@ -172,7 +172,7 @@ def test_no_dual_vector_proves_a_false_claim(problem, duals):
 def test_the_duals_of_an_optimal_basis_prove_what_the_exact_lp_says(problem):
     """Where the exact LP is infeasible or its maximum is at most 0, the duals of the float
     simplex's final basis (computed exactly) usually prove it; they never prove otherwise."""
-    from game.solver.lpfloat import screen_lp
+    from game.solver.linear.lpfloat import screen_lp
 
     n, objective, eq_rows, le_rows, free, _ = problem
     exact = lp.solve_lp(n, objective, eq_rows, le_rows, free=free, maximize=True)

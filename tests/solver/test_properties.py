@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from game.model.expand import expand_game
 from game.model.expr import BinOp, Num
 from game.model.spec import DecisionNode, TerminalNode
-from game.solver.check import check_assessment, pure_pbe_brute_force
-from game.solver.pure import pure_pbe_solve
+from game.solver.checks.check import check_assessment, pure_pbe_brute_force
+from game.solver.search.pure import pure_pbe_solve
 from game.solver.solve import solve
 from game.solver.structure import Structure
 from tests.strategies import signalling_specs
@@ -57,10 +57,10 @@ def test_pure_enumeration_matches_brute_force(spec):
 @settings(max_examples=60, deadline=None)
 @given(signalling_specs(max_types=3, max_messages=3, max_responses=3, max_finals=2, slips=True))
 def test_the_vectorised_sender_receiver_path_matches_the_general_enumerator(spec):
-    """`game.solver.signalling` (used when the game is one sender-receiver stage) finds the
+    """`game.solver.search.signalling` (used when the game is one sender-receiver stage) finds the
     same pure PBE, family by family, as the general enumerator, ties included."""
-    from game.solver.prepass import candidate_actions
-    from game.solver.signalling import stage_families
+    from game.solver.search.prepass import candidate_actions
+    from game.solver.search.signalling import stage_families
 
     game = expand_game(spec)
     structure = Structure(game)
@@ -82,8 +82,8 @@ def test_the_vectorised_path_takes_ties_below_the_replies():
     check but only 400 PBE)."""
     import random
 
-    from game.solver.prepass import candidate_actions
-    from game.solver.signalling import stage_families
+    from game.solver.search.prepass import candidate_actions
+    from game.solver.search.signalling import stage_families
     from tests.games import signalling_spec
 
     rng = random.Random(7)
@@ -178,7 +178,7 @@ def test_settled_final_moves_change_no_mixed_equilibrium(spec):
     makes the mixed search's LPs smaller; it finds the same equilibria: the same supports and,
     outside continua, the same behaviour. (Inside a continuum the point chosen may differ, and
     the tighter LP can only narrow a continuum's reported ranges to what is an equilibrium.)"""
-    from game.solver.mixed import MixedSolver
+    from game.solver.search.mixed import MixedSolver
 
     structure = Structure(expand_game(spec))
 
@@ -198,7 +198,7 @@ def test_settled_final_moves_change_no_mixed_equilibrium(spec):
 @pytest.mark.parametrize("seed", [6, 11, 32])
 def test_settled_final_moves_keep_the_mixed_equilibria_of_benchmark_games(seed):
     """The same comparison on 2x3x3 benchmark games that have mixed equilibria."""
-    from game.solver.mixed import MixedSolver
+    from game.solver.search.mixed import MixedSolver
     from tests.benchmarks.solver import random_game
 
     structure = Structure(random_game(2, 3, 3, 2, seed=seed))
@@ -216,7 +216,7 @@ def test_settled_final_moves_keep_the_mixed_equilibria_of_benchmark_games(seed):
 def test_the_sender_s_last_moves_are_settled():
     """In a signalling game whose sender moves last with generic payoffs, every last move of
     the sender is settled, so the sender's LP has variables for its signals only."""
-    from game.solver.mixed import MixedSolver
+    from game.solver.search.mixed import MixedSolver
     from tests.benchmarks.solver import random_game
 
     game = random_game(2, 3, 3, 2, seed=12)
@@ -243,9 +243,9 @@ def test_a_carried_over_point_vouches_only_for_feasible_lps(index):
     """When a recent feasible point lets the mixed search go on without the float screen, the
     exact LP is indeed feasible with t > 0; and the search finds the same equilibria with the
     points switched off."""
-    from game.solver.lp import solve_lp
-    from game.solver.mixed import MixedSolver
-    from game.solver.replylp import ReplyLPs
+    from game.solver.linear.lp import solve_lp
+    from game.solver.search.mixed import MixedSolver
+    from game.solver.linear.replylp import ReplyLPs
 
     structure = Structure(_mixed_games()[index])
     vouched = []

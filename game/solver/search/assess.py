@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from fractions import Fraction
 
 from game.model.tree import NATURE, TERMINAL
-from game.solver.region import simplex_region
+from game.solver.linear.region import simplex_region
 from game.solver.structure import ZERO, Structure
 
 

@@ -8,7 +8,7 @@ I with support S, Q(I, a) = Q(I, a0) for a in S and Q(I, b) <= Q(I, a0) otherwis
 first action of S); for an off-path one, Q(I, a) <= v_I. The value of an on-path or a settled
 information set (a dominant last move) is written out as an expression instead of a variable.
 All coefficients are integers. Maximising t decides whether an equilibrium with exactly those
-supports exists (t > 0). A floating-point screen may go first (`game.solver.lpfloat`).
+supports exists (t > 0). A floating-point screen may go first (`game.solver.linear.lpfloat`).
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
 
-from game.solver.lp import LPResult, solve_lp
-from game.solver.lpfloat import screen_lp
-from game.solver.sequence import SequenceForm
+from game.solver.linear.lp import LPResult, solve_lp
+from game.solver.linear.lpfloat import screen_lp
+from game.solver.linear.sequence import SequenceForm
 from game.solver.structure import ONE, ZERO, Structure
 
 SCREEN_MARGIN = 1e-6

@@ -12,7 +12,7 @@ from fractions import Fraction
 from itertools import product
 
 from game.solver.evaluate import Behaviour, Evaluation
-from game.solver.region import simplex_region
+from game.solver.linear.region import simplex_region
 from game.solver.structure import ZERO, Structure
 
 

@@ -3,7 +3,7 @@ enumerate.
 
 The QRE (which approaches an equilibrium as lambda grows) suggests which actions are played
 where; each suggestion is then decided exactly by the support-enumeration solver's linear
-programs and checks (`game.solver.mixed`), so everything returned is an exact equilibrium,
+programs and checks (`game.solver.search.mixed`), so everything returned is an exact equilibrium,
 though the list may be incomplete.
 """
 
@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import time
 
-from game.solver.lp import LPTimeout
-from game.solver.mixed import MixedSolution, MixedSolver
-from game.solver.replylp import FREE
+from game.solver.linear.lp import LPTimeout
+from game.solver.search.mixed import MixedSolution, MixedSolver
+from game.solver.linear.replylp import FREE
 from game.solver.structure import Structure
 
 

@@ -15,8 +15,8 @@ from itertools import product
 from game.model.expr import format_fraction
 from game.solver.build import node_types
 from game.solver.evaluate import Evaluation
-from game.solver.lp import solve_lp
-from game.solver.region import simplex_region
+from game.solver.linear.lp import solve_lp
+from game.solver.linear.region import simplex_region
 from game.solver.results import Equilibrium, Verdict
 from game.solver.structure import ONE, ZERO, Structure
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fractions import Fraction
 
 from game.model.tree import NATURE, TERMINAL
-from game.solver.assess import PureValues, best_reply_to_some_belief
+from game.solver.search.assess import PureValues, best_reply_to_some_belief
 from game.solver.structure import Structure
 
 

@@ -1,6 +1,6 @@
 """Provides `Atom` and `check_atom`: the checks an off-path completion must pass.
 
-The pure enumerator (`game.solver.pure`) splits sequential rationality off the path into
+The pure enumerator (`game.solver.search.pure`) splits sequential rationality off the path into
 atoms, each checked as soon as everything it depends on is assigned: an action no better
 than the one chosen under a known belief ('alt'), an unassigned information set with a known
 belief ('bayes'), or a belief group's joint check ('group': Bayes' rule where it applies,
@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-from game.solver.assess import (
+from game.solver.search.assess import (
     PureValues,
     free_belief_region,
     group_omega,
@@ -21,7 +21,7 @@ from game.solver.assess import (
     normalise,
     optimal_under,
 )
-from game.solver.region import simplex_region
+from game.solver.linear.region import simplex_region
 from game.solver.structure import ZERO, Structure
 
 

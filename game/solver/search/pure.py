@@ -4,7 +4,7 @@ A family fixes play on the equilibrium path; off the path, the information sets 
 independent clusters (what one cluster does never matters to another's checks), each with its
 list of admissible completions. The equilibria of a family are all combinations of one
 completion per cluster, so a game with many off-path messages is not enumerated one by one.
-The checks a completion must pass are `game.solver.atoms`.
+The checks a completion must pass are `game.solver.search.atoms`.
 """
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from itertools import product
 from math import prod
 
 from game.model.tree import NATURE, TERMINAL
-from game.solver.assess import PureValues, best_reply_to_some_belief, group_omega, normalise
-from game.solver.atoms import Atom, check_atom, support_of
-from game.solver.prepass import candidate_actions
+from game.solver.search.assess import PureValues, best_reply_to_some_belief, group_omega, normalise
+from game.solver.search.atoms import Atom, check_atom, support_of
+from game.solver.search.prepass import candidate_actions
 from game.solver.structure import ZERO, Structure
 
 
@@ -107,7 +107,7 @@ class _Solver:
 
     def run(self) -> list[PureFamily]:
         if not self.nash and self.fast:
-            from game.solver.signalling import stage_families
+            from game.solver.search.signalling import stage_families
 
             families = stage_families(self.s, self.domains, self.forced)
             if families is not None:
@@ -343,7 +343,7 @@ def complete_off_path(structure: Structure, base: dict, first_only: bool = False
 def pure_pbe_solve(structure: Structure, fast: bool = True) -> list[PureFamily]:
     """Returns every pure perfect Bayesian equilibrium, grouped into families.
 
-    `fast=False` skips the vectorised sender-receiver path (`game.solver.signalling`), so
+    `fast=False` skips the vectorised sender-receiver path (`game.solver.search.signalling`), so
     tests can hold the two against each other."""
     return pure_pbe_search(structure, fast=fast)[0]
 

@@ -32,8 +32,8 @@ from math import lcm, prod
 import numpy as np
 
 from game.model.tree import NATURE
-from game.solver.assess import PureValues, best_reply_to_some_belief
-from game.solver.pure import PureFamily
+from game.solver.search.assess import PureValues, best_reply_to_some_belief
+from game.solver.search.pure import PureFamily
 from game.solver.structure import Structure
 
 BLOCK = 1 << 15

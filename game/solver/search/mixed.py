@@ -4,7 +4,7 @@ Support enumeration in the sequence form. A depth-first search assigns a support
 set of actions) to every information set reached on the path, top down. For given supports,
 each player's best-reply conditions are linear in the opponent's realization plan and its own
 continuation values, so whether an equilibrium with exactly those supports exists is a pair of
-exact linear programs (built by `game.solver.replylp`). Off the path, behaviour is first left free (a relaxation that prunes
+exact linear programs (built by `game.solver.linear.replylp`). Off the path, behaviour is first left free (a relaxation that prunes
 soundly), then completed so that it is sequentially rational; every equilibrium returned is
 verified by `check_assessment`. Where the solutions form a continuum, its end points are
 reported.
@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
 
-from game.solver.assess import PureValues
-from game.solver.check import check_assessment
+from game.solver.search.assess import PureValues
+from game.solver.checks.check import check_assessment
 from game.solver.evaluate import Evaluation
-from game.solver.lp import LPTimeout
-from game.solver.prepass import candidate_actions
-from game.solver.region import simplex_region
-from game.solver.replylp import FREE, ReplyLP, ReplyLPs
+from game.solver.linear.lp import LPTimeout
+from game.solver.search.prepass import candidate_actions
+from game.solver.linear.region import simplex_region
+from game.solver.linear.replylp import FREE, ReplyLP, ReplyLPs
 from game.solver.structure import ONE, ZERO, Structure
 
 CHECK_BEFORE = 1
@@ -270,7 +270,7 @@ class MixedSolver:
         The on-path play read from the LPs is held fixed, and the off-path information sets are
         completed cluster by cluster exactly as in the pure enumeration.
         """
-        from game.solver.pure import complete_off_path
+        from game.solver.search.pure import complete_off_path
 
         on_path = self.behaviour_of(lps, supports, {})
         base: dict = {}

@@ -19,7 +19,7 @@ from math import lcm
 
 import numpy as np
 
-from game.solver.lp import StandardForm, integer_solve, standard_form
+from game.solver.linear.lp import StandardForm, integer_solve, standard_form
 
 TOLERANCE = 1e-9
 MAX_PIVOTS = 500

@@ -13,7 +13,7 @@ from fractions import Fraction
 from itertools import combinations
 from math import comb, gcd, lcm
 
-from game.solver.lp import integer_solve, solve_lp
+from game.solver.linear.lp import integer_solve, solve_lp
 
 ZERO = Fraction(0)
 

@@ -1,0 +1,12 @@
+"""The searches for equilibria.
+
+- `pure`: every pure equilibrium, grouped into families that share their play on the path;
+  off the path, independent clusters of information sets are completed one by one, each
+  completion passing the checks in `atoms`.
+- `signalling`: the same for a one-shot sender-receiver stage, vectorised with integer arrays.
+- `mixed`: equilibria with mixing on the path, by support enumeration with the best-reply
+  linear programs of `game.solver.linear.replylp`; `guided` follows the logit QRE to likely
+  supports when the full enumeration would take too long.
+- `prepass`: drops actions that no equilibrium plays (dominated, or never a best reply).
+- `assess`: expected values and Bayes weights of partial assignments.
+"""
