@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import product
 
-from game.model.expr import ExprError, evaluate
+from game.model.expr import ExprError, check_size, evaluate
 from game.model.spec import (
     ChanceNode,
     DecisionNode,
@@ -41,6 +41,12 @@ class _Builder:
     def value(self, expr, where: str) -> Fraction:
         try:
             return evaluate(expr, self.values)
+        except ExprError as error:
+            raise GameStructureError(f"{where}: {error}") from None
+
+    def bounded(self, value: Fraction, where: str) -> Fraction:
+        try:
+            return check_size(value)
         except ExprError as error:
             raise GameStructureError(f"{where}: {error}") from None
 
@@ -93,7 +99,10 @@ def expand_game(spec: GameSpec, values: Mapping[str, Fraction] | None = None,
     total_rounds = rounds if rounds is not None else campaign_rounds
     discount = Fraction(1)
     if spec.campaign and spec.campaign.discount is not None:
-        discount = evaluate(spec.campaign.discount, merged)
+        try:
+            discount = evaluate(spec.campaign.discount, merged)
+        except ExprError as error:
+            raise GameStructureError(f"the campaign's discount: {error}") from None
     builder = _Builder(spec=spec, values=merged, rounds=total_rounds, discount=discount)
 
     priors = []
@@ -128,7 +137,32 @@ def expand_game(spec: GameSpec, values: Mapping[str, Fraction] | None = None,
 
 def _expand_stage(b: _Builder, stage_id: str, round_: int, history: tuple, types: tuple[str, str],
                   parent: int, round_results: list) -> int:
-    """Expands the stage tree from `stage_id`; returns the new node's index."""
+    """Expands the stage tree from `stage_id`; returns the new node's index.
+
+    Iterative (an explicit stack, no recursion over the tree's depth), numbering nodes in
+    pre-order: a node, then its first child's whole subtree, then the next child's.
+    """
+    root_slot: list[int | None] = [None]
+    # A task: (stage id, round, history, results of earlier rounds, parent, slot list, index);
+    # an inner task (the second mover of a simultaneous stage) starts with _INNER.
+    stack: list[tuple] = [(stage_id, round_, history, round_results, parent, root_slot, 0)]
+    while stack:
+        task = stack.pop()
+        if task[0] is _INNER:
+            _expand_inner(b, task, types, stack)
+            continue
+        _expand_one(b, task, types, stack)
+    assert root_slot[0] is not None
+    return root_slot[0]
+
+
+_INNER = object()
+"""Marks a stack task that builds the second mover's node of a simultaneous stage."""
+
+
+def _expand_one(b: _Builder, task: tuple, types: tuple[str, str], stack: list[tuple]) -> None:
+    """Builds the node of one stage task and pushes its children's tasks (first child on top)."""
+    stage_id, round_, history, round_results, parent, slots, slot = task
     spec = b.spec
     stage = spec.nodes[stage_id]
     type_text = ",".join(t for i, t in enumerate(types) if len(spec.players[i].types) > 1)
@@ -143,11 +177,14 @@ def _expand_stage(b: _Builder, stage_id: str, round_: int, history: tuple, types
         )
         results = [*round_results, (stage.outcome, payoffs)]
         if round_ < b.rounds:
-            return _expand_stage(b, spec.root, round_ + 1, (*history, ";"), types, parent, results)
+            stack.append((spec.root, round_ + 1, (*history, ";"), results, parent, slots, slot))
+            return
         total = tuple(
             sum((b.discount ** k * result[1][i] for k, result in enumerate(results)), Fraction(0))
             for i in range(2)
         )
+        for value in total:
+            b.bounded(value, f"the total payoff at {stage_id}")
         outcome = " / ".join(result[0] for result in results)
         node = b.add_node(parent=parent, player=TERMINAL, infoset=-1, actions=(), children=(),
                           label=label, payoffs=total, outcome=outcome, stage=stage_id,
@@ -156,7 +193,8 @@ def _expand_stage(b: _Builder, stage_id: str, round_: int, history: tuple, types
             b.round_payoffs[node] = tuple(result[1] for result in results)
         if b.rounds > 1:
             b.round_scores[node] = tuple(result[1] for result in results)
-        return node
+        slots[slot] = node
+        return
 
     if isinstance(stage, ChanceNode):
         probs = tuple(b.value(m.prob, f"probability of {stage_id}.{m.action}") for m in stage.moves)
@@ -168,11 +206,9 @@ def _expand_stage(b: _Builder, stage_id: str, round_: int, history: tuple, types
         node = b.add_node(parent=parent, player=NATURE, infoset=-1,
                           actions=tuple(m.action for m in stage.moves), children=(), probs=probs,
                           label=label, stage=stage_id, round=round_)
-        b.nodes[node]["children"] = tuple(
-            _expand_stage(b, m.to, round_, (*history, m.action), types, node, round_results)
-            for m in stage.moves
-        )
-        return node
+        _push_children(b, node, stage.moves, round_, history, round_results, stack)
+        slots[slot] = node
+        return
 
     if isinstance(stage, DecisionNode):
         player = spec.player_index(stage.player)
@@ -181,38 +217,59 @@ def _expand_stage(b: _Builder, stage_id: str, round_: int, history: tuple, types
                           label=label, stage=stage_id, round=round_)
         b.nodes[node]["infoset"] = b.infoset_for(player, types[player], history, stage_id, round_,
                                                  types[1 - player], actions, node)
-        b.nodes[node]["children"] = tuple(
-            _expand_stage(b, m.to, round_, (*history, m.action), types, node, round_results)
-            for m in stage.moves
-        )
-        return node
+        _push_children(b, node, stage.moves, round_, history, round_results, stack)
+        slots[slot] = node
+        return
 
     assert isinstance(stage, SimultaneousNode)
     first, second = (spec.player_index(p) for p in stage.players)
     first_actions = tuple(m.action for m in stage.actions[0])
-    second_actions = tuple(m.action for m in stage.actions[1])
-    targets = {branch.actions: branch.to for branch in stage.branches}
     node = b.add_node(parent=parent, player=first, infoset=-1, actions=first_actions, children=(),
                       label=label, stage=stage_id, round=round_, conceals=True)
     b.nodes[node]["infoset"] = b.infoset_for(first, types[first], history, stage_id, round_,
                                              types[second], first_actions, node)
-    children = []
-    for first_action in first_actions:
-        inner_label = f"{label}|{first_action}"
-        inner = b.add_node(parent=node, player=second, infoset=-1, actions=second_actions,
-                           children=(), label=inner_label, stage=stage_id, round=round_)
-        b.nodes[inner]["infoset"] = b.infoset_for(
-            second, types[second], (*history, "?"), stage_id, round_,
-            f"{types[first]}+{first_action}", second_actions, inner)
-        b.nodes[inner]["children"] = tuple(
-            _expand_stage(b, targets[(first_action, second_action)], round_,
-                          (*history, f"{first_action}&{second_action}"), types, inner,
-                          round_results)
-            for second_action in second_actions
-        )
-        children.append(inner)
-    b.nodes[node]["children"] = tuple(children)
-    return node
+    children: list[int | None] = [None] * len(first_actions)
+    b.nodes[node]["children"] = children
+    for index in reversed(range(len(first_actions))):
+        stack.append((_INNER, stage_id, first_actions[index], label, round_, history,
+                      round_results, node, children, index))
+    slots[slot] = node
+
+
+def _expand_inner(b: _Builder, task: tuple, types: tuple[str, str], stack: list[tuple]) -> None:
+    """Builds the second mover's node after one first move of a simultaneous stage."""
+    _, stage_id, first_action, label, round_, history, round_results, parent, slots, slot = task
+    spec = b.spec
+    stage = spec.nodes[stage_id]
+    assert isinstance(stage, SimultaneousNode)
+    first, second = (spec.player_index(p) for p in stage.players)
+    second_actions = tuple(m.action for m in stage.actions[1])
+    targets = {branch.actions: branch.to for branch in stage.branches}
+    inner = b.add_node(parent=parent, player=second, infoset=-1, actions=second_actions,
+                       children=(), label=f"{label}|{first_action}", stage=stage_id,
+                       round=round_)
+    b.nodes[inner]["infoset"] = b.infoset_for(
+        second, types[second], (*history, "?"), stage_id, round_,
+        f"{types[first]}+{first_action}", second_actions, inner)
+    children: list[int | None] = [None] * len(second_actions)
+    b.nodes[inner]["children"] = children
+    for index in reversed(range(len(second_actions))):
+        second_action = second_actions[index]
+        stack.append((targets[(first_action, second_action)], round_,
+                      (*history, f"{first_action}&{second_action}"), round_results, inner,
+                      children, index))
+    slots[slot] = inner
+
+
+def _push_children(b: _Builder, node: int, moves, round_: int, history: tuple,
+                   round_results: list, stack: list[tuple]) -> None:
+    """Pushes one task per move, the first move's on top (so it is numbered first)."""
+    children: list[int | None] = [None] * len(moves)
+    b.nodes[node]["children"] = children
+    for index in reversed(range(len(moves))):
+        move = moves[index]
+        stack.append((move.to, round_, (*history, move.action), round_results, node, children,
+                      index))
 
 
 def _finish(b: _Builder) -> Game:
@@ -248,7 +305,7 @@ def _finish(b: _Builder) -> Game:
                 actions=i.actions, members=i.members, keys=i.keys, group=i.group,
                 own_type=i.own_type, stage=i.stage, round=i.round)
         if counts[i.label] > 1 else i for i in infosets]
-    nodes = tuple(Node(**fields) for fields in b.nodes)
+    nodes = tuple(Node(**{**fields, "children": tuple(fields["children"])}) for fields in b.nodes)
     return Game(
         title=spec.title,
         players=tuple(p.name for p in spec.players),
