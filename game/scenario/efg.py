@@ -46,9 +46,11 @@ def game_to_efg(game: Game) -> str:
     chance_counter = 0
     outcome_counter = 0
 
-    def visit(node_id: int, label: str) -> None:
-        nonlocal chance_counter, outcome_counter
+    stack = [0]  # pre-order without recursion: a node, then its children's subtrees in order
+    while stack:
+        node_id = stack.pop()
         node = game.nodes[node_id]
+        stack.extend(reversed(node.children))
         if node.player == TERMINAL:
             outcome_counter += 1
             name = node.outcome or "outcome"
@@ -56,26 +58,21 @@ def game_to_efg(game: Game) -> str:
             for p, r in players:
                 value = node.payoffs[p] if not r else game.round_payoffs[node_id][r - 1][p]
                 payoffs.append(format_fraction(value))
-            lines.append(f"t {_quote(label)} {outcome_counter} {_quote(name)} "
+            lines.append(f"t {_quote(node.label)} {outcome_counter} {_quote(name)} "
                          f"{{ {', '.join(payoffs)} }}")
-            return
-        if node.player == NATURE:
+        elif node.player == NATURE:
             chance_counter += 1
             branches = " ".join(f"{_quote(a)} {format_fraction(p)}"
                                 for a, p in zip(node.actions, node.probs))
             lines.append(f"c {_quote(node.label)} {chance_counter} {_quote(node.label)} "
                          f"{{ {branches} }} 0")
-            for child in node.children:
-                visit(child, game.nodes[child].label)
-            return
-        infoset = game.infosets[node.infoset]
-        key = (infoset.player, infoset.round if game.is_myopic(infoset.player) and rounds > 1 else 0)
-        node_label = f"{infoset.keys[infoset.members.index(node_id)]} #{node_id}"
-        actions = " ".join(_quote(a) for a in infoset.actions)
-        lines.append(f"p {_quote(node_label)} {number_of[key]} {infoset_number[infoset.id]} "
-                     f"{_quote(infoset.label)} {{ {actions} }} 0")
-        for child in node.children:
-            visit(child, game.nodes[child].label)
+        else:
+            infoset = game.infosets[node.infoset]
+            key = (infoset.player,
+                   infoset.round if game.is_myopic(infoset.player) and rounds > 1 else 0)
+            node_label = f"{infoset.keys[infoset.members.index(node_id)]} #{node_id}"
+            actions = " ".join(_quote(a) for a in infoset.actions)
+            lines.append(f"p {_quote(node_label)} {number_of[key]} {infoset_number[infoset.id]} "
+                         f"{_quote(infoset.label)} {{ {actions} }} 0")
 
-    visit(0, game.root.label)
     return "\n".join(lines) + "\n"

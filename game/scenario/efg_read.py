@@ -10,13 +10,26 @@ import re
 from fractions import Fraction
 from pathlib import Path
 
+from game.model.expand import MAX_EXPANDED_NODES
+from game.model.expr import MAX_DIGITS, ExprError, fits, parse_exact
 from game.model.tree import NATURE, TERMINAL, Game, GameStructureError, Infoset, Node, validate_game
 from game.scenario.errors import ScenarioError, ScenarioProblem
+from game.scenario.text import printable
 
 _KEY_SUFFIX = re.compile(r" #[0-9]+$")
 """A node label `key #n` is unique in the file (Gambit requires it); beliefs use `key`."""
+MAX_EFG_BYTES = 5_000_000
+"""The largest `.efg` file read."""
+MAX_EFG_NODES = MAX_EXPANDED_NODES
+"""The most nodes a `.efg` game may have (the same limit as an expanded scenario)."""
 ROUND_NAME = re.compile(r"^(?P<name>.*) \[round (?P<round>[0-9]+)\]$")
 """A short-run player's per-round name, as the writer spells it."""
+
+
+def _shown(token: str) -> str:
+    """A token quoted in a message: cleaned of control characters and shortened."""
+    token = printable(token)
+    return repr(token if len(token) <= 40 else token[:37] + "...")
 
 
 class _Tokens:
@@ -80,20 +93,27 @@ class _Tokens:
                 continue
             self._advance(1)
             if char == '"':
-                return "".join(out)
+                return printable("".join(out))
             out.append(char)
 
     def expect(self, symbol: str) -> None:
         found = self.word()
         if found != symbol:
-            raise self.error(f"Expected {symbol!r} but found {found!r}.")
+            raise self.error(f"Expected {symbol!r} but found {_shown(found)}.")
 
     def number(self) -> Fraction:
+        """Reads an exact number (`3`, `-1/2`, `0.25`, `1.5e3`) of at most `MAX_DIGITS` digits."""
+        self._skip()
+        line, column = self.line, self.column
         text = self.word()
         try:
-            return Fraction(text)
-        except (ValueError, ZeroDivisionError):
-            raise self.error(f"Expected an exact number, not {text!r}.") from None
+            return parse_exact(text, MAX_DIGITS)
+        except ExprError as error:
+            message = str(error)
+            if "too many digits" not in message:
+                message = f"expected an exact number, not {_shown(text)}"
+            raise ScenarioError([ScenarioProblem(line, column, "", message[:1].upper()
+                                                 + message[1:] + ".", self.file)]) from None
 
     def number_list(self) -> list[Fraction]:
         """Reads `{ v1, v2 ... }` (commas optional)."""
@@ -107,9 +127,10 @@ class _Tokens:
         return values
 
     def integer(self) -> int:
+        """Reads a small whole number (a player, information set or outcome number)."""
         text = self.word()
-        if not re.fullmatch(r"[0-9]+", text):
-            raise self.error(f"Expected a whole number, not {text!r}.")
+        if not re.fullmatch(r"[0-9]{1,9}", text):
+            raise self.error(f"Expected a whole number below 1,000,000,000, not {_shown(text)}.")
         return int(text)
 
 
@@ -157,13 +178,26 @@ def load_efg_text(text: str, file: str = "<efg>") -> Game:
                 by_round.setdefault(r, [Fraction(0), Fraction(0)])[index] += value
         return (totals[0], totals[1]), by_round
 
-    def parse_node(parent: int, accumulated: tuple[Fraction, Fraction], acc_rounds: dict) -> int:
+    def bounded(pair: tuple[Fraction, Fraction], line: int) -> tuple[Fraction, Fraction]:
+        """The payoffs summed along a path, refused when they grow past `MAX_DIGITS` digits."""
+        if not (fits(pair[0]) and fits(pair[1])):
+            raise ScenarioError([ScenarioProblem(line, 1, "", (
+                f"The payoffs summed along the path to this node grow past {MAX_DIGITS} digits "
+                "(numerator or denominator); exact numbers are limited to that."), file)])
+        return pair
+
+    def parse_node(parent: int, accumulated: tuple[Fraction, Fraction],
+                   acc_rounds: dict) -> tuple[int, int, tuple[Fraction, Fraction], dict]:
+        """Reads one node; returns its id, its number of children and what they inherit."""
         line = tokens.line
         kind = tokens.word()
         if kind not in ("c", "p", "t"):
-            raise tokens.error(f"Expected a node (c, p or t), not {kind!r}.")
+            raise tokens.error(f"Expected a node (c, p or t), not {_shown(kind)}.")
         label = tokens.string()
         node_id = len(nodes)
+        if node_id >= MAX_EFG_NODES:
+            raise tokens.error(f"The game has more than {MAX_EFG_NODES:,} nodes, the most this "
+                               "tool reads.")
         if kind == "t":
             number = tokens.integer()
             if tokens.peek() == '"':
@@ -178,7 +212,7 @@ def load_efg_text(text: str, file: str = "<efg>") -> Game:
                                    "in full.")
             name, values = outcomes.get(number, ("", tuple(Fraction(0) for _ in names)))
             totals, by_round = payoff_vector(list(values))
-            total = (accumulated[0] + totals[0], accumulated[1] + totals[1])
+            total = bounded((accumulated[0] + totals[0], accumulated[1] + totals[1]), line)
             rounds: dict[int, list] = {r: list(v) for r, v in acc_rounds.items()}
             for r, v in by_round.items():
                 rounds.setdefault(r, [Fraction(0), Fraction(0)])
@@ -188,7 +222,7 @@ def load_efg_text(text: str, file: str = "<efg>") -> Game:
                           "payoffs": total, "outcome": name or "(no outcome)", "line": line})
             if any(myopic):
                 round_payoffs[node_id] = rounds
-            return node_id
+            return node_id, 0, total, rounds
         if kind == "c":
             tokens.integer()
             if tokens.peek() != '"':
@@ -240,16 +274,28 @@ def load_efg_text(text: str, file: str = "<efg>") -> Game:
         nodes.append({"id": node_id, "parent": parent, "player": player, "infoset": info_key,
                       "actions": tuple(actions), "children": (), "probs": tuple(probs),
                       "label": label, "key": _KEY_SUFFIX.sub("", label), "line": line})
-        totals = (accumulated[0] + extra_total[0], accumulated[1] + extra_total[1])
+        totals = bounded((accumulated[0] + extra_total[0], accumulated[1] + extra_total[1]), line)
         rounds = {r: list(v) for r, v in acc_rounds.items()}
         for r, v in extra_rounds.items():
             rounds.setdefault(r, [Fraction(0), Fraction(0)])
             rounds[r] = [a + b for a, b in zip(rounds[r], v)]
-        children = [parse_node(node_id, totals, rounds) for _ in actions]
-        nodes[node_id]["children"] = tuple(children)
-        return node_id
+        return node_id, len(actions), totals, rounds
 
-    parse_node(-1, (Fraction(0), Fraction(0)), {})
+    # Pre-order without recursion: a stack of open nodes, each with the children still to read.
+    root, count, totals, rounds = parse_node(-1, (Fraction(0), Fraction(0)), {})
+    open_nodes: list[tuple[int, int, tuple[Fraction, Fraction], dict, list[int]]] = []
+    if count:
+        open_nodes.append((root, count, totals, rounds, []))
+    while open_nodes:
+        node_id, count, totals, rounds, children = open_nodes[-1]
+        if len(children) == count:
+            open_nodes.pop()
+            nodes[node_id]["children"] = tuple(children)
+            continue
+        child, child_count, child_totals, child_rounds = parse_node(node_id, totals, rounds)
+        children.append(child)
+        if child_count:
+            open_nodes.append((child, child_count, child_totals, child_rounds, []))
     if tokens.peek():
         raise tokens.error("Unexpected text after the last node.")
     return _build(title, distinct, myopic, nodes, infosets, round_payoffs, file)
@@ -326,11 +372,18 @@ def load_efg(path: str | Path) -> Game:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioError([ScenarioProblem(1, 1, "", f"The file cannot be read: {error}.",
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_EFG_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise ScenarioError([ScenarioProblem(1, 1, "", f"The file cannot be read: {reason}.",
                                              str(path))]) from None
-    if len(text) > 5_000_000:
-        raise ScenarioError([ScenarioProblem(1, 1, "", "The file is larger than 5 MB.",
-                                             str(path))])
+    if len(raw) > MAX_EFG_BYTES:
+        raise ScenarioError([ScenarioProblem(1, 1, "", f"The file is larger than "
+                                             f"{MAX_EFG_BYTES // 1_000_000} MB.", str(path))])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ScenarioError([ScenarioProblem(1, 1, "", f"The file is not UTF-8 text (byte "
+                                             f"{error.start}).", str(path))]) from None
     return load_efg_text(text, str(path))

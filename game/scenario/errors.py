@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from game.scenario.text import is_printable, printable
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class ScenarioProblem:
-    """One problem in a scenario file, located to line and key."""
+    """One problem in a scenario file, located to line and key.
+
+    The key path, message and file name are cleaned of control characters when the problem is
+    made (they may quote the file and its name), so showing a problem is always safe.
+    """
 
     line: int
     column: int
     key_path: str
     message: str
     file: str = ""
+
+    def __post_init__(self) -> None:
+        for name in ("key_path", "message", "file"):
+            value = getattr(self, name)
+            if not is_printable(value):
+                object.__setattr__(self, name, printable(value))
 
     def format(self) -> str:
         """Returns `file:line:col  key.path  message`."""

@@ -101,3 +101,57 @@ def test_bad_files_get_a_located_error(text, needle):
     message = str(caught.value.problems[0].format())
     assert message.startswith("bad.efg:")
     assert needle.lower() in message.lower()
+
+
+def test_a_900_deep_file_reads_writes_and_round_trips():
+    from tests.scenario.generated import deep_efg, shallow_stack
+
+    text = deep_efg(900)
+    with shallow_stack():
+        game = load_efg_text(text, "deep.efg")
+        written = game_to_efg(game)
+        again = load_efg_text(written, "again.efg")
+    assert len(game.nodes) == 1801 and len(game.infosets) == 900
+    assert _shape(again) == _shape(game)
+    assert game.nodes[900].outcome == "The end"
+    assert game.nodes[game.nodes[0].children[1]].outcome == "Stopped 0"
+
+
+@pytest.mark.parametrize("number", ["1e999999999", "1.5e309", "1e100000", "9" * 5000,
+                                    "1/" + "7" * 101])
+def test_numbers_with_too_many_digits_are_refused_at_once(number):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(ScenarioError) as caught:
+        load_efg_text(GOOD.replace("3/2", number), "big.efg")
+    assert time.perf_counter() - start < 1
+    problem = caught.value.problems[0]
+    assert (problem.line, problem.column) == (8, 14)
+    assert "too many digits" in problem.message and "100 digits" in problem.message
+
+
+def test_payoffs_that_grow_past_the_limit_along_a_path_are_refused():
+    big = "9" * 100
+    text = GOOD.replace('p "" 1 1 "first" { "left" "right" } 0',
+                        f'p "" 1 1 "first" {{ "left" "right" }} 9 "bonus" {{ {big}, 0 }}')
+    text = text.replace("{ 0, 2 }", f"{{ {big}, 2 }}")
+    with pytest.raises(ScenarioError, match="grow past 100 digits"):
+        load_efg_text(text, "sum.efg")
+
+
+def test_a_huge_whole_number_is_refused_not_a_crash():
+    with pytest.raises(ScenarioError, match="whole number below"):
+        load_efg_text(GOOD.replace('t "" 3 "c"', 't "" ' + "3" * 5000 + ' "c"'), "n.efg")
+
+
+def test_control_characters_in_labels_are_made_visible():
+    hostile = GOOD.replace('"tiny"', '"ti\x1b[31mny\x00"').replace('"a"', '"\x1b]0;title\x07a"')
+    game = load_efg_text(hostile, "x.efg")
+    texts = [game.title, *game.players, *(n.outcome for n in game.nodes)]
+    assert not any(ch in text for text in texts for ch in "\x1b\x00\x07")
+    assert game.title == "ti\u241b[31mny\u2400"
+    assert game.nodes[1].outcome == "\u241b]0;title\u2407a"
+    with pytest.raises(ScenarioError) as caught:
+        load_efg_text(GOOD.replace("3/2", "x\x1b[2J"), "x.efg")
+    assert "\x1b" not in caught.value.format() and "\u241b[2J" in caught.value.format()
