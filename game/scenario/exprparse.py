@@ -11,7 +11,20 @@ from functools import lru_cache
 from decimal import Decimal
 from fractions import Fraction
 
-from game.model.expr import MAX_POWER, BinOp, Call, Expr, Neg, Num, Param, Pow
+from game.model.expr import (
+    MAX_LITERAL_DIGITS,
+    MAX_POWER,
+    BinOp,
+    Call,
+    Expr,
+    ExprError,
+    Neg,
+    Num,
+    Param,
+    Pow,
+    exact_decimal,
+    fits,
+)
 
 MAX_EXPRESSION_LENGTH = 200
 """The longest expression a scenario may write."""
@@ -30,6 +43,12 @@ class ExpressionSyntaxError(ValueError):
         self.column = column
 
 
+def _too_long(number: str) -> str:
+    shown = number if len(number) <= 24 else number[:12] + "..." + number[-6:]
+    return (f"the number {shown} has too many digits (at most {MAX_LITERAL_DIGITS} above and "
+            "below the fraction line)")
+
+
 def expression_from_value(value: object) -> Expr:
     """Turns a YAML value (int, exact decimal or text) into an expression.
 
@@ -39,11 +58,16 @@ def expression_from_value(value: object) -> Expr:
     if isinstance(value, bool) or value is None:
         raise ExpressionSyntaxError(f"expected a number or an expression, not {value!r}")
     if isinstance(value, int):
+        if not fits(Fraction(value), MAX_LITERAL_DIGITS):
+            raise ExpressionSyntaxError(_too_long(str(value)))
         return Num(Fraction(value))
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ExpressionSyntaxError("expected a finite number")
-        return Num(Fraction(value))
+        try:
+            return Num(exact_decimal(value, MAX_LITERAL_DIGITS))
+        except ExprError as error:
+            raise ExpressionSyntaxError(str(error)) from None
     if isinstance(value, float):
         raise ExpressionSyntaxError("expected a finite number")
     if isinstance(value, str):
@@ -156,7 +180,10 @@ class _Parser:
     def atom(self) -> Expr:
         kind, value, column = self.take()
         if kind == "num":
-            return Num(Fraction(Decimal(value)))
+            number = Fraction(Decimal(value))  # at most MAX_EXPRESSION_LENGTH characters: cheap
+            if not fits(number, MAX_LITERAL_DIGITS):
+                raise ExpressionSyntaxError(_too_long(value), column)
+            return Num(number)
         if kind == "name":
             nxt = self.peek()
             if nxt and nxt[1] == "(":

@@ -13,11 +13,12 @@ from pathlib import Path
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from game.model.expr import MAX_LITERAL_DIGITS
 from game.model.spec import GameSpec
 from game.scenario.errors import ScenarioError, ScenarioProblem, format_path
 from game.scenario.messages import rewrite
 from game.scenario.schema import NodeSpec, ScenarioSpec
-from game.scenario.yamlread import YamlReadError, read_yaml
+from game.scenario.yamlread import OversizedNumber, YamlReadError, read_yaml
 
 MAX_FILE_BYTES = 1_000_000
 """The largest scenario file accepted."""
@@ -85,6 +86,13 @@ def _all_models() -> list[type[BaseModel]]:
             if isinstance(obj, type) and issubclass(obj, BaseModel) and obj is not schema.Strict]
 
 
+def oversized_message(value: OversizedNumber) -> str:
+    """The sentence for a number with too many digits."""
+    return (f"The number {value.shown()} has too many digits: a number in a scenario may have "
+            f"at most {MAX_LITERAL_DIGITS} digits above and below the fraction line (0.25 "
+            "counts as 25/100).")
+
+
 def _report_validation(problems: _Problems, error: ValidationError, data: object,
                        prefix: tuple = ()) -> None:
     """Adds every pydantic error, rewritten and located, collapsing union-member duplicates."""
@@ -95,6 +103,9 @@ def _report_validation(problems: _Problems, error: ValidationError, data: object
     for path, items in grouped.items():
         kinds = {item["type"] for item in items}
         value = items[0].get("input")
+        if isinstance(value, OversizedNumber):
+            problems.add((*prefix, *path), oversized_message(value))
+            continue
         if len(items) > 1 and kinds <= {"int_type", "decimal_type", "string_type", "dict_type",
                                         "decimal_parsing", "int_parsing", "model_type",
                                         "is_instance_of", "model_attributes_type"}:

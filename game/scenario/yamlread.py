@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from game.model.expr import MAX_LITERAL_DIGITS, ExprError, exact_decimal, fits
 
 MAX_DEPTH = 24
 """The deepest nesting of mappings and lists a file may use."""
@@ -50,6 +53,41 @@ _WORD_START = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMOPQRSUVWXYZ_")
 """First letters of plain scalars that can only be text (not n, N, t, T, f, F: null/true/false)."""
 
 
+class OversizedNumber:
+    """A number in the file too large or too precise to be an exact value (its text is kept).
+
+    Reading it would cost too much (`1e999999999` has a billion digits), so it stays text
+    until the loader reports it, located, as a number with too many digits.
+    """
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def __repr__(self) -> str:
+        return f"OversizedNumber({self.shown()!r})"
+
+    def __str__(self) -> str:
+        return self.shown()
+
+    def shown(self) -> str:
+        """The number as written, shortened when long."""
+        text = self.text
+        return text if len(text) <= 24 else f"{text[:12]}...{text[-6:]} ({len(text):,} characters)"
+
+
+def _number(text: str, value: int | Decimal):
+    """`value`, or an `OversizedNumber` when it has more than `MAX_LITERAL_DIGITS` digits."""
+    if isinstance(value, int):
+        return value if fits(Fraction(value), MAX_LITERAL_DIGITS) else OversizedNumber(text)
+    try:
+        exact_decimal(value, MAX_LITERAL_DIGITS)
+    except ExprError:
+        return OversizedNumber(text)
+    return value
+
+
 def _resolve_plain(text: str):
     if text and text[0] in _WORD_START:
         return text
@@ -60,13 +98,18 @@ def _resolve_plain(text: str):
     if text in _FALSE:
         return False
     if _INT.match(text):
+        if len(text.lstrip("+-").lstrip("0")) > MAX_LITERAL_DIGITS:
+            return OversizedNumber(text)
         return int(text)
     if _OCT.match(text):
-        return int(text[2:], 8)
+        return _number(text, int(text[2:], 8))  # base 8 and 16 parse in linear time
     if _HEX.match(text):
-        return int(text[2:], 16)
+        return _number(text, int(text[2:], 16))
     if _FLOAT.match(text):
-        return Decimal(text)
+        try:
+            return _number(text, Decimal(text))
+        except InvalidOperation:  # an exponent beyond what Decimal can hold
+            return OversizedNumber(text)
     if _SPECIAL_FLOAT.match(text):
         return float(text.replace(".", "", 1).lower().replace("inf", "inf"))
     return text
