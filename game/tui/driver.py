@@ -27,6 +27,8 @@ Contract (stable; other front ends rely on it):
   that it is not the seat's turn, the screen shows "Waiting for ..." and no actions.
 - optional `equilibrium_index`: which equilibrium of the solve result the panels and the
   debrief compare with (the debrief falls back to the refined one).
+- optional `predictions`: exam mode's list of (opponent node, predicted action), graded on
+  the outcome and debrief screens.
 - optional `use_result(result, equilibrium_index)`: a local match that began before the solve
   finished (an opponent that needs none) takes it here; the decision screen fetches it.
 
@@ -38,13 +40,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from fractions import Fraction
+from dataclasses import dataclass
 from typing import Protocol
 
 from game.engine.state import State
 from game.engine.view import PlayerView, view_of
 from game.model.tree import NATURE, Game
+from game.tui.teach.panels import Insight
 
 
 @dataclass(frozen=True)
@@ -57,23 +59,6 @@ class MatchEvent:
     """0 or 1, or `NATURE`; -2 for the outcome."""
     text: str
     round: int = 1
-
-
-@dataclass(frozen=True)
-class Insight:
-    """The three live panels of the decision screen, for one seat at one moment."""
-
-    belief: dict[str, Fraction] | None = None
-    """What the opponent now believes about your type (type name -> probability)."""
-    risk: Fraction | None = None
-    """The chance of a disaster outcome from here under the equilibrium."""
-    values: dict[str, Fraction] = field(default_factory=dict)
-    """Your expected payoff of each legal action (action id -> value) under the equilibrium."""
-    equilibrium: str = ""
-    """Which equilibrium the figures assume, in words."""
-    track: tuple[dict[str, Fraction] | None, ...] = ()
-    """Campaigns: the opponent's belief about your type after each completed round (type name
-    -> probability; None off the path)."""
 
 
 class MatchDriver(Protocol):
@@ -143,7 +128,11 @@ class LocalDriver:
                                      else "Another player at this terminal (hot-seat).")
         self._events: list[MatchEvent] = []
         self._notify: Callable[[], None] | None = None
-        self._disaster: frozenset[str] | None = None
+        self.predictions: list[tuple[int, str]] = []
+        """Exam mode: (the opponent's node, the action predicted there), in order."""
+        self._structure = None
+        self._model = False
+        """The opponent model once built (False: not yet)."""
         state = State.initial(game)
         while state.is_chance and state.current.private_to >= 0:
             if state.current.private_to == seat and own_type:
@@ -199,42 +188,28 @@ class LocalDriver:
         self._notify = notify
 
     def insight(self, seat: int) -> Insight | None:
-        """Belief, risk and action values for `seat` under the reference equilibrium."""
+        """The live panels for `seat`: under the reference equilibrium, and against the
+        computer opponent's model (its play written as probabilities; none for a human)."""
         if self.result is None or self.equilibrium_index is None or not self.result.equilibria:
             return None
-        from game.bots.archetypes import disaster_outcomes
-        from game.solver.explain.debrief import action_values, outcome_risk, posterior
+        from game.tui.teach.panels import compute_insight
 
-        game = self.game
-        equilibrium = self.result.equilibria[self.equilibrium_index]
-        if self._disaster is None:
-            self._disaster = disaster_outcomes(game)
-        belief = None
-        raw = posterior(game, equilibrium, self.state, seat)
-        if raw is not None and self.spec is not None:
-            belief = {self.spec.type_of(seat, t).name: p for t, p in raw.items()}
-        risk = None
-        if self._disaster:
-            try:
-                risk = outcome_risk(self._disaster, game, equilibrium, self.state, seat)
-            except (KeyError, IndexError):
-                risk = None
-        values: dict[str, Fraction] = {}
-        node = self.state.current
-        if node.player == seat:
-            values = action_values(game, equilibrium, node.infoset) or {}
-        track: tuple = ()
-        if game.rounds > 1 and belief is not None or (game.rounds > 1 and raw is None
-                                                       and self.spec is not None
-                                                       and len(self.spec.players[seat].types) > 1):
-            from game.solver.explain.debrief import reputation_track
+        if self._structure is None:
+            from game.solver.structure import Structure
 
-            track = tuple(None if b is None else
-                          {self.spec.type_of(seat, t).name: p for t, p in b.items()}
-                          for b in reputation_track(game, equilibrium, self.state, seat))
-        index = self.equilibrium_index
-        return Insight(belief=belief, risk=risk, values=values,
-                       equilibrium=f"equilibrium {index + 1} ({equilibrium.kind})", track=track)
+            self._structure = Structure(self.game)
+        return compute_insight(self.game, self.result, self.equilibrium_index, self.state, seat,
+                               self.model(), self._structure)
+
+    def model(self):
+        """The computer opponent's model (None in hot-seat or for an unknown bot), built once."""
+        if self._model is False:
+            from game.tui.teach.model import opponent_model
+
+            opponent = 1 - self.home
+            self._model = opponent_model(self.game, self.bot, opponent) \
+                if self.bot is not None else None
+        return self._model
 
     def use_result(self, result, equilibrium_index: int | None) -> None:
         """Takes a solve that finished after the match began (for the live panels)."""

@@ -39,12 +39,13 @@ async def solved(pilot) -> None:
 
 
 def screen_text(app) -> str:
-    """All text currently rendered in the top screen's Static widgets."""
-    from textual.widgets import Static
+    """All text currently rendered in the top screen's Static widgets and shown buttons."""
+    from textual.widgets import Button, Static
 
     parts = []
     for widget in app.screen.query(Static):
         parts.append(str(widget.render()))
+    parts += [str(button.label) for button in app.screen.query(Button) if button.display]
     return "\n".join(parts)
 
 

@@ -9,7 +9,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
 from game.model.expr import format_fraction
@@ -30,6 +30,40 @@ def build_opponent(kind: str, game, result, seed):
             reason = ("the solver found no equilibrium within its time budget (this game, "
                       f"{len(game.nodes)} positions, is too large to enumerate)")
         return make_bot("random", game, result, seed), f"{reason}: playing a random opponent. "
+
+
+def _plain(description: str, exam: bool) -> str:
+    """A parameter's description; in exam mode without its parenthetical commentary, which
+    can give the answer away ("positive, so it always fights")."""
+    text = " ".join(description.split())
+    if not exam:
+        return text
+    import re
+
+    return re.sub(r"\s*\([^)]*\)", "", text).strip()
+
+
+def payoff_table(spec, values):
+    """The whole payoff table as a Rich table that wraps to the screen: each outcome with the
+    path that leads to it, one row per pair of types."""
+    from rich import box
+    from rich.table import Table
+
+    from game.tui.teach.drawing import payoff_rows
+
+    table = Table(title="Payoffs (symbol = value); the path names how play gets there",
+                  title_justify="left", expand=True, box=box.SIMPLE_HEAD, pad_edge=False)
+    typed = any(len(p.types) > 1 for p in spec.players)
+    columns = [("outcome", 3), ("path", 4), *([("types", 2)] if typed else []),
+               (spec.players[0].name, 2), (spec.players[1].name, 2)]
+    for name, ratio in columns:
+        table.add_column(name, ratio=ratio, overflow="fold", min_width=min(len(name), 8))
+    rows = payoff_rows(spec, values)
+    for number, row in enumerate(rows):
+        last = number + 1 == len(rows) or rows[number + 1].first
+        table.add_row(row.outcome, row.path, *([row.types] if typed else []), *row.payoffs,
+                      end_section=last and typed)
+    return table
 
 
 class BriefingScreen(Screen[None]):
@@ -60,8 +94,10 @@ class BriefingScreen(Screen[None]):
         yield SafeHeader()
         with VerticalScroll():
             yield Static("", markup=False, id="brief", classes="panel")
-            yield DataTable(id="payoffs", cursor_type="none", zebra_stripes=True)
+            yield Static("", id="payoffs")
             yield Static("", markup=False, id="params", classes="muted")
+            yield Static("", markup=False, id="matrix", classes="panel")
+            yield Static("", markup=False, id="drawing", classes="panel")
         yield Static("Solving the game for your opponent (a long campaign can take several "
                      "seconds)...", markup=False, id="status", classes="status")
         yield Footer()
@@ -73,16 +109,18 @@ class BriefingScreen(Screen[None]):
 
     # -- content --------------------------------------------------------------------------
     def render_brief(self) -> None:
-        from game.model.spec import payoff_rows
-
         spec, game, seat = self.spec, self.game, self.seat
         player, opponent = spec.players[seat], spec.players[1 - seat]
         hot_seat = self.app.settings.opponent == "human"
-        lines = [spec.summary.strip(), ""]
+        lines = [" ".join(spec.summary.split()), ""]
         if hot_seat:
+            typed = [p.name for p in spec.players if len(p.types) > 1]
+            secret = (f"{' and '.join(typed)} see{'s' if len(typed) == 1 else ''} "
+                      "their private type only on their own turn, behind a privacy screen."
+                      if typed else "Neither has a private type; each turn is shown behind "
+                      "a privacy screen.")
             lines.append(f"Hot-seat: {spec.players[0].name} and {spec.players[1].name} share "
-                         "this keyboard. Each sees their private type only on their own turn, "
-                         "behind a privacy screen.")
+                         f"this keyboard. {secret}")
         else:
             lines.append(f"You play {player.name}. {player.role}")
             if self.driver is not None and len(player.types) > 1:
@@ -91,30 +129,62 @@ class BriefingScreen(Screen[None]):
                              f"{' '.join(own.description.split())}")
             elif len(player.types) > 1:
                 lines.append("Your private type is drawn by Nature once the game is solved.")
+            else:
+                lines.append("You have no private type: your payoffs are common knowledge.")
             if len(opponent.types) > 1:
                 names = ", ".join(t.name for t in opponent.types)
                 lines.append(f"You do not know {opponent.name}'s type ({names}); it knows "
                              "its own, and knows the odds you face.")
             else:
-                lines.append(f"{opponent.name} has no private information.")
+                lines.append(f"{opponent.name} has no private type: you know its payoffs.")
+            lines += self.second_mover_note()
         if game.rounds > 1:
             lines.append(f"A campaign of {game.rounds} rounds: types stay the same, every move "
                          "is public, payoffs add up.")
         self.query_one("#brief", Static).update("\n".join(lines))
-        table = self.query_one("#payoffs", DataTable)
-        table.clear(columns=True)
-        headers = ("outcome", "types", spec.players[0].name, spec.players[1].name)
-        rows = payoff_rows(spec, game.values)
-        for column, header in enumerate(headers):
-            width = max([len(header), *(len(row[column]) for row in rows)])
-            table.add_column(header, width=width)
-        for row in rows:
-            table.add_row(*row)
+        self.query_one("#payoffs", Static).update(payoff_table(spec, game.values))
+        exam = self.app.settings.exam
         params = [f"{p.name} = {format_fraction(game.values.get(p.name, p.value))}"
-                  + (f"  ({p.description})" if p.description else "")
+                  + (f"  ({_plain(p.description, exam)})" if p.description else "")
                   for p in spec.parameters]
         self.query_one("#params", Static).update(
             "Parameters:\n" + "\n".join(params) if params else "")
+        from game.tui.teach.drawing import draw_tree, matrices
+
+        shown = matrices(spec, game.values)
+        matrix = self.query_one("#matrix", Static)
+        matrix.display = bool(shown)
+        matrix.update("\n\n".join("\n".join(["The simultaneous stage in strategic form:",
+                                              *m.lines()]) for m in shown))
+        self.query_one("#drawing", Static).update(
+            "\n".join(["The game tree: who moves when ([tags] name information sets)", "",
+                       *draw_tree(game)]))
+
+    def second_mover_note(self) -> list[str]:
+        """For a player who may not move at all: how often the game ends before its first
+        move (under the equilibrium the opponent assumes, and against this opponent)."""
+        from game.tui.teach.working import ends_before
+
+        driver, seat = self.driver, self.seat
+        if driver is None or self.result is None or driver.equilibrium_index is None:
+            return []
+        if self.game.nodes[0].player == seat or not self.result.equilibria:
+            return []
+        equilibrium = self.result.equilibria[driver.equilibrium_index]
+        chance = ends_before(self.game, equilibrium.behaviour, seat)
+        if chance == 0:
+            return []
+        text = (f"You move second: if both follow equilibrium {driver.equilibrium_index + 1}, "
+                f"the game ends before your first move with probability "
+                f"{format_fraction(chance)} ({float(chance):.0%})")
+        model = driver.model()
+        if model is not None and not model.equilibrium_index == driver.equilibrium_index:
+            behaviour = {**equilibrium.behaviour, **model.behaviour}
+            against = ends_before(self.game, behaviour, seat)
+            text += (f"; against this opponent ({model.name}) with probability "
+                     f"{format_fraction(against) if model.exact else '~'}"
+                     f"{'' if model.exact else f'{float(against):.2f}'}")
+        return [text + "."]
 
     # -- solving --------------------------------------------------------------------------
     def solve(self) -> None:
@@ -187,7 +257,8 @@ class BriefingScreen(Screen[None]):
                       "debrief; they fill in when it is done. ")
         else:
             found = len(result.equilibria)
-            status = f"Ready ({found} equilibri{'um' if found == 1 else 'a'} found). "
+            status = ("Ready (exam mode: no hints while you play). " if settings.exam else
+                      f"Ready ({found} equilibri{'um' if found == 1 else 'a'} found). ")
         self.query_one("#status", Static).update(f"{status}{self.bot_note}Press Enter to start.")
 
     # -- actions --------------------------------------------------------------------------

@@ -50,6 +50,7 @@ class DecisionScreen(Screen[None]):
                         yield Button("", name=str(number), classes="action", compact=True)
                 yield Static("", markup=False, id="history", classes="panel")
             with VerticalScroll(id="right"):
+                yield Static("", markup=False, id="own", classes="panel")
                 yield Static("", markup=False, id="belief", classes="panel")
                 yield Static("", markup=False, id="risk", classes="panel")
                 yield Static("", markup=False, id="values", classes="panel")
@@ -139,46 +140,21 @@ class DecisionScreen(Screen[None]):
                 button.display = False
 
     def render_insight(self, seat: int, insight) -> None:
-        exam = self.app.settings.exam
-        other = self.spec.players[1 - seat].name
-        belief = self.query_one("#belief", Static)
-        risk = self.query_one("#risk", Static)
-        values = self.query_one("#values", Static)
-        if insight is None:
-            belief.update("Their belief: not shown (the game is still being solved).")
-            risk.update("Risk: not shown.")
-            values.update("Worth: not shown.")
-            return
-        if len(self.spec.players[seat].types) < 2:
-            belief.update(f"What {other} believes about you:\nnothing to learn: you have "
-                          "one type.")
-        elif insight.belief is None:
-            belief.update(f"What {other} believes about you:\noff the path: the equilibrium "
-                          "never makes your moves, so Bayes' rule says nothing.")
-        else:
-            parts = "\n".join(f"  {name}: {format_fraction(p)} ({float(p):.0%})"
-                              for name, p in insight.belief.items())
-            belief.update(f"What {other} believes about you:\n{parts}")
-        if insight.risk is None:
-            risk.update("Risk of disaster: " + ("none marked in this scenario." if
-                                                 not self._has_disaster() else "undefined here."))
-        else:
-            risk.update(f"Risk of disaster from here:\n  {format_fraction(insight.risk)} "
-                        f"({float(insight.risk):.0%})")
-        if exam:
-            values.update("Worth: hidden (exam mode).")
-        elif not insight.values or not self.legal:
-            values.update("Worth: shown when you move.")
-        else:
-            best = max(insight.values.values())
-            rows = [f"  {n}. {format_fraction(insight.values[a])}"
-                    + ("  best" if insight.values[a] == best else "")
-                    for n, a in enumerate(self.legal, start=1) if a in insight.values]
-            values.update("Worth to you (expected):\n" + "\n".join(rows)
-                          + f"\n  assuming {insight.equilibrium}")
+        """The live panels: your belief (with its Bayes arithmetic), theirs about you, and the
+        risk and worth of each action under the equilibrium and against the opponent."""
+        from game.tui.teach import panels
 
-    def _has_disaster(self) -> bool:
-        return any(getattr(n, "disaster", False) for n in self.spec.nodes.values())
+        exam = self.app.settings.exam
+        spec = self.spec
+        own = self.query_one("#own", Static)
+        own.update(panels.own_belief(spec, seat, insight, exam))
+        own.display = len(spec.players[1 - seat].types) > 1
+        self.query_one("#belief", Static).update(panels.belief_about_you(spec, seat, insight))
+        risk = self.query_one("#risk", Static)
+        risk.update(panels.risk_panel(spec, self.legal, insight, exam))
+        risk.display = not exam
+        self.query_one("#values", Static).update(panels.worth_panel(spec, self.legal, insight,
+                                                                     exam))
 
     def render_scoreboard(self, view, insight=None) -> None:
         board = self.query_one("#scoreboard", Static)
@@ -196,8 +172,8 @@ class DecisionScreen(Screen[None]):
 
     # -- actions --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "choose":
-            return bool(parameters) and 1 <= int(parameters[0]) <= len(self.legal)
+        if action == "choose":   # every digit answers: a number with no action says so
+            return True
         if action in ("reload", "new"):   # a local game only: in a classroom the server owns it
             return getattr(self.app, "current_scenario", None) is not None
         return True
@@ -223,10 +199,49 @@ class DecisionScreen(Screen[None]):
             self.action_choose(int(event.button.name))
 
     def action_choose(self, number: int) -> None:
-        """Plays the legal action with this number (the engine judges it)."""
-        if not 1 <= number <= len(self.legal):
+        """Plays the legal action with this number (the engine judges it); in exam mode, first
+        asks what the opponent will answer when it answers this move."""
+        if not self.legal:
+            self.notify("It is not your move yet.", severity="warning")
             return
-        self.driver.submit(self.legal[number - 1])
+        if not 1 <= number <= len(self.legal):
+            count = len(self.legal)
+            self.notify(f"There is no action {number} here: choose "
+                        + ("1." if count == 1 else f"1 to {count}."), severity="warning")
+            return
+        action = self.legal[number - 1]
+        if self.app.settings.exam and self.ask_prediction(action):
+            return
+        self.play(action)
+
+    def ask_prediction(self, action: str) -> bool:
+        """Exam mode: when the opponent answers this move next, asks what it will do (then
+        plays the move); False when there is nothing to predict."""
+        from game.tui.screens.dialogs import PredictDialog
+
+        node = self.driver.state.current if hasattr(self.driver, "state") else None
+        if node is None or len(self.driver.humans) != 1:
+            return False
+        child = self.game.nodes[node.children[node.actions.index(action)]]
+        if child.player != 1 - node.player:
+            return False
+        spec = self.spec
+        labels = [spec.action_label(child.stage, a) for a in child.actions]
+        question = (f"You chose {spec.action_label(node.stage, action)}. What will "
+                    f"{spec.players[child.player].name} do now?")
+        predictions = self.driver.predictions
+
+        def answer(choice: int | None) -> None:
+            if choice is not None:
+                predictions.append((child.id, child.actions[choice]))
+            self.play(action)
+
+        self.app.push_screen(PredictDialog(question, labels), answer)
+        return True
+
+    def play(self, action: str) -> None:
+        """Submits the move and shows what follows."""
+        self.driver.submit(action)
         self.take_events()
         if self.driver.finished:
             self.finish()
@@ -280,5 +295,6 @@ class DecisionScreen(Screen[None]):
         for panel in ("#story", "#history", "#belief", "#risk", "#values", "#scoreboard"):
             self.query_one(panel, Static).update("")
         self.show_actions([])
-        self.app.push_screen(PrivacyDialog(self.spec.players[self.driver.seat].name),
+        player = self.spec.players[self.driver.seat]
+        self.app.push_screen(PrivacyDialog(player.name, len(player.types) > 1),
                              lambda _: self.refresh_view())

@@ -176,6 +176,41 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+class PredictDialog(ModalScreen[int]):
+    """Exam mode: what will the opponent do now? Dismisses with the chosen action's index
+    (digits; Escape skips the question with None)."""
+
+    BINDINGS = [*[Binding(str(n), f"pick({n})", f"Option {n}", show=n == 1,
+                          key_display="1-9" if n == 1 else None) for n in range(1, 10)],
+                Binding("escape", "skip", "Skip")]
+    DEFAULT_CSS = """
+    PredictDialog { align: center middle; }
+    PredictDialog > Vertical { width: 70; height: auto; border: thick $primary;
+        background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, question: str, options: list[str]) -> None:
+        super().__init__()
+        self.question, self.options = question, options
+
+    def compose(self) -> ComposeResult:
+        lines = [self.question, "", *[f"{n}. {label}" for n, label in
+                                      enumerate(self.options, start=1)],
+                 "", "Your prediction is graded at the end (Escape skips it)."]
+        with Vertical():
+            yield Static("\n".join(lines), markup=False, id="prediction")
+
+    def action_pick(self, number: int) -> None:
+        if 1 <= number <= len(self.options):
+            self.dismiss(number - 1)
+        else:
+            self.notify(f"There is no option {number}: choose 1 to {len(self.options)}.",
+                        severity="warning")
+
+    def action_skip(self) -> None:
+        self.dismiss(None)
+
+
 class PrivacyDialog(ModalScreen[None]):
     """Hot-seat: covers the screen until the next player is alone at the keyboard."""
 
@@ -185,14 +220,19 @@ class PrivacyDialog(ModalScreen[None]):
     PrivacyDialog > Static { width: 60; height: auto; border: thick $primary; padding: 1 2; }
     """
 
-    def __init__(self, player_name: str) -> None:
+    def __init__(self, player_name: str, typed: bool = True) -> None:
         super().__init__()
         self.player_name = player_name
+        self.typed = typed
+        """The player has a private type (else the screen hides only its view of the game)."""
 
     def compose(self) -> ComposeResult:
-        yield Static(markup=False, content=f"Pass the keyboard to {self.player_name}.\n\nEveryone else, look away: "
-                     f"the next screen shows {self.player_name}'s private type.\n\n"
-                     f"{self.player_name}: press Enter when you are alone.", id="privacy-text")
+        name = self.player_name
+        shows = (f"the next screen shows {name}'s private type." if self.typed else
+                 f"the next screen shows {name}'s view of the game.")
+        yield Static(markup=False, content=f"Pass the keyboard to {name}.\n\nEveryone else, "
+                     f"look away: {shows}\n\n{name}: press Enter when you are alone.",
+                     id="privacy-text")
 
     def action_dismiss(self) -> None:
         self.dismiss(None)

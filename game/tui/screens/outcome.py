@@ -82,6 +82,14 @@ class OutcomeScreen(Screen[None]):
         if self.driver.opponent_description:
             lines.append("")
             lines.append(f"Your opponent: {self.driver.opponent_description}")
+        from game.tui.teach.panels import grade_predictions
+
+        graded = grade_predictions(self.game, self.result, getattr(self.driver,
+                                                                   "equilibrium_index", None),
+                                   self.driver.final_state(),
+                                   getattr(self.driver, "predictions", ()))
+        if graded:
+            lines += ["", *graded]
         seed = getattr(self.driver, "seed", None)
         if seed is not None:
             lines.append(f"Seed {seed}: --seed {seed} (same side, same opponent) replays "
