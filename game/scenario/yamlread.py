@@ -3,7 +3,9 @@
 Parsing uses ruamel.yaml's event stream (its C parser when available, so large files load
 fast); the tree is composed here so that anchors and aliases can be refused (no alias bombs),
 nesting depth is bounded, and plain scalars are resolved by the YAML 1.2 core schema
-(`yes` stays a string; `0.1` stays the exact decimal 1/10).
+(`yes` stays a string; `0.1` stays the exact decimal 1/10). Every text is cleaned of control
+characters as it is read (`game.scenario.text.printable`), so no escape code in a file reaches
+the model or the terminal; numbers with too many digits stay unread (`OversizedNumber`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 from game.model.expr import MAX_LITERAL_DIGITS, ExprError, exact_decimal, fits
+from game.scenario.text import is_printable, printable
 
 MAX_DEPTH = 24
 """The deepest nesting of mappings and lists a file may use."""
@@ -163,6 +166,8 @@ def read_yaml(text: str) -> tuple[object, dict[tuple, tuple[int, int]]]:
                     else:
                         fail(event.start_mark, f"YAML tags such as {tag!r} are not allowed in "
                                                "scenario files.", child_path())
+                    if isinstance(value, str) and not is_printable(value):
+                        value = printable(value)  # "\e[31m" or "\0" in a quoted string
                 else:
                     if tag not in (None, "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"):
                         fail(event.start_mark, f"YAML tags such as {tag!r} are not allowed in "
