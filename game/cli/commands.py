@@ -92,6 +92,7 @@ def run_check(args) -> int:
     """`deterrence check PATH...`."""
     from game.scenario.errors import ScenarioError
     from game.scenario.load import load_scenario
+    from game.scenario.text import printable
 
     files: list[Path] = []
     for name in args.paths:
@@ -109,7 +110,7 @@ def run_check(args) -> int:
     for path in files:
         try:
             load_scenario(path, known_concepts=concepts)
-            console.print(f"ok  {path}", markup=False)
+            console.print(f"ok  {printable(str(path))}", markup=False, highlight=False)
         except ScenarioError as error:
             failed += 1
             print_problems(error)

@@ -1,7 +1,15 @@
-"""Rich renderings for the command line: scenario tables, trees, payoffs, equilibria."""
+"""Rich renderings for the command line: scenario tables, trees, payoffs, equilibria.
+
+Text from files is never read as rich markup (every cell is a `Text`), and trees are drawn
+without recursion: a tree deeper than `TREE_DEPTH` levels continues in a further section
+("continued at ..."), so a chain of hundreds of moves prints at any terminal width.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
+from rich import box
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -12,87 +20,161 @@ from game.model.expr import format_fraction, to_text
 from game.model.spec import ChanceNode, DecisionNode, GameSpec, SimultaneousNode, TerminalNode
 from game.model.tree import Game
 
+TREE_DEPTH = 5
+"""Nodes nested in one printed tree before it continues in a section of its own."""
+MAX_TREE_NODES = 5_000
+"""The most nodes `show` draws of a tree read from a `.efg` file."""
+
+
+def plain(value: object) -> Text:
+    """A table cell or title that rich prints as it is (no markup: `[x]` stays `[x]`)."""
+    return value if isinstance(value, Text) else Text(str(value))
+
 
 def scenario_table(rows: list[dict]) -> Table:
-    """The shipped scenarios as a table."""
-    table = Table(title="Shipped scenarios", title_justify="left")
-    table.add_column("id", style="bold")
-    table.add_column("title")
-    table.add_column("level")
-    table.add_column("min", justify="right")
-    table.add_column("concepts")
+    """The shipped scenarios as a table; ids and concept ids are never cut, titles wrap."""
+    table = Table(title="Shipped scenarios", title_justify="left", box=box.SIMPLE_HEAD,
+                  collapse_padding=True, pad_edge=False)
+    table.add_column("id", style="bold", no_wrap=True)
+    # Only the title and concepts columns may shrink (they wrap, folding a word only if
+    # they must), so rich never needs to cut an id.
+    table.add_column("title", overflow="fold", max_width=16)
+    table.add_column("level", no_wrap=True)
+    table.add_column("min", justify="right", no_wrap=True)
+    table.add_column("concepts", overflow="fold")  # one per line
     for row in rows:
-        table.add_row(row["id"], row["title"], row["difficulty"], str(row["minutes"] or ""),
-                      ", ".join(row["concepts"]))
+        table.add_row(plain(row["id"]), plain(row["title"]), plain(row["difficulty"]),
+                      str(row["minutes"] or ""), plain("\n".join(row["concepts"])))
     return table
 
 
-def _stage_tree(spec: GameSpec, node_id: str, branch: Tree, seen: tuple[str, ...]) -> None:
-    node = spec.nodes[node_id]
-    if isinstance(node, TerminalNode):
-        pays = []
-        for player in spec.players:
-            values = {expr for (pid, _, _), expr in node.payoffs.items() if pid == player.id}
-            if len(values) == 1:
-                pays.append(f"{player.name}: {to_text(next(iter(values)))}")
-            else:
-                pays.append(f"{player.name}: by type")
-        mark = " [disaster]" if node.disaster else ""
-        branch.add(Text(f"■ {node.outcome}{mark}  ({'; '.join(pays)})"))
-        return
-    if node_id in seen:
-        branch.add(Text(f"↻ {node_id}"))
-        return
-    if isinstance(node, DecisionNode):
-        player = spec.players[spec.player_index(node.player)].name
-        sub = branch.add(Text(f"{player} decides at {node_id}" + (f": {node.title}" if node.title else ""),
-                              style="bold"))
-        for move in node.moves:
-            _stage_tree(spec, move.to, sub.add(Text(f"[{move.label or move.action}]")), (*seen, node_id))
-    elif isinstance(node, ChanceNode):
-        sub = branch.add(Text(f"Chance at {node_id}", style="bold"))
-        for move in node.moves:
-            prob = to_text(move.prob) if move.prob is not None else "?"
-            _stage_tree(spec, move.to, sub.add(Text(f"[{move.label or move.action}, p = {prob}]")),
-                        (*seen, node_id))
-    elif isinstance(node, SimultaneousNode):
+def _draw_sections(title: Text, root: object, grow: Callable[[object], tuple[Text, list]],
+                   name: Callable[[object], str], limit: int | None = None) -> list[Tree]:
+    """Draws a tree as one or more sections, without recursion.
+
+    Args:
+        title: the first section's heading.
+        root: the root item.
+        grow: item -> (its line, [(edge text, child item or None for a leaf), ...]); a child's
+            line is drawn after its edge text, on the same line.
+        name: item -> how a continuation refers to it.
+        limit: the most items drawn (None: all).
+    """
+    sections: list[Tree] = []
+    pending: list[tuple[object, Text]] = [(root, title)]
+    drawn = 0
+    while pending:
+        start, heading = pending.pop(0)
+        section = Tree(heading)
+        sections.append(section)
+        # (item, its branch, already added in order with the edge text as a placeholder, depth)
+        stack: list[tuple[object, Tree, int]] = [(start, section.add(Text()), 0)]
+        while stack:
+            item, sub, depth = stack.pop()
+            if limit is not None and drawn >= limit:
+                sub.label = Text.assemble(sub.label, ("... (not drawn: the tree is too large to "
+                                                      "print)", "dim"))
+                pending.clear()
+                stack.clear()
+                break
+            drawn += 1
+            line, edges = grow(item)
+            sub.label = Text.assemble(sub.label, line)
+            children = []
+            for child_edge, child in edges:
+                if child is None:
+                    sub.add(child_edge)
+                elif depth + 1 >= TREE_DEPTH:
+                    sub.add(Text.assemble(child_edge, (f"continued at {name(child)} below",
+                                                       "dim")))
+                    pending.append((child, Text(f"Continued at {name(child)}", style="bold")))
+                else:
+                    children.append((child, sub.add(child_edge), depth + 1))
+            stack.extend(reversed(children))
+    return sections
+
+
+def stage_tree_sections(spec: GameSpec) -> list[Tree]:
+    """The stage tree: each node drawn once (a node reached again is referred to by id)."""
+    claimed: set[str] = {spec.root}
+
+    def edge(text: str, target: str) -> tuple[Text, object]:
+        node = spec.nodes[target]
+        if isinstance(node, TerminalNode):
+            return Text(f"{text} {_terminal_line(spec, node)}"), None
+        if target in claimed:
+            return Text(f"{text} -> {target} (drawn elsewhere in this tree)"), None
+        claimed.add(target)
+        return Text(f"{text} "), target
+
+    def grow(node_id: object) -> tuple[Text, list]:
+        assert isinstance(node_id, str)
+        node = spec.nodes[node_id]
+        if isinstance(node, TerminalNode):
+            return Text(_terminal_line(spec, node)), []
+        if isinstance(node, DecisionNode):
+            player = spec.players[spec.player_index(node.player)].name
+            line = Text(f"{player} decides at {node_id}" + (f": {node.title}" if node.title
+                                                           else ""), style="bold")
+            return line, [edge(f"[{move.label or move.action}]", move.to) for move in node.moves]
+        if isinstance(node, ChanceNode):
+            edges = []
+            for move in node.moves:
+                prob = to_text(move.prob) if move.prob is not None else "?"
+                edges.append(edge(f"[{move.label or move.action}, p = {prob}]", move.to))
+            return Text(f"Chance at {node_id}", style="bold"), edges
+        assert isinstance(node, SimultaneousNode)
         names = " and ".join(spec.players[spec.player_index(p)].name for p in node.players)
-        sub = branch.add(Text(f"{names} choose at once at {node_id}", style="bold"))
-        for item in node.branches:
-            _stage_tree(spec, item.to, sub.add(Text(f"[{item.actions[0]} / {item.actions[1]}]")),
-                        (*seen, node_id))
+        return (Text(f"{names} choose at once at {node_id}", style="bold"),
+                [edge(f"[{item.actions[0]} / {item.actions[1]}]", item.to)
+                 for item in node.branches])
+
+    heading = Text("Stage tree" + (f" (repeated for {spec.campaign.rounds} rounds)"
+                                   if spec.campaign else ""), style="bold")
+    return _draw_sections(heading, spec.root, grow, str)
+
+
+def _terminal_line(spec: GameSpec, node: TerminalNode) -> str:
+    pays = []
+    for player in spec.players:
+        values = {expr for (pid, _, _), expr in node.payoffs.items() if pid == player.id}
+        if len(values) == 1:
+            pays.append(f"{player.name}: {to_text(next(iter(values)))}")
+        else:
+            pays.append(f"{player.name}: by type")
+    mark = " [disaster]" if node.disaster else ""
+    return f"■ {node.outcome}{mark}  ({'; '.join(pays)})"
 
 
 def show_scenario(console: Console, spec: GameSpec, game: Game) -> None:
     """Prints the scenario: summary, parameters, players, the tree, infosets and payoffs."""
     values = game.values
-    console.print(Panel(Text(spec.summary or spec.title), title=f"{spec.title} ({spec.id})",
+    console.print(Panel(Text(spec.summary or spec.title), title=plain(f"{spec.title} ({spec.id})"),
                         title_align="left"))
     if spec.parameters:
         table = Table(title="Parameters", title_justify="left")
         for column in ("name", "value", "range", "meaning"):
-            table.add_column(column)
+            table.add_column(column, overflow="fold")
         for parameter in spec.parameters:
             low = format_fraction(parameter.minimum) if parameter.minimum is not None else "-inf"
             high = format_fraction(parameter.maximum) if parameter.maximum is not None else "+inf"
-            table.add_row(parameter.name, format_fraction(values[parameter.name]),
-                          f"[{low}, {high}]", parameter.description)
+            table.add_row(plain(parameter.name), plain(format_fraction(values[parameter.name])),
+                          plain(f"[{low}, {high}]"), plain(parameter.description))
         console.print(table)
     players = Table(title="Players and types", title_justify="left")
     for column in ("player", "type", "prior", "shown to that player"):
-        players.add_column(column)
+        players.add_column(column, overflow="fold")
     from game.model.expr import evaluate
 
     for player in spec.players:
         for player_type in player.types:
             prior = format_fraction(evaluate(player_type.prior, values))
-            players.add_row(player.name, player_type.name or "(no private type)",
-                            f"{to_text(player_type.prior)} = {prior}", player_type.description)
+            players.add_row(plain(player.name), plain(player_type.name or "(no private type)"),
+                            plain(f"{to_text(player_type.prior)} = {prior}"),
+                            plain(player_type.description))
     console.print(players)
-    tree = Tree(Text("Stage tree" + (f" (repeated for {spec.campaign.rounds} rounds)"
-                                     if spec.campaign else ""), style="bold"))
-    _stage_tree(spec, spec.root, tree, ())
-    console.print(tree)
+    for section in stage_tree_sections(spec):
+        console.print(section)
     console.print(infoset_table(game, "Information sets of the full game"))
     console.print(payoff_table(spec, values))
 
@@ -101,25 +183,27 @@ def infoset_table(game: Game, title: str) -> Table:
     """Every information set: owner, the nodes it cannot tell apart, the actions."""
     table = Table(title=title, title_justify="left")
     for column in ("information set", "player", "cannot tell apart", "actions"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for infoset in game.infosets:
-        table.add_row(infoset.label, game.players[infoset.player],
-                      ", ".join(infoset.keys) if len(infoset.keys) > 1 else "-",
-                      ", ".join(infoset.actions))
+        table.add_row(plain(infoset.label), plain(game.players[infoset.player]),
+                      plain(", ".join(infoset.keys) if len(infoset.keys) > 1 else "-"),
+                      plain(", ".join(infoset.actions)))
     return table
 
 
-def show_game(console: Console, game: Game) -> None:
-    """Prints a game read from a .efg file: its tree, information sets and outcomes."""
-    console.print(Text(f"{game.title}  ({len(game.nodes)} nodes, {len(game.infosets)} "
-                       "information sets)", style="bold"))
-    tree = Tree(Text("Game tree", style="bold"))
+def game_tree_sections(game: Game) -> list[Tree]:
+    """A game's tree (as read from a `.efg` file), at most `MAX_TREE_NODES` nodes drawn."""
 
-    def grow(node_id: int, branch: Tree, depth: int) -> None:
+    def who(node_id: int) -> str:
         node = game.nodes[node_id]
-        if depth > 12:
-            branch.add("...")
-            return
+        if node.is_chance:
+            return "Nature" + (f" at {node.label}" if node.label else "")
+        return f"{game.players[node.player]} at {game.infosets[node.infoset].label}"
+
+    def grow(item: object) -> tuple[Text, list]:
+        assert isinstance(item, int)
+        node = game.nodes[item]
+        edges: list[tuple[Text, object]] = []
         for index, child in enumerate(node.children):
             action = node.actions[index]
             target = game.nodes[child]
@@ -127,17 +211,24 @@ def show_game(console: Console, game: Game) -> None:
                 action += f" ({format_fraction(node.probs[index])})"
             if target.is_terminal:
                 payoffs = ", ".join(format_fraction(v) for v in target.payoffs)
-                branch.add(Text(f"{action} -> {target.outcome}: {payoffs}"))
+                edges.append((Text(f"{action} -> {target.outcome}: {payoffs}"), None))
             else:
-                who = "Nature" if target.is_chance else (
-                    f"{game.players[target.player]} at {game.infosets[target.infoset].label}")
-                grow(child, branch.add(Text(f"{action} -> {who}")), depth + 1)
+                edges.append((Text(f"{action} -> "), child))
+        return Text(who(item)), edges
 
-    root = game.nodes[0]
-    start = tree.add(Text("Nature" if root.is_chance else
-                          f"{game.players[root.player]} at {game.infosets[root.infoset].label}"))
-    grow(0, start, 0)
-    console.print(tree)
+    def name(item: object) -> str:
+        assert isinstance(item, int)
+        return f"node {item} ({who(item)})"
+
+    return _draw_sections(Text("Game tree", style="bold"), 0, grow, name, MAX_TREE_NODES)
+
+
+def show_game(console: Console, game: Game) -> None:
+    """Prints a game read from a .efg file: its tree, information sets and outcomes."""
+    console.print(Text(f"{game.title}  ({len(game.nodes)} nodes, {len(game.infosets)} "
+                       "information sets)", style="bold"))
+    for section in game_tree_sections(game):
+        console.print(section)
     console.print(infoset_table(game, "Information sets"))
 
 
@@ -146,13 +237,17 @@ def payoff_table(spec: GameSpec, values) -> Table:
     from game.model.spec import payoff_rows
 
     table = Table(title="Payoffs (symbol = value)", title_justify="left")
-    table.add_column("outcome")
-    table.add_column("types")
+    table.add_column("outcome", overflow="fold")
+    table.add_column("types", overflow="fold")
     for player in spec.players:
-        table.add_column(player.name)
+        table.add_column(plain(player.name), overflow="fold")
     for row in payoff_rows(spec, values):
-        table.add_row(*row)
+        table.add_row(*(plain(cell) for cell in row))
     return table
+
+
+def _cells(values: Iterable[object]) -> list[Text]:
+    return [plain(value) for value in values]
 
 
 def show_solution(console: Console, result) -> None:
@@ -167,10 +262,10 @@ def show_solution(console: Console, result) -> None:
                                                     " (The mixed search was cut short.)"))
     for number, eq in enumerate(result.equilibria, start=1):
         table = Table(show_header=True, box=None, pad_edge=False)
-        table.add_column("player")
-        table.add_column("information set")
-        table.add_column("play")
-        table.add_column("belief")
+        table.add_column("player", overflow="fold")
+        table.add_column("information set", overflow="fold", ratio=3)
+        table.add_column("play", overflow="fold", ratio=2)
+        table.add_column("belief", overflow="fold", ratio=2)
         for infoset in game.infosets:
             probs = eq.behaviour[infoset.id]
             play = ", ".join(f"{action_name(game, infoset, a)} {format_fraction(p)}"
@@ -190,7 +285,7 @@ def show_solution(console: Console, result) -> None:
                 else:
                     belief = f"off path: {len(belief_set.vertices)}-vertex set"
             marker = "" if eq.on_path[infoset.id] else " (off path)"
-            table.add_row(game.players[infoset.player], infoset.label + marker, play, belief)
+            table.add_row(*_cells((game.players[infoset.player], infoset.label + marker, play, belief)))
         outcomes = ", ".join(f"{k} {format_fraction(v)}" for k, v in eq.outcomes.items())
         payoffs = ", ".join(f"{p} {format_fraction(v)}" for p, v in zip(game.players, eq.payoffs))
         verdicts = []
@@ -204,14 +299,16 @@ def show_solution(console: Console, result) -> None:
         title = f"Equilibrium {number}: {eq.kind} ({'pure' if eq.pure else 'mixed'})"
         if eq.alternatives > 1:
             title += f" · {eq.alternatives} pure equilibria share this path"
-        console.print(Panel(body, title=title, title_align="left"))
+        console.print(Panel(body, title=plain(title), title_align="left"))
     for report in result.nash_not_spe:
         outcomes = ", ".join(f"{k} {format_fraction(v)}" for k, v in report.outcomes.items())
         console.print(Panel(Text("\n".join(report.non_credible)),
-                            title=f"A Nash equilibrium that is not subgame perfect ({outcomes})",
+                            title=plain(f"A Nash equilibrium that is not subgame perfect "
+                                        f"({outcomes})"),
                             title_align="left", border_style="yellow"))
     for note in result.notes:
         console.print(Text(f"Note: {note}", style="yellow"))
+
 
 
 _MARKS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
@@ -231,11 +328,12 @@ def show_sweep(console: Console, spec: GameSpec, result) -> None:
         table = Table(box=None, pad_edge=False)
         table.add_column(name, justify="right")
         table.add_column("regime")
-        table.add_column("equilibrium families")
+        table.add_column("equilibrium families", overflow="fold")
         for point in result.points:
             regime = _regime_text(point.regime) if not point.error else f"(not solvable: {point.error})"
             flag = "" if point.complete else " (search cut short)"
-            table.add_row(format_fraction(point.values[name]), mark[point.regime], regime + flag)
+            table.add_row(*_cells((format_fraction(point.values[name]), mark[point.regime],
+                                   regime + flag)))
         console.print(table)
         strip = "".join(mark[p.regime] for p in result.points)
         first, last = result.grids[0][0], result.grids[0][-1]
@@ -308,7 +406,7 @@ def show_glossary(console: Console, concepts) -> None:
     table.add_column("concept")
     table.add_column("scenarios")
     for concept in concepts:
-        table.add_row(concept.id, concept.name, ", ".join(concept.scenarios))
+        table.add_row(*_cells((concept.id, concept.name, ", ".join(concept.scenarios))))
     console.print(table)
     console.print(Text("`deterrence concepts ID` shows one concept in full."))
 
@@ -322,4 +420,5 @@ def show_concept(console: Console, concept) -> None:
     if concept.scenarios:
         body.append(Text("Scenarios that teach it", style="bold"))
         body.extend(Text(f"  - {item}   (deterrence play {item})") for item in concept.scenarios)
-    console.print(Panel(Group(*body), title=f"{concept.name} ({concept.id})", title_align="left"))
+    console.print(Panel(Group(*body), title=plain(f"{concept.name} ({concept.id})"),
+                        title_align="left"))
