@@ -44,12 +44,17 @@ class CheckContext:
     """What the checks share: the scenario, the report, parameter values and evaluation."""
 
     def __init__(self, shell: ScenarioSpec, report: Report,
-                 values: Mapping[str, Fraction] | None) -> None:
+                 values: Mapping[str, Fraction] | None, broken: Collection[tuple] = (),
+                 lost_parameters: Collection[str] = ()) -> None:
         self.shell = shell
         self.report = report
         self.defaults: dict[str, Fraction] = {}
         self.values = dict(values or {})
-        self.invalid: set[str] = set()
+        self.broken = set(broken)
+        """Key paths whose values failed the shape checks (already reported): not checked."""
+        self.lost = set(lost_parameters)
+        """Parameters whose declaration failed the shape checks: known names, no values."""
+        self.invalid: set[str] = set(self.lost)
         self.dangling = False
         self._cache: dict[tuple, tuple[Expr | None, list[str]]] = {}
 
@@ -78,7 +83,10 @@ class CheckContext:
                      if isinstance(raw, str) and len(str(raw)) <= MAX_EXPRESSION_LENGTH else "")
             return None, [f"The expression {shown!r} does not parse: {error}{where}."]
         used = parameters(expr)
-        unknown = sorted(used - set(self.shell.parameters))
+        unknown = sorted(used - set(self.shell.parameters) - self.lost)
+        if ("parameters",) in self.broken:  # the parameters are not even a mapping
+            self.invalid.update(unknown)
+            unknown = []
         messages = []
         for name in unknown:
             hint = did_you_mean(name, self.shell.parameters)
@@ -113,7 +121,9 @@ class CheckContext:
 def check_and_build(shell: ScenarioSpec, nodes: list, raw_nodes: list, report: Report,
                     known_concepts: Collection[str] | None = None,
                     values: Mapping[str, Fraction] | None = None,
-                    source: str | None = None) -> GameSpec | None:
+                    source: str | None = None, broken: Collection[tuple] = (),
+                    lost_parameters: Collection[str] = (),
+                    build: bool = True) -> GameSpec | None:
     """Runs the semantic checks and returns the `GameSpec` (None when a problem was reported).
 
     Args:
@@ -124,6 +134,10 @@ def check_and_build(shell: ScenarioSpec, nodes: list, raw_nodes: list, report: R
         known_concepts: concept ids a scenario may tag, or None to skip the check.
         values: parameter overrides from the command line.
         source: the file the scenario came from.
+        broken: key paths of the shell that failed the shape checks (their problems are
+            reported already; the checks skip them).
+        lost_parameters: names of parameters whose declarations failed the shape checks.
+        build: False when shape problems were found: check, but build nothing.
     """
     problems: list[tuple] = []
 
@@ -131,9 +145,11 @@ def check_and_build(shell: ScenarioSpec, nodes: list, raw_nodes: list, report: R
         problems.append((path, message))
         report(path, message)
 
-    context = CheckContext(shell, collect, values)
+    context = CheckContext(shell, collect, values, broken, lost_parameters)
     parameters_ = _check_parameters(context)
     players = _check_players(context)
+    if ("players",) in context.broken:
+        players = None
     if known_concepts is not None:
         for index, concept in enumerate(shell.concepts):
             if concept not in known_concepts:
@@ -159,7 +175,8 @@ def check_and_build(shell: ScenarioSpec, nodes: list, raw_nodes: list, report: R
                                             f"nodes[{by_id[node.id][0]}]).")
         else:
             by_id[node.id] = (index, node)
-    if shell.root not in all_ids:
+    root_ok = ("root",) not in context.broken
+    if root_ok and shell.root not in all_ids:
         collect(("root",), f"The root {shell.root!r} is not a node id."
                            f"{did_you_mean(shell.root, all_ids)}")
 
@@ -178,10 +195,10 @@ def check_and_build(shell: ScenarioSpec, nodes: list, raw_nodes: list, report: R
         if result is not None:
             built[node_id] = result
 
-    if len(by_id) == len(all_ids) and shell.root in by_id:
+    if root_ok and len(by_id) == len(all_ids) and shell.root in by_id:
         check_graph(context, shell.root, by_id, players)
 
-    if problems or players is None:
+    if problems or players is None or not build:
         return None
     spec = GameSpec(
         id=shell.id, title=shell.title, players=players, nodes=built, root=shell.root,
@@ -201,8 +218,10 @@ def _check_parameters(context: CheckContext) -> tuple[Parameter, ...]:
         numbers = {}
         for field in ("value", "min", "max"):
             raw = getattr(spec, field)
-            if raw is None:
+            if raw is None or (*path, field) in context.broken:
                 numbers[field] = None
+                if raw is not None and field == "value":
+                    context.invalid.add(name)
                 continue
             try:
                 expr = expression_from_value(raw)
@@ -273,7 +292,8 @@ def _check_players(context: CheckContext) -> tuple[Player, Player] | None:
                                                    "choose another type id.")
                 ok = False
             type_ids.add(spec.id)
-            prior = context.expr(spec.prior, (*type_path, "prior"))
+            prior = (None if (*type_path, "prior") in context.broken
+                     else context.expr(spec.prior, (*type_path, "prior")))
             if prior is None:
                 priors_ok = False
                 types.append(PlayerType(id=spec.id, name=spec.name or _title(spec.id),

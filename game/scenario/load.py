@@ -2,7 +2,9 @@
 
 The pipeline: size limit -> YAML 1.2 with positions (`yamlread`) -> pydantic shape checks
 (`schema`, one node at a time so that every node's problems are reported) -> the semantic pass
-(`check`: references, the tree, expressions, probabilities, payoffs) -> the model.
+(`check`: references, the tree, expressions, probabilities, payoffs) -> the model. A section
+that fails the shape checks is salvaged (`salvage`) so that the semantic pass still checks
+everything else: a file's problems are all reported at once.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from game.model.expr import MAX_LITERAL_DIGITS
 from game.model.spec import GameSpec
 from game.scenario.errors import ScenarioError, ScenarioProblem, format_path
 from game.scenario.messages import rewrite
+from game.scenario.salvage import salvage_node, salvage_shell
 from game.scenario.schema import NodeSpec, ScenarioSpec
 from game.scenario.yamlread import OversizedNumber, YamlReadError, read_yaml
 
@@ -169,10 +172,15 @@ def load_scenario_text(text: str, file: str = "<scenario>",
     if node_list is not None:
         shell_data["nodes"] = [{"kind": "terminal", "id": "x", "outcome": "x", "payoffs": {}}]
     shell: ScenarioSpec | None = None
+    broken: set[tuple] = set()
+    lost: set[str] = set()
     try:
         shell = ScenarioSpec.model_validate(shell_data)
     except ValidationError as error:
         _report_validation(problems, error, data)
+        # Keep checking what is usable, so that every problem is reported at once.
+        salvaged, broken, lost = salvage_shell(shell_data)
+        shell = salvaged if isinstance(salvaged, ScenarioSpec) else None
     nodes = []
     if node_list is not None:
         for index, raw in enumerate(node_list):
@@ -180,10 +188,14 @@ def load_scenario_text(text: str, file: str = "<scenario>",
                 nodes.append((index, _NODE_ADAPTER.validate_python(raw)))
             except ValidationError as error:
                 _report_validation(problems, error, raw, ("nodes", index))
+                node = salvage_node(raw)
+                if node is not None:
+                    nodes.append((index, node))
     spec = None
     if shell is not None:
         spec = check_and_build(shell, nodes, node_list or [], problems.add,
-                               known_concepts=known_concepts, values=values, source=file)
+                               known_concepts=known_concepts, values=values, source=file,
+                               broken=broken, lost_parameters=lost, build=not problems.items)
     if problems.items:
         raise ScenarioError(problems.items)
     assert spec is not None
