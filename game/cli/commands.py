@@ -189,6 +189,7 @@ def parse_param_ranges(items: list[str] | None, spec) -> list[tuple[str, tuple[F
         if name not in known:
             raise UsageError(f"--param: the scenario has no parameter {name!r}."
                              + did_you_mean(name, known))
+        _check_range_numbers(name, text)
         try:
             start, stop, step = parse_range(text)
         except ValueError as error:
@@ -210,6 +211,18 @@ def parse_param_ranges(items: list[str] | None, spec) -> list[tuple[str, tuple[F
     if total > 2_500:
         raise UsageError(f"{total} grid points is too many (at most 2,500); widen the steps")
     return ranges
+
+
+def _check_range_numbers(name: str, text: str) -> None:
+    """Refuses a --param range whose numbers have more digits than a scenario may write."""
+    from game.model.expr import MAX_LITERAL_DIGITS, ExprError, parse_exact
+
+    for part in text.split(":"):
+        try:
+            parse_exact(part, MAX_LITERAL_DIGITS)
+        except ExprError as error:
+            if "too many digits" in str(error):
+                raise UsageError(f"--param {name}: {error}") from None
 
 
 def run_sweep(args) -> int:

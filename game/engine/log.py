@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from game.engine.state import IllegalMoveError, State
-from game.model.expr import format_fraction
+from game.model.expr import format_fraction, parse_exact
 from game.model.tree import Game
 
 
@@ -56,7 +56,8 @@ class EventLog:
                 raise LogFormatError("this is not a deterrence game log (format deterrence-log/1)")
             return cls(scenario=str(data["scenario"]),
                        actions=tuple(str(a) for a in data["actions"]),
-                       values={str(k): Fraction(v) for k, v in data.get("values", {}).items()},
+                       values={str(k): parse_exact(str(v))
+                               for k, v in data.get("values", {}).items()},
                        seed=data.get("seed"), rounds=int(data.get("rounds", 1)))
         except LogFormatError:
             raise

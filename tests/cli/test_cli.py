@@ -158,3 +158,21 @@ def test_show_reads_an_efg_file(tmp_path, capsys):
     assert main(["show", str(out)]) == 0
     shown = capsys.readouterr().out
     assert "threat|irresolute" in shown and "War" in shown
+
+
+@pytest.mark.parametrize("value", ["1e999999999", "((9^12)^12)^12", "9" * 5000, "1.5e309"])
+def test_huge_set_values_are_usage_errors_at_once(value, capsys):
+    import time
+
+    start = time.perf_counter()
+    with pytest.raises(SystemExit) as caught:
+        main(["show", "deterrence-baseline", "--set", f"k_C={value}"])
+    assert caught.value.code == 2 and time.perf_counter() - start < 2
+    assert "--set k_C" in capsys.readouterr().err
+
+
+def test_a_sweep_range_with_huge_numbers_is_a_usage_error(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["sweep", "deterrence-baseline", "--param", "k_C=0:" + "9" * 200 + ":1"])
+    assert caught.value.code == 2
+    assert "too many digits" in capsys.readouterr().err
