@@ -11,7 +11,15 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Mapping
 from fractions import Fraction
 
-from game.model.expr import Expr, ExprError, evaluate, format_fraction, parameters
+from game.model.expr import (
+    MAX_DIGITS,
+    Expr,
+    ExprError,
+    evaluate,
+    fits,
+    format_fraction,
+    parameters,
+)
 from game.model.spec import ALL_TYPES, Campaign, GameSpec, Parameter, Player, PlayerType, Reference
 from game.scenario.exprparse import (
     MAX_EXPRESSION_LENGTH,
@@ -164,6 +172,11 @@ def check_and_build(shell: ScenarioSpec, nodes: list, raw_nodes: list, report: R
             if number is not None and not 0 < number <= 1:
                 collect(("campaign", "discount"), f"The discount must be more than 0 and at "
                         f"most 1; it is {format_fraction(number)}.")
+            elif number is not None and not fits(number ** (shell.campaign.rounds - 1)):
+                collect(("campaign", "discount"), f"Over {shell.campaign.rounds} rounds the "
+                        f"discount {format_fraction(number)} is raised to the power "
+                        f"{shell.campaign.rounds - 1}, which has more than {MAX_DIGITS} digits; "
+                        "use a simpler discount (like 9/10).")
         campaign = Campaign(rounds=shell.campaign.rounds, discount=discount)
 
     all_ids = {raw.get("id") for raw in raw_nodes if isinstance(raw, dict)

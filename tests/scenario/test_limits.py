@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,30 @@ def _problems_with(text: str, values) -> list:
     with pytest.raises(ScenarioError) as caught:
         load_scenario_text(text, "x.yaml", values=values)
     return caught.value.problems
+
+
+def test_a_discount_whose_powers_grow_too_large_is_a_located_problem():
+    discount = "1/" + "1234567890" * 2 + "1"  # 21 digits: its 5th power has 105
+    text = BASELINE.replace("root: challenge", f"campaign: {{rounds: 6, discount: {discount}}}\n"
+                                               "root: challenge")
+    problems = _problems(text)
+    assert [(p.key_path, "has more than 100 digits" in p.message) for p in problems] == [
+        ("campaign.discount", True)]
+    spec = load_scenario_text(text.replace(discount, "9/10"), "ok.yaml")
+    from game.model.expand import expand_game
+
+    assert expand_game(spec).rounds == 6
+
+
+def test_an_expansion_whose_totals_grow_too_large_is_a_plain_error():
+    from game.model.expand import expand_game
+    from game.model.tree import GameStructureError
+    from tests.games import signalling_spec
+
+    def payoff(terminal: str, player: int, own: str, opponent: str) -> Fraction:
+        # 60-digit denominators, coprime across terminals: one round fits, two do not.
+        return Fraction(1, 2**199) if terminal.endswith("0") else Fraction(1, 3**125)
+
+    expand_game(signalling_spec([Fraction(1)], 1, 2, payoff))
+    with pytest.raises(GameStructureError, match="total payoff .* grows past 100 digits"):
+        expand_game(signalling_spec([Fraction(1)], 1, 2, payoff, rounds=2))
