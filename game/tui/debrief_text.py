@@ -1,20 +1,35 @@
-"""Provides the debrief's sections as plain text (no Textual inside): the summary, the
-equilibria in words, the credibility audit of each decision, and the concepts.
+"""Provides the debrief's sections as plain text (no Textual inside): the opening a student
+reads first, each decision against the theory, the equilibria in short with the reasons that
+hold the compared one together, and the concepts with the scenario's discussion questions.
 
-`DebriefScreen` composes these; the solver's `explain` and `debrief` modules decide what they
-say. Every function takes what it shows and nothing more, so the sections can be rebuilt when
-the equilibrium compared with changes, the solve arrives, or the scenario file is reloaded.
+`DebriefScreen`, the prompt game (`--plain`) and the Markdown/HTML export compose these; the
+full equilibrium listing and the side-by-side table are in `game.tui.teach.listing`. Every
+function takes what it shows and nothing more, so the sections can be rebuilt when the
+equilibrium compared with changes, the solve arrives, or the scenario file is reloaded.
 """
 
 from __future__ import annotations
 
 from game.model.expr import format_fraction
 
+KEYS = ("Keys: l all equilibria (table and full listing), d the drawn game tree, "
+        "w what if, x export, a play again, s switch side.")
 
-def _verdict(name: str, verdict) -> str:
+
+def verdict_text(name: str, verdict) -> str:
+    """'Intuitive Criterion passes', 'D1 fails', 'D1 not computed (reason)'."""
     if verdict is None:
-        return f"{name}: not applied"
-    return f"{name}: {'passes' if verdict.passed else 'fails'} ({verdict.reason})"
+        return f"{name} not applied"
+    passed = getattr(verdict, "passed", None)
+    if passed is None:
+        reason = getattr(verdict, "reason", "")
+        return f"{name} not computed" + (f" ({reason})" if reason else "")
+    return f"{name} {'passes' if passed else 'fails'}"
+
+
+def count_text(count: int) -> str:
+    """'1 equilibrium', '3 equilibria'."""
+    return f"{count} equilibri{'um' if count == 1 else 'a'}"
 
 
 def preferred_index(result) -> int | None:
@@ -26,70 +41,83 @@ def preferred_index(result) -> int | None:
     return list(result.equilibria).index(preferred_equilibrium(result))
 
 
-def summary(spec, state, driver, equilibrium, index: int | None, note: str = "") -> str:
-    """The outcome, the types, who the opponent was, and the compared equilibrium's outcomes."""
+def summary(spec, state, driver, equilibrium, index: int | None, note: str = "",
+            result=None, me: int | None = None, keys: str = KEYS) -> str:
+    """The opening: what happened, the lesson, how your play related to it; who the opponent
+    was; the keys to everything else."""
+    from game.tui.teach.narrative import opening
+
     lines = ["DEBRIEF"]
     if note:
         lines.append(note)
     if state is not None:
-        types = state.types()
-        payoffs = ", ".join(f"{p.name} {format_fraction(v)}"
-                            for p, v in zip(spec.players, state.payoffs()))
-        lines.append(f"Outcome: {state.current.outcome} (payoffs: {payoffs}).")
-        typed = [f"{p.name} was {spec.type_of(i, types[i]).name}"
-                 for i, p in enumerate(spec.players) if len(p.types) > 1]
-        if typed:
-            lines.append("Types: " + "; ".join(typed) + ".")
-    if driver.opponent_description:
+        lines += opening(spec, state.game, result, index, state, me)
+    lines.append("")
+    if driver is not None and driver.opponent_description:
         lines.append(f"Your opponent ({driver.opponent_name}): {driver.opponent_description}")
-    if equilibrium is not None:
-        outcomes = ", ".join(f"{label} {format_fraction(p)}" for label, p in
-                             sorted(equilibrium.outcomes.items(), key=lambda kv: -kv[1]))
-        lines.append(f"Under equilibrium {index + 1} the outcomes are: {outcomes}.")
-    return "\n".join(lines)
+    if keys:
+        lines.append(keys)
+    return "\n".join(lines).rstrip()
 
 
 def equilibria_text(game, result, index: int | None) -> str:
-    """Every equilibrium: kind, refinements, a paragraph in plain words."""
-    from game.solver.explain.prose import describe_equilibrium
+    """The equilibria in one line each, then what holds the compared one together: why each
+    player mixes, the plan off the path, and the threats that are not credible."""
+    from game.solver.explain.debrief import infoset_belief
+    from game.tui.teach.theory import mixing_lines, off_path_plans, threats
 
     if result is None:
         return "THE EQUILIBRIA\nThe game was not solved."
-    lines = [f"THE EQUILIBRIA ({len(result.equilibria)} found"
-             + ("" if result.complete else "; the search was cut short, more may exist") + ")"]
+    concept = getattr(result, "concept", "")
+    head = f"THE EQUILIBRIA ({count_text(len(result.equilibria))} found"
+    if concept:
+        head += f"; solution concept: {concept}"
+    if not result.complete:
+        head += "; the search was cut short, more may exist"
+    lines = [head + "; l lists them in full)"]
     for number, eq in enumerate(result.equilibria, start=1):
-        mark = "  <- compared with your play below (e: the next one)" \
-            if number - 1 == index else ""
-        lines.append("")
-        lines.append(f"{number}. {eq.kind}{mark}")
-        lines.append(f"   {_verdict('Intuitive Criterion', eq.intuitive)}")
-        lines.append(f"   {_verdict('D1', eq.d1)}")
-        lines.append(describe_equilibrium(game, eq))
-    for report in result.nash_not_spe:
-        lines.append("")
-        lines.append("A Nash equilibrium that is not subgame perfect rests on a threat "
-                     "that would not be carried out: " + " ".join(report.non_credible))
+        outcomes = ", ".join(f"{label} {format_fraction(p)}" for label, p in
+                             sorted(eq.outcomes.items(), key=lambda kv: (-kv[1], kv[0])))
+        mark = "  <- compared with your play (e: the next one)" if number - 1 == index else ""
+        lines.append(f"{number}. {eq.kind}: {outcomes}; "
+                     f"{verdict_text('Intuitive Criterion', eq.intuitive)}, "
+                     f"{verdict_text('D1', eq.d1)}.{mark}")
+        for extra in getattr(eq, "notes", ()) or ():
+            lines.append(f"   Note: {extra}")
+    if index is not None and result.equilibria:
+        equilibrium = result.equilibria[index]
+        reasons = []
+        for infoset in game.infosets:
+            if equilibrium.on_path[infoset.id]:
+                reasons += mixing_lines(game, equilibrium, infoset,
+                                        infoset_belief(game, equilibrium, infoset.id))
+        reasons += off_path_plans(game, equilibrium)
+        if reasons:
+            lines += ["", f"What holds equilibrium {index + 1} together:"]
+            lines += [f"- {reason}" for reason in dict.fromkeys(reasons)]
+    found = threats(result)
+    if found:
+        lines += ["", "Threats that are not credible (Nash equilibria that are not subgame "
+                      "perfect rest on them):"]
+        lines += [f"- {threat.sentence(game)}" for threat in found]
     for note in result.notes:
         lines.append(f"Note: {note}.")
     return "\n".join(lines)
 
 
-def decisions_text(spec, game, result, index: int | None, state, me: int | None) -> str:
-    """The credibility audit of each decision, and a campaign's reputation track."""
-    from game.solver.explain.debrief import debrief_facts, reputation_track
+def decisions_text(spec, game, result, index: int | None, state, me: int | None,
+                   predictions=()) -> str:
+    """Each decision against the theory, a campaign's reputation track, exam predictions."""
+    from game.solver.explain.debrief import reputation_track
+    from game.tui.teach.narrative import decision_lines
+    from game.tui.teach.panels import grade_predictions
 
     if state is None:
         return "YOUR DECISIONS\n(no play on this version of the game to compare with)"
     if result is None or index is None:
         return "YOUR DECISIONS\n(no equilibrium to compare with)"
-    facts = debrief_facts(result, index, state, player=me)
     lines = ["YOUR DECISIONS" if me is not None else "THE DECISIONS"]
-    for fact in facts:
-        where = f"round {fact.round}, " if game.rounds > 1 else ""
-        title = getattr(spec.nodes.get(fact.stage), "title", "") or fact.stage
-        lines.append(f"- {where}{title}: {fact.note}")
-    if len(facts) == 0:
-        lines.append("You made no decision in this play.")
+    lines += decision_lines(spec, game, result, index, state, me)
     if game.rounds > 1:
         about = me if me is not None else 0
         if len(spec.players[about].types) < 2:
@@ -106,20 +134,30 @@ def decisions_text(spec, game, result, index: int | None, state, me: int | None)
                     text = ", ".join(f"{spec.type_of(about, t).name} "
                                      f"{format_fraction(p)}" for t, p in belief.items())
                 lines.append(f"  after round {number}: {text}")
+    graded = grade_predictions(game, result, index, state, predictions)
+    if graded:
+        lines += ["", *graded]
     return "\n".join(lines)
 
 
-def concepts_text(spec) -> str:
-    """The scenario's concepts (glossary names), its debrief paragraphs, and the next keys."""
+def concepts_text(spec, keys: bool = True) -> str:
+    """The scenario's concepts (glossary names), its debrief paragraphs, and its discussion
+    questions."""
     from game.tui.session import glossary
 
     entries = glossary()
     names = [entries[c][0] if c in entries else c for c in spec.concepts]
-    lines = ["CONCEPTS: " + ", ".join(names) + " (g opens the glossary)."]
+    lines = ["CONCEPTS: " + ", ".join(names) + (" (g opens the glossary)." if keys else ".")]
     if spec.debrief:
         lines.append("")
         lines += [" ".join(p.split()) for p in spec.debrief]
-    lines.append("")
-    lines.append("w: what if? change a parameter and see how the equilibria move. "
-                 "n: a new game.")
+    questions = tuple(getattr(spec, "discussion", ()) or ())
+    if questions:
+        lines += ["", "DISCUSSION"]
+        lines += [f"{number}. {' '.join(q.split())}" for number, q in
+                  enumerate(questions, start=1)]
+    if keys:
+        lines.append("")
+        lines.append("w: what if? change a parameter and see how the equilibria move. "
+                     "n: a new game.")
     return "\n".join(lines)

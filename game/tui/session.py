@@ -238,8 +238,11 @@ def tree_lines(game: Game, equilibrium, played: set[tuple[int, int]]) -> dict[in
     equilibrium probability and a text marker where play went."""
     from game.model.expr import format_fraction
     from game.model.tree import NATURE, TERMINAL
+    from game.tui.teach.drawing import tags
+    from game.tui.teach.theory import history_words, title
 
     spec = game.spec
+    tag = tags(game)
     lines = {}
     for node in game.nodes:
         if node.player == TERMINAL:
@@ -251,8 +254,10 @@ def tree_lines(game: Game, equilibrium, played: set[tuple[int, int]]) -> dict[in
         else:
             infoset = game.infosets[node.infoset]
             size = len(infoset.members)
-            text = (f"{game.players[node.player]} at information set {infoset.label}"
-                    + (f" ({size} nodes it cannot tell apart)" if size > 1 else ""))
+            history = history_words(game, node.id)
+            text = (f"{game.players[node.player]} [{tag[infoset.id]}] at "
+                    f"{title(game, node.stage)}" + (f" ({history})" if history else "")
+                    + (f", one of {size} nodes it cannot tell apart" if size > 1 else ""))
         edges = []
         for index, action in enumerate(node.actions):
             label = spec.action_label(node.stage, action) if spec is not None else action

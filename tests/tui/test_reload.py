@@ -126,7 +126,7 @@ async def test_reload_on_the_debrief_keeps_the_play_when_the_tree_is_unchanged(t
         assert screen.state.game is screen.game and screen.state.actions_taken() == played
         assert screen.result is fast_solver(screen.game)
         summary = str(screen.query_one("#summary", Static).render())
-        assert "game tree is unchanged" in summary and "Outcome:" in summary
+        assert "game tree is unchanged" in summary and "What happened:" in summary
         assert "YOUR DECISIONS" in str(screen.query_one("#decisions", Static).render())
 
 

@@ -14,11 +14,15 @@ from game.tui.classroom_join import ClassroomJoinApp
 from game.tui.screens.briefing import BriefingScreen
 from game.tui.screens.debrief import DebriefScreen
 from game.tui.screens.decision import DecisionScreen
+from game.tui.screens.drawing import DrawingScreen
+from game.tui.screens.equilibria import EquilibriaScreen
+from game.tui.screens.guided import GuidedScreen
 from game.tui.screens.picker import PickerScreen
 from game.tui.screens.whatif import WhatIfScreen
 
 STYLES = Path(__file__).parents[2] / "game" / "tui" / "styles"
-SCREENS = [PickerScreen, BriefingScreen, DecisionScreen, DebriefScreen, WhatIfScreen]
+SCREENS = [PickerScreen, BriefingScreen, DecisionScreen, DebriefScreen, WhatIfScreen,
+           EquilibriaScreen, DrawingScreen, GuidedScreen]
 
 
 def css_files(cls) -> list[Path]:

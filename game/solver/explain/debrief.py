@@ -55,7 +55,9 @@ class DecisionFact:
     off_path: bool
     """The move (by this type, after this history) has probability zero in the equilibrium."""
     threat: str | None
-    """For a reply to the opponent: the reply that hurts the opponent most (the threat)."""
+    """For a reply to the opponent's move: the reply that hurts the opponent most, when it
+    ends the round without another move by the opponent (a threat to carry out; not an
+    answer to a posture, not a simultaneous move)."""
     credible: bool | None
     """Whether carrying out `threat` was a best reply at that moment (None: not a reply)."""
     note: str
@@ -238,20 +240,47 @@ def _fact(game: Game, equilibrium: Equilibrium, evaluation: Evaluation, state: S
     after = posterior(game, equilibrium, state, mover, upto=position + 1)
     off_path = evaluation.reach[node.children[index]] == 0
     threat = credible = None
-    replied = any(game.nodes[n].player == other and game.nodes[n].round == node.round
-                  for n, _ in state.steps[:position])
-    if replied and len(infoset.actions) > 1 and values is not None:
+    if is_reply(game, state.steps[:position], node_id) and len(infoset.actions) > 1 \
+            and values is not None:
         harm = [evaluation.value(child, other) for child in node.children]
         if len(set(harm)) > 1:
             worst = min(range(len(harm)), key=harm.__getitem__)
-            threat = infoset.actions[worst]
-            credible = values[threat] == max(values.values())
+            if ends_round(game, node.children[worst], other, node.round):
+                threat = infoset.actions[worst]
+                credible = values[threat] == max(values.values())
     note = _note(game, infoset, mover, action, prescribed, values, before, after, off_path,
                  threat, credible)
     return DecisionFact(round=node.round, stage=node.stage, player=mover, infoset=infoset.label,
                         action=action, prescribed=prescribed, values=values,
                         belief_before=before, belief_after=after,
                         off_path=off_path, threat=threat, credible=credible, note=note)
+
+
+def is_reply(game: Game, earlier: tuple[tuple[int, int], ...], node_id: int) -> bool:
+    """True when the move at `node_id` answers the other player's move of the same round, seen
+    before choosing (not a simultaneous move)."""
+    nodes = game.nodes
+    node = nodes[node_id]
+    if node.conceals or (node.parent >= 0 and nodes[node.parent].conceals):
+        return False
+    return any(nodes[n].player == 1 - node.player and nodes[n].round == node.round
+               for n, _ in earlier)
+
+
+def ends_round(game: Game, node_id: int, player: int, round_: int) -> bool:
+    """True when, from `node_id`, round `round_` ends without another move by `player`: a
+    reply that leads there is a threat to carry out, not an answer to a posture."""
+    nodes = game.nodes
+    start_round = round_
+    stack = [node_id]
+    while stack:
+        node = nodes[stack.pop()]
+        if node.round != start_round:
+            continue
+        if node.player == player:
+            return False
+        stack.extend(node.children)
+    return True
 
 
 def _label(game: Game, infoset, action: str) -> str:
@@ -300,12 +329,12 @@ def _note(game: Game, infoset, mover: int, action: str, prescribed: dict[str, Fr
     if threat is not None and credible is not None and values is not None:
         threat_shown = _label(game, infoset, threat)
         if credible:
-            parts.append(f"the harshest reply ({threat_shown}) was a best reply here, so a threat "
-                         "to make it was credible")
+            parts.append(f"carrying out the threat ({threat_shown}) was a best reply here, so "
+                         "the threat was credible")
         else:
             best = max(values.values())
-            parts.append(f"the harshest reply ({threat_shown}) was worth "
+            parts.append(f"carrying out the threat ({threat_shown}) was worth "
                          f"{format_fraction(values[threat])}, less than {format_fraction(best)}, "
-                         "so a threat to make it was not credible")
+                         "so the threat was not credible")
     text = "; ".join(parts) + "."
     return text[:1].upper() + text[1:]

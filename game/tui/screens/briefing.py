@@ -72,7 +72,8 @@ class BriefingScreen(Screen[None]):
     BINDINGS = [
         Binding("enter", "start", "Start"),
         Binding("s", "switch_side", "Switch side"),
-        Binding("r", "reload", "Reload file"),
+        Binding("b", "guided", "Guided"),
+        Binding("r", "reload", "Reload"),
         Binding("escape", "back", "Back"),
     ]
     CSS_PATH = "../styles/briefing.tcss"
@@ -290,6 +291,19 @@ class BriefingScreen(Screen[None]):
         self.title = self.spec.title
         self.render_brief()
         self.solve()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "guided":
+            from game.tui.teach.guided import supports_guided
+
+            return supports_guided(self.game)
+        return True
+
+    def action_guided(self) -> None:
+        """The guided backward-induction exercise (games without private types)."""
+        from game.tui.screens.guided import GuidedScreen
+
+        self.app.push_screen(GuidedScreen(self.spec, self.game))
 
     def action_back(self) -> None:
         """Back to the scenario list."""

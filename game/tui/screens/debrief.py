@@ -30,11 +30,17 @@ class DebriefScreen(Screen[None]):
     """
 
     BINDINGS = [
+        Binding("l", "listing", "Equilibria"),
+        Binding("d", "drawing", "Tree"),
         Binding("w", "what_if", "What if"),
-        Binding("e", "next_equilibrium", "Next equilibrium"),
-        Binding("t", "focus_tree", "Tree"),
-        Binding("r", "reload", "Reload"),
-        Binding("n", "new", "New game"),
+        Binding("e", "next_equilibrium", "Next equilibrium", show=False),
+        Binding("x", "export", "Export"),
+        Binding("a", "again", "Again"),
+        Binding("s", "switch_side", "Switch side"),
+        Binding("b", "guided", "Backward induction", show=False),
+        Binding("t", "focus_tree", "Tree", show=False),
+        Binding("r", "reload", "Reload", show=False),
+        Binding("n", "new", "New game", show=False),
         Binding("q", "app.quit", "Quit", show=False),
     ]
     CSS_PATH = "../styles/debrief.tcss"
@@ -63,11 +69,12 @@ class DebriefScreen(Screen[None]):
             solving.display = loading.display = False
             yield solving
             yield loading
-            yield Static(self.equilibria_text(), markup=False, id="equilibria", classes="section")
             yield Static(self.decisions_text(), markup=False, id="decisions", classes="section")
+            yield Static(self.equilibria_text(), markup=False, id="equilibria", classes="section")
             yield Static("Your path against the equilibrium path (t focuses the tree; arrows "
-                         "and Enter open nodes). Each move shows its equilibrium probability "
-                         "(eq) and '<- played' where play went.", classes="section muted")
+                         "and Enter open nodes; d draws it whole). Each move shows its "
+                         "equilibrium probability (eq) and '<- played' where play went; [tags] "
+                         "name information sets.", markup=False, classes="section muted")
             tree: Tree = Tree("game tree", id="tree")
             self.fill_tree(tree)
             yield tree
@@ -99,8 +106,15 @@ class DebriefScreen(Screen[None]):
         return self.result.equilibria[self.index]
 
     def summary(self) -> str:
+        from game.tui.teach.guided import supports_guided
+
+        local = getattr(self.app, "current_scenario", None) is not None
+        keys = debrief_text.KEYS if local else ("Keys: l all equilibria (table and full "
+                                                "listing), d the drawn game tree, x export.")
+        if supports_guided(self.game):
+            keys = keys[:-1] + ", b backward induction step by step."
         return debrief_text.summary(self.spec, self.state, self.driver, self.equilibrium(),
-                                    self.index, self.note)
+                                    self.index, self.note, self.result, self.me, keys)
 
     def equilibria_text(self) -> str:
         if self.solving:
@@ -111,7 +125,8 @@ class DebriefScreen(Screen[None]):
         if self.solving:
             return "YOUR DECISIONS\n(waiting for the solver)"
         return debrief_text.decisions_text(self.spec, self.game, self.result, self.index,
-                                           self.state, self.me)
+                                           self.state, self.me,
+                                           getattr(self.driver, "predictions", ()))
 
     def show(self) -> None:
         """Rebuilds every section from the current spec, game, play, result and index."""
@@ -186,8 +201,12 @@ class DebriefScreen(Screen[None]):
 
     # -- actions --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "reload":   # a local game only: in a classroom the server owns the game
-            return getattr(self.app, "current_scenario", None) is not None
+        if action in ("reload", "again", "switch_side"):   # a local game only: in a
+            return getattr(self.app, "current_scenario", None) is not None   # classroom the
+        if action == "guided":                                                # server owns it
+            from game.tui.teach.guided import supports_guided
+
+            return supports_guided(self.game)
         return True
 
     def action_reload(self) -> None:
@@ -234,3 +253,57 @@ class DebriefScreen(Screen[None]):
     def action_new(self) -> None:
         """Back to the scenario list."""
         self.app.pop_screen()
+
+    def action_again(self) -> None:
+        """The same scenario again, on the same side."""
+        play_again(self, self.spec, self.game, self.driver, switch=False)
+
+    def action_switch_side(self) -> None:
+        """The same scenario again, on the other side."""
+        play_again(self, self.spec, self.game, self.driver, switch=True)
+
+    def action_listing(self) -> None:
+        """Every equilibrium: the side-by-side table, then the full listing."""
+        from game.tui.screens.equilibria import EquilibriaScreen
+
+        if self.result is None:
+            self.notify("The game is still being solved.")
+            return
+        self.app.push_screen(EquilibriaScreen(self.spec, self.game, self.result, self.index))
+
+    def action_drawing(self) -> None:
+        """The drawn game tree with your path and the compared equilibrium."""
+        from game.tui.screens.drawing import DrawingScreen
+
+        played = set(self.state.steps) if self.state is not None else set()
+        self.app.push_screen(DrawingScreen(self.spec, self.game, self.equilibrium(), played,
+                                           self.index))
+
+    def action_guided(self) -> None:
+        """The guided backward-induction exercise."""
+        from game.tui.screens.guided import GuidedScreen
+
+        self.app.push_screen(GuidedScreen(self.spec, self.game))
+
+    def action_export(self) -> None:
+        """Writes this debrief as Markdown and HTML in the current folder (never over a file
+        that exists)."""
+        from game.tui.teach.export import export_debrief
+
+        try:
+            written = export_debrief(self.spec, self.game, self.result, self.index, self.state,
+                                     self.me, self.driver)
+        except OSError as error:
+            self.notify(f"The debrief could not be written: {error}", severity="error")
+            return
+        self.notify("Wrote " + " and ".join(str(path) for path in written), timeout=8)
+
+
+def play_again(screen, spec, game, driver, switch: bool) -> None:
+    """Replaces `screen` with a fresh briefing of the same scenario (the other side when
+    `switch`); local games only."""
+    from game.tui.screens.briefing import BriefingScreen
+
+    home = driver.humans[0] if len(driver.humans) == 1 else 0
+    seat = 1 - home if switch else home
+    screen.app.switch_screen(BriefingScreen(screen.app.current_scenario, spec, game, seat))

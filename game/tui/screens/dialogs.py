@@ -17,29 +17,42 @@ HELP = """\
 | `?` | this help |
 | `g` | the glossary of concepts |
 | `Enter` | open / continue |
-| `1` ... `9` | choose an action (decision screen) |
+| `1` ... `9` | choose an action (decision screen); answer (predictions, guided mode) |
 | `/` | filter the scenarios by concept (picker) |
-| `s` | switch sides before the game starts (briefing) |
+| `s` | switch sides (briefing; outcome and debrief: play again on the other side) |
+| `a` | play the same scenario again (outcome, debrief) |
+| `b` | guided backward induction, step by step (games without private types) |
 | `r` | reload the scenario file after editing it |
+| `l` | every equilibrium: side-by-side table and full listing (debrief) |
+| `d` | the game tree drawn whole, with your path (debrief) |
 | `e` | compare your play with the next equilibrium (debrief) |
 | `t` | focus the game tree; arrows and `Enter` open its nodes (debrief) |
 | `w` | what if: change a parameter and re-solve (debrief) |
+| `x` | export the debrief as Markdown and HTML into the current folder (debrief) |
 | `n` | a new game: back to the scenario list (while deciding, once confirmed) |
 | `Escape` | back / close |
 | `Ctrl+Q` | quit |
 
 # The panels while you decide
 
-- **Their belief**: what your opponent now believes about your type, given your public moves,
-  if it reasons like the equilibrium it assumes (Bayes' rule). "Off the path" means you did
-  something the equilibrium never does, so Bayes' rule says nothing.
-- **Risk**: the chance that the game ends in the disaster outcome from here, under that
-  equilibrium (only where the scenario marks one).
-- **Worth**: what each of your actions is worth to you in expectation under that equilibrium.
-  Hidden with `--exam`.
+Each panel says what its figures assume. "eq. N" assumes both sides then follow
+equilibrium N; "vs OPPONENT" assumes the computer opponent plays as it is built to (its moves
+written as probabilities) and you then play your best reply to it.
 
-After the game, the debrief shows every equilibrium in plain words, your path against the
-equilibrium on the game tree, and what each of your decisions told the opponent.
+- **Your belief**: what you should believe about the opponent's type: the prior, the chance
+  that each type makes the moves you saw, and the posterior by Bayes' rule, written out. Off
+  the equilibrium path Bayes' rule says nothing; the panel shows what the equilibrium assumes.
+- **What they believe about you**: the same from the other side, about your type.
+- **Risk of disaster**: for each of your actions, the chance of a disaster outcome from now on
+  (earlier rounds of a campaign do not count), where the scenario marks one.
+- **Worth**: what each of your actions is worth to you in expectation.
+
+With `--exam` the risk and worth panels, the posterior and the equilibrium count are hidden;
+you predict the opponent's answers, and the predictions are graded at the end.
+
+After the game, the debrief opens with what happened, the lesson, and how your play related
+to it; then each decision with its concept and counterfactual, the equilibria, your path on
+the game tree, the concepts and the scenario's discussion questions.
 """
 
 

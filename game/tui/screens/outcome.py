@@ -19,6 +19,8 @@ class OutcomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "debrief", "Debrief"),
+        Binding("a", "again", "Play again"),
+        Binding("s", "switch_side", "Switch side"),
         Binding("r", "debrief(True)", "Reload"),
         Binding("n", "new", "New game"),
     ]
@@ -35,8 +37,8 @@ class OutcomeScreen(Screen[None]):
         yield SafeHeader()
         with VerticalScroll():
             yield Static(self.text(), markup=False, id="outcome", classes="panel")
-        yield Static("Press Enter for the debrief: what the theory predicts, and why.",
-                     classes="status")
+        yield Static("Press Enter for the debrief: what the theory predicts, and why. "
+                     "a plays again, s switches side.", classes="status")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -97,9 +99,24 @@ class OutcomeScreen(Screen[None]):
         return "\n".join(lines)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        local = getattr(self.app, "current_scenario", None) is not None
         if action == "debrief" and parameters and parameters[0]:   # reload: local games only
-            return getattr(self.app, "current_scenario", None) is not None
+            return local
+        if action in ("again", "switch_side"):
+            return local
         return True
+
+    def action_again(self) -> None:
+        """The same scenario again, on the same side."""
+        from game.tui.screens.debrief import play_again
+
+        play_again(self, self.spec, self.game, self.driver, switch=False)
+
+    def action_switch_side(self) -> None:
+        """The same scenario again, on the other side."""
+        from game.tui.screens.debrief import play_again
+
+        play_again(self, self.spec, self.game, self.driver, switch=True)
 
     def action_debrief(self, reload: bool = False) -> None:
         """Shows the debrief (`reload`: after reading the scenario file again)."""

@@ -47,7 +47,7 @@ class BeliefWorking:
         return product
 
 
-def _prior(game, about: int) -> dict[str, Fraction] | None:
+def prior_of(game, about: int) -> dict[str, Fraction] | None:
     for node in game.nodes:
         if node.player == NATURE and node.private_to == about:
             return dict(zip(node.actions, node.probs))
@@ -60,7 +60,7 @@ def bayes_working(game, behaviour: Behaviour, state, about: int) -> BeliefWorkin
     None when `about` has one type. A concealed simultaneous move not yet answered is not
     evidence (the other side has not seen it).
     """
-    prior = _prior(game, about)
+    prior = prior_of(game, about)
     if prior is None:
         return None
     nodes, steps = game.nodes, state.steps
