@@ -177,8 +177,8 @@ def salvage_node(raw: object) -> BaseModel | None:
     """Salvages one node of the stage tree (its kind must be valid); None if not usable."""
     from game.scenario.schema import ChanceSpec, DecisionSpec, SimultaneousSpec, TerminalSpec
 
-    if not isinstance(raw, dict):
+    if not isinstance(raw, dict) or not isinstance(raw.get("kind"), str):
         return None
     model = {"decision": DecisionSpec, "chance": ChanceSpec, "simultaneous": SimultaneousSpec,
-             "terminal": TerminalSpec}.get(raw.get("kind"))  # type: ignore[arg-type]
+             "terminal": TerminalSpec}.get(raw["kind"])
     return None if model is None else salvage(model, raw)

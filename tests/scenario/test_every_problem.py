@@ -91,3 +91,11 @@ def test_a_node_with_a_bad_optional_field_is_still_checked():
     paths = [path for _, path, _ in found]
     assert "nodes[1].title" in paths and "nodes[1].colour" in paths
     assert "root" in paths and "players[0].types" in paths
+
+
+@pytest.mark.parametrize("kind", ["[terminal]", "{a: 1}", "3", "''"])
+def test_a_node_kind_that_is_not_a_word_is_one_problem(kind):
+    text = MANY.replace("kind: terminl", f"kind: {kind}")
+    found = _problems(text)
+    assert [p for _, p, _ in found].count("nodes[3]") + [p for _, p, _ in found].count(
+        "nodes[3].kind") == 1
