@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from itertools import product
 
@@ -19,6 +19,53 @@ from game.model.tree import NATURE, TERMINAL, Game, GameStructureError, Infoset,
 
 MAX_EXPANDED_NODES = 250_000
 """The largest expanded tree the game will build (campaigns grow exponentially)."""
+
+
+LABEL_STEPS = 32
+"""Histories up to this many steps are spelt out in full in node and information set labels;
+longer ones show their last `LABEL_TAIL` steps (labels stay short in long chains)."""
+LABEL_TAIL = 8
+
+
+class _Histories:
+    """Public histories as a trie: each history is an int (0 is the empty history).
+
+    A long chain shares its prefixes, so memory grows with the number of nodes, not with the
+    number of nodes times the depth.
+    """
+
+    def __init__(self) -> None:
+        self.parents: list[int] = [-1]
+        self.steps: list[str] = [""]
+        self.lengths: list[int] = [0]
+        self.index: dict[tuple[int, str], int] = {}
+
+    def child(self, history: int, step: str) -> int:
+        """The history `history` followed by `step`."""
+        key = (history, step)
+        found = self.index.get(key)
+        if found is None:
+            found = self.index[key] = len(self.steps)
+            self.parents.append(history)
+            self.steps.append(step)
+            self.lengths.append(self.lengths[history] + 1)
+        return found
+
+    def tail(self, history: int, count: int | None = None) -> list[str]:
+        """The last `count` steps of `history` (all of them when None), in order."""
+        out: list[str] = []
+        while history > 0 and (count is None or len(out) < count):
+            out.append(self.steps[history])
+            history = self.parents[history]
+        out.reverse()
+        return out
+
+    def text(self, history: int) -> tuple[str, bool]:
+        """The history as `a/b/c` (or `start`), and whether it was shortened."""
+        if self.lengths[history] <= LABEL_STEPS:
+            return "/".join(self.tail(history)) or "start", False
+        return (f"...({self.lengths[history]} steps).../"
+                + "/".join(self.tail(history, LABEL_TAIL)), True)
 
 
 @dataclass
@@ -37,6 +84,7 @@ class _Builder:
     group_index: dict[tuple, int] = field(default_factory=dict)
     round_payoffs: dict[int, tuple[tuple[Fraction, ...], ...]] = field(default_factory=dict)
     round_scores: dict[int, tuple[tuple[Fraction, ...], ...]] = field(default_factory=dict)
+    histories: _Histories = field(default_factory=_Histories)
 
     def value(self, expr, where: str) -> Fraction:
         try:
@@ -60,7 +108,7 @@ class _Builder:
         self.nodes.append(fields)
         return fields["id"]
 
-    def infoset_for(self, player: int, own_type: str, history: tuple, stage: str,
+    def infoset_for(self, player: int, own_type: str, history: int, stage: str,
                     round_: int, key: str, actions: tuple[str, ...], node: int) -> int:
         identity = (player, own_type, history, stage, round_)
         index = self.infoset_index.get(identity)
@@ -121,7 +169,7 @@ def expand_game(spec: GameSpec, values: Mapping[str, Fraction] | None = None,
     def draw(level: int, parent: int, chosen: dict[int, str]) -> int:
         if level == len(drawn):
             types = (chosen.get(0, type_ids[0][0]), chosen.get(1, type_ids[1][0]))
-            return _expand_stage(builder, spec.root, 1, (), types, parent, [])
+            return _expand_stage(builder, spec.root, 1, 0, types, parent, [])
         player = drawn[level]
         label = "Nature:" + spec.players[player].id + "".join(f"|{t}" for t in chosen.values())
         node = builder.add_node(parent=parent, player=NATURE, infoset=-1,
@@ -135,7 +183,7 @@ def expand_game(spec: GameSpec, values: Mapping[str, Fraction] | None = None,
     return _finish(builder)
 
 
-def _expand_stage(b: _Builder, stage_id: str, round_: int, history: tuple, types: tuple[str, str],
+def _expand_stage(b: _Builder, stage_id: str, round_: int, history: int, types: tuple[str, str],
                   parent: int, round_results: list) -> int:
     """Expands the stage tree from `stage_id`; returns the new node's index.
 
@@ -166,8 +214,10 @@ def _expand_one(b: _Builder, task: tuple, types: tuple[str, str], stack: list[tu
     spec = b.spec
     stage = spec.nodes[stage_id]
     type_text = ",".join(t for i, t in enumerate(types) if len(spec.players[i].types) > 1)
-    where = "/".join(history) or "start"
+    where, shortened = b.histories.text(history)
     label = stage_id + (f"#{round_}" if b.rounds > 1 else "") + (f"|{type_text}" if type_text else "") + f"|{where}"
+    if shortened:
+        label += f" #{len(b.nodes)}"  # the node's own number keeps a shortened label unique
 
     if isinstance(stage, TerminalNode):
         payoffs = tuple(
@@ -177,14 +227,19 @@ def _expand_one(b: _Builder, task: tuple, types: tuple[str, str], stack: list[tu
         )
         results = [*round_results, (stage.outcome, payoffs)]
         if round_ < b.rounds:
-            stack.append((spec.root, round_ + 1, (*history, ";"), results, parent, slots, slot))
+            stack.append((spec.root, round_ + 1, b.histories.child(history, ";"), results, parent,
+                          slots, slot))
             return
-        total = tuple(
-            sum((b.discount ** k * result[1][i] for k, result in enumerate(results)), Fraction(0))
-            for i in range(2)
-        )
-        for value in total:
-            b.bounded(value, f"the total payoff at {stage_id}")
+        if len(results) == 1:
+            total = payoffs  # one round: nothing to add up (and each payoff is bounded)
+        else:
+            total = tuple(
+                sum((b.discount ** k * result[1][i] for k, result in enumerate(results)),
+                    Fraction(0))
+                for i in range(2)
+            )
+            for value in total:
+                b.bounded(value, f"the total payoff at {stage_id}")
         outcome = " / ".join(result[0] for result in results)
         node = b.add_node(parent=parent, player=TERMINAL, infoset=-1, actions=(), children=(),
                           label=label, payoffs=total, outcome=outcome, stage=stage_id,
@@ -249,27 +304,37 @@ def _expand_inner(b: _Builder, task: tuple, types: tuple[str, str], stack: list[
                        children=(), label=f"{label}|{first_action}", stage=stage_id,
                        round=round_)
     b.nodes[inner]["infoset"] = b.infoset_for(
-        second, types[second], (*history, "?"), stage_id, round_,
+        second, types[second], b.histories.child(history, "?"), stage_id, round_,
         f"{types[first]}+{first_action}", second_actions, inner)
     children: list[int | None] = [None] * len(second_actions)
     b.nodes[inner]["children"] = children
     for index in reversed(range(len(second_actions))):
         second_action = second_actions[index]
         stack.append((targets[(first_action, second_action)], round_,
-                      (*history, f"{first_action}&{second_action}"), round_results, inner,
+                      b.histories.child(history, f"{first_action}&{second_action}"), round_results,
+                      inner,
                       children, index))
     slots[slot] = inner
 
 
-def _push_children(b: _Builder, node: int, moves, round_: int, history: tuple,
+def _push_children(b: _Builder, node: int, moves, round_: int, history: int,
                    round_results: list, stack: list[tuple]) -> None:
     """Pushes one task per move, the first move's on top (so it is numbered first)."""
     children: list[int | None] = [None] * len(moves)
     b.nodes[node]["children"] = children
     for index in reversed(range(len(moves))):
         move = moves[index]
-        stack.append((move.to, round_, (*history, move.action), round_results, node, children,
-                      index))
+        stack.append((move.to, round_, b.histories.child(history, move.action), round_results,
+                      node, children, index))
+
+
+def _infoset_history(histories: _Histories, history: int) -> str:
+    """The public history in an information set's label (moves only, long ones shortened)."""
+    if histories.lengths[history] <= LABEL_STEPS:
+        shown = [step for step in histories.tail(history) if step not in (";", "?")]
+        return "/".join(shown) or "start"
+    shown = [step for step in histories.tail(history, LABEL_TAIL) if step not in (";", "?")]
+    return f"...({histories.lengths[history]} steps).../" + "/".join(shown)
 
 
 def _finish(b: _Builder) -> Game:
@@ -287,8 +352,7 @@ def _finish(b: _Builder) -> Game:
         if b.rounds > 1:
             label += f"#{info['round']}"
         if len(histories_per_stage[(info["stage"], info["round"], info["player"])]) > 1:
-            shown = [step for step in info["history"] if step not in (";", "?")]
-            label += "@" + ("/".join(shown) or "start")
+            label += "@" + _infoset_history(b.histories, info["history"])
         if len(player.types) > 1:
             label += "|" + info["own_type"]
         infosets.append(
@@ -305,6 +369,12 @@ def _finish(b: _Builder) -> Game:
                 actions=i.actions, members=i.members, keys=i.keys, group=i.group,
                 own_type=i.own_type, stage=i.stage, round=i.round)
         if counts[i.label] > 1 else i for i in infosets]
+    seen: dict[str, int] = {}
+    for position, infoset in enumerate(infosets):  # shortened histories may still coincide
+        number = seen.get(infoset.label, 0) + 1
+        seen[infoset.label] = number
+        if number > 1:
+            infosets[position] = replace(infoset, label=f"{infoset.label}~{number}")
     nodes = tuple(Node(**{**fields, "children": tuple(fields["children"])}) for fields in b.nodes)
     return Game(
         title=spec.title,
