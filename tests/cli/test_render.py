@@ -104,12 +104,44 @@ def test_show_a_900_deep_efg_file(tmp_path, monkeypatch):
 
 
 def test_a_shared_stage_node_is_drawn_once():
-    from game.cli.render import stage_tree_sections
+    from game.cli.render import print_sections, stage_tree_sections
 
     spec = load_scenario(resolve("escalation-ladder"))
     console = Console(width=100, file=io.StringIO())
-    for section in stage_tree_sections(spec):
-        console.print(section)
+    print_sections(console, stage_tree_sections(spec))
     text = console.file.getvalue()
     decisions = [n for n in spec.nodes if f"at {n}" in text]
     assert all(text.count(f"decides at {n}") <= 1 for n in decisions)
+
+
+def test_long_tree_lines_wrap_under_their_guides():
+    from game.cli.render import print_sections, stage_tree_sections
+
+    spec = load_scenario(resolve("escalation-ladder"))
+    console = Console(width=60, file=io.StringIO())
+    print_sections(console, stage_tree_sections(spec))
+    lines = console.file.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 60
+    # A wrapped line continues under its own text, keeping the guide of the siblings below.
+    first = next(i for i, line in enumerate(lines) if "It slides to the top" in line)
+    assert lines[first].startswith("    │   │   ├── [It slides")
+    assert lines[first + 1].startswith("    │   │   │   ") and "disaster" in lines[first + 1]
+
+
+def test_a_10000_node_scenario_checks_shows_and_exports(tmp_path, monkeypatch, capsys):
+    from tests.scenario.generated import wide_scenario
+
+    path = tmp_path / "wide.yaml"
+    path.write_text(wide_scenario(10_000), encoding="utf-8")
+    assert path.stat().st_size < 1_000_000
+    out = _at_80(monkeypatch)
+    assert main(["check", str(path)]) == 0
+    assert main(["show", str(path)]) == 0
+    text = out.getvalue()
+    # Past 300 rows, tables print as aligned lines; the tree draws every stage node once.
+    assert "Information sets of the full game (3,749 rows)" in text
+    assert "Payoffs (symbol = value) (14,996 rows)" in text
+    assert text.count("decides at n") == 2_499
+    efg = tmp_path / "wide.efg"
+    assert main(["export", str(path), "--efg", str(efg)]) == 0
+    assert len(load_efg_text(efg.read_text(encoding="utf-8")).nodes) == 1 + 2 * 9_997

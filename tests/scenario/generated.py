@@ -50,8 +50,8 @@ def wide_scenario(nodes: int, scenario_id: str = "wide") -> str:
     Player `a` has two private types, so the expanded game has about twice as many nodes.
     """
     lines = [f"id: {scenario_id}", "title: A wide tree", "players:",
-             "  - id: a", "    types:", "      - {id: high, prior: 1/2}",
-             "      - {id: low, prior: 1/2}", "  - {id: b}", "root: n0", "nodes:"]
+             "  - id: a", "    types:", "      - {id: h, prior: 1/2}",
+             "      - {id: l, prior: 1/2}", "  - {id: b}", "root: n0", "nodes:"]
     decisions = (nodes - 1) // 4
     count = 1 + 4 * decisions
     for index in range(count):
@@ -61,8 +61,8 @@ def wide_scenario(nodes: int, scenario_id: str = "wide") -> str:
             moves = ", ".join(f"{{action: m{k}, to: n{child}}}" for k, child in enumerate(children))
             lines.append(f"  - {{id: n{index}, kind: decision, player: {player}, moves: [{moves}]}}")
         else:
-            lines.append(f"  - {{id: n{index}, kind: terminal, outcome: End {index % 7}, payoffs: "
-                         f"{{a: {{high: {index % 5}, low: {-(index % 3)}}}, b: {index % 4}}}}}")
+            lines.append(f"  - {{id: n{index}, kind: terminal, outcome: E{index % 7}, payoffs: "
+                         f"{{a: {{h: {index % 5}, l: {-(index % 3)}}}, b: {index % 4}}}}}")
     return "\n".join(lines) + "\n"
 
 
