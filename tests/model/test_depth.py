@@ -33,3 +33,16 @@ def test_a_chain_repeated_as_a_campaign_expands():
     # Each of the 61 ends of round 1 starts a second round of 121 nodes.
     assert len(game.nodes) == 60 + 61 * 121
     assert max(node.round for node in game.nodes) == 2
+
+
+def test_labels_stay_short_and_unique_in_long_histories():
+    spec = load_scenario_text(chain_scenario(60), "chain.yaml")
+    game = expand_game(spec, rounds=2)
+    validate_game(game)  # node and information set labels are unique
+    assert max(len(node.label) for node in game.nodes) < 120
+    assert max(len(infoset.label) for infoset in game.infosets) < 120
+    shortened = [i.label for i in game.infosets if "steps)..." in i.label]
+    assert shortened and all(label.startswith("d") for label in shortened)
+    # Short histories are spelt out in full, as before.
+    assert game.nodes[1].label == "d1#1|go"
+    assert any(i.label == "d0#2@go/go/stop" for i in game.infosets)
