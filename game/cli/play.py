@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-from fractions import Fraction
 
 from rich.console import Console
 from rich.panel import Panel
@@ -13,7 +12,6 @@ from rich.text import Text
 
 from game.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, parse_sets
 from game.model.expr import format_fraction
-from game.model.tree import NATURE
 
 
 def _pick_scenario(console: Console) -> str:
@@ -40,20 +38,6 @@ def _pick_scenario(console: Console) -> str:
     return entries[choice - 1].id
 
 
-def _opponent(kind: str, game, result):
-    from game.bots.base import RandomBot
-    from game.bots.equilibrium import EquilibriumBot, preferred_equilibrium
-
-    if kind == "random":
-        return RandomBot()
-    if kind == "equilibrium":
-        equilibrium = preferred_equilibrium(result)
-        if equilibrium is None:
-            return RandomBot()
-        return EquilibriumBot(game, equilibrium, list(result.equilibria).index(equilibrium))
-    raise UsageError(f"the plain interface supports --opponent equilibrium or random, not {kind!r}")
-
-
 def run_play(args) -> int:
     """`deterrence play`: the Textual game (`--plain`: the prompt game; `--web`: in a browser).
 
@@ -61,17 +45,15 @@ def run_play(args) -> int:
     any screen appears. A scenario file with problems is not an argument error: the game opens
     and shows the located problems in a dialog.
     """
+    if args.plain and args.web:
+        raise UsageError("--plain and --web cannot be combined")
+    _check_scenario_name(args.scenario)
+    values = parse_sets(args.set)
+    _check_play_args(args, values)
     if args.plain:
-        if args.web:
-            raise UsageError("--plain and --web cannot be combined")
-        if args.opponent not in ("equilibrium", "random"):
-            raise UsageError("the plain interface supports --opponent equilibrium or random, "
-                             f"not {args.opponent!r}")
         from game.cli.commands import console
 
         return play_plain(console, args)
-    values = parse_sets(args.set)
-    _check_play_args(args, values)
     if args.web:
         return serve_web(args)
     from game.tui.app import make_app
@@ -81,6 +63,20 @@ def run_play(args) -> int:
                    values=values)
     app.run()
     return EXIT_OK
+
+
+def _check_scenario_name(name: str | None) -> None:
+    """A usage error (with a did-you-mean) when `name` is neither a shipped scenario nor an
+    existing file; a file with problems is not an argument error (the game shows them)."""
+    if name is None:
+        return
+    from game.scenario.errors import ScenarioError
+    from game.tui.session import scenario_path
+
+    try:
+        scenario_path(name)
+    except ScenarioError as error:
+        raise UsageError(error.problems[0].message) from None
 
 
 def _check_play_args(args, values) -> None:
@@ -171,12 +167,13 @@ def serve_web(args) -> int:
 
 
 def play_plain(console: Console, args) -> int:
-    """Plays one game at the prompt; returns the exit code."""
+    """Plays one game at the prompt, with the same panels and the same computed debrief as
+    the Textual game (for screen readers and slow links); returns the exit code."""
     from game.cli.commands import load_game, print_problems
-    from game.engine.state import State
-    from game.engine.view import view_of
     from game.scenario.errors import ScenarioError
-    from game.solver.solve import solve
+    from game.tui.driver import LocalDriver
+    from game.tui.screens.briefing import build_opponent
+    from game.tui.session import default_solver
 
     name = args.scenario or _pick_scenario(console)
     values = parse_sets(args.set)
@@ -193,96 +190,142 @@ def play_plain(console: Console, args) -> int:
         picked = Prompt.ask("Play as", choices=names, default=names[0])
         me = names.index(picked)
     check_type(spec, me, args.own_type)
-    rng = random.Random(args.seed)
-    with console.status("Solving the game for your opponent..."):
-        result = solve(game)
-    bot = _opponent(args.opponent, game, result)
-    other = 1 - me
+    seed = args.seed if args.seed is not None else random.SystemRandom().randrange(1, 1_000_000)
+    with console.status("Solving the game..."):
+        result = default_solver(game)
+    bot, note = build_opponent(args.opponent, game, result, seed)
+    if note:
+        console.print(Text(note.strip(), style="yellow"))
+    if bot is not None:
+        bot.reset()
+    from game.tui.debrief_text import preferred_index
 
-    state = State.initial(game)
-    while state.is_chance and state.current.private_to >= 0:
-        node = state.current
-        if node.private_to == me and args.own_type:
-            state = state.play(args.own_type)
-        else:
-            state = state.sample_chance(rng)
-    view = view_of(state, me)
-    _briefing(console, spec, game, me, view.own_type)
-    while not state.is_terminal:
-        if state.is_chance:
-            node = state.current
-            state = state.sample_chance(rng)
-            action = state.actions_taken()[-1]
-            console.print(Text(f"Chance: {spec.action_label(node.stage, action)}.", style="yellow"))
-            continue
-        view = view_of(state, state.to_move)
-        if state.to_move == me:
-            action = _ask(console, spec, game, view, result, bot, args.exam)
-        else:
-            action = bot.choose(view, rng)
-            stage = spec.nodes[view.stage]
-            if state.current.conceals:
-                console.print(Text(f"{spec.players[other].name} has chosen (you will see it once "
-                                   "you choose).", style="cyan"))
-            else:
-                console.print(Text(f"{spec.players[other].name}: "
-                                   f"{spec.action_label(stage.id, action)}.", style="cyan"))
-        state = state.play(action)
-    _outcome(console, spec, game, state, me)
+    index = getattr(bot, "equilibrium_index", preferred_index(result))
+    driver = LocalDriver(game, me, bot=bot, seed=seed, own_type=args.own_type, result=result,
+                         equilibrium_index=index)
+    _briefing(console, spec, game, driver, result, args.exam)
+    shown = me
+    for event in driver.drain_events():
+        _event(console, event)
+    while not driver.finished:
+        seat = driver.seat
+        if len(driver.humans) > 1 and seat != shown:
+            Prompt.ask(f"Pass the keyboard to {spec.players[seat].name}; press Enter when "
+                       "alone", default="", show_default=False)
+            shown = seat
+        action = _ask(console, spec, game, driver, seat, args.exam)
+        driver.submit(action)
+        for event in driver.drain_events():
+            _event(console, event)
+    _outcome(console, spec, game, driver, me if len(driver.humans) == 1 else None)
     return EXIT_OK
 
 
-def _briefing(console: Console, spec, game, me: int, own_type: str) -> None:
-    from game.cli.render import payoff_table
+def _event(console: Console, event) -> None:
+    style = "yellow" if event.kind == "chance" else "cyan"
+    console.print(Text(event.text, style=style))
 
+
+def _briefing(console: Console, spec, game, driver, result, exam: bool) -> None:
+    from game.tui.screens.briefing import payoff_table
+    from game.tui.teach.drawing import draw_tree, matrices
+
+    me = driver.home
     player = spec.players[me]
-    lines = [f"You play {player.name}. {player.role}"]
-    if len(player.types) > 1:
-        held = spec.type_of(me, own_type)
-        lines.append(f"Your private type: {held.name}. {held.description}")
-    opponent = spec.players[1 - me]
-    if len(opponent.types) > 1:
-        names = ", ".join(t.name for t in opponent.types)
-        lines.append(f"You do not know {opponent.name}'s type ({names}); it knows its own.")
+    lines = [" ".join(spec.summary.split()), ""]
+    if len(driver.humans) > 1:
+        lines.append(f"Hot-seat: {spec.players[0].name} and {spec.players[1].name} share this "
+                     "keyboard.")
+    else:
+        lines.append(f"You play {player.name}. {player.role}")
+        if len(player.types) > 1:
+            held = spec.type_of(me, driver.view().own_type)
+            lines.append(f"Your private type (only you see it): {held.name}. "
+                         f"{' '.join(held.description.split())}")
+        else:
+            lines.append("You have no private type: your payoffs are common knowledge.")
+        opponent = spec.players[1 - me]
+        if len(opponent.types) > 1:
+            names = ", ".join(t.name for t in opponent.types)
+            lines.append(f"You do not know {opponent.name}'s type ({names}); it knows its own.")
+        else:
+            lines.append(f"{opponent.name} has no private type: you know its payoffs.")
+        lines.append(f"Your opponent ({driver.opponent_name}): {driver.opponent_description}")
+    lines.append(f"Seed {driver.seed}: --seed {driver.seed} replays these draws.")
+    if result is not None and not exam:
+        found = len(result.equilibria)
+        lines.append(f"The solver found {found} equilibri{'um' if found == 1 else 'a'}.")
     console.print(Panel(Text("\n".join(lines)), title=spec.title, title_align="left"))
     console.print(payoff_table(spec, game.values))
+    if spec.parameters:
+        from game.tui.screens.briefing import _plain
+
+        console.print(Text("Parameters: " + "; ".join(
+            f"{p.name} = {format_fraction(game.values.get(p.name, p.value))}"
+            + (f" ({_plain(p.description, exam)})" if p.description else "")
+            for p in spec.parameters)))
+    for matrix in matrices(spec, game.values):
+        console.print(Text("\n".join(["The simultaneous stage in strategic form:",
+                                      *matrix.lines()])))
+    console.print(Text("\n".join(["The game tree ([tags] name information sets):",
+                                  *draw_tree(game)])))
 
 
-def _ask(console: Console, spec, game, view, result, bot, exam: bool) -> str:
+def _ask(console: Console, spec, game, driver, seat: int, exam: bool) -> str:
+    from game.tui.teach import panels
+
+    view = driver.view()
     stage = spec.nodes[view.stage]
-    header = stage.title or stage.id
+    header = (stage.title or stage.id) + f"  ({spec.players[seat].name}"
+    if len(spec.players[seat].types) > 1:
+        header += f", your type: {spec.type_of(seat, view.own_type).name}"
+    header += ")"
     if game.rounds > 1:
-        header += f"  (round {view.round} of {game.rounds})"
-    console.print(Panel(Text(stage.text or ""), title=header, title_align="left"))
-    actions = view.legal_actions
-    hint = {}
-    if not exam and hasattr(bot, "equilibrium"):
-        hint = _action_values(game, bot.equilibrium, view)
-    for number, action in enumerate(actions, start=1):
-        extra = f"   (worth {format_fraction(hint[action])} in equilibrium)" if action in hint else ""
-        console.print(f"  {number}. {spec.action_label(stage.id, action)}{extra}", markup=False)
-    choice = IntPrompt.ask("Your move", choices=[str(n) for n in range(1, len(actions) + 1)],
+        header += f"  round {view.round} of {game.rounds}"
+    console.print(Panel(Text(" ".join((stage.text or "").split())), title=header,
+                        title_align="left"))
+    legal = view.legal_actions
+    for number, action in enumerate(legal, start=1):
+        console.print(Text(f"  {number}. {spec.action_label(stage.id, action)}"))
+    insight = driver.insight(seat)
+    texts = [panels.own_belief(spec, seat, insight, exam) if len(spec.players[1 - seat].types)
+             > 1 else "", panels.belief_about_you(spec, seat, insight),
+             "" if exam else panels.risk_panel(spec, legal, insight),
+             panels.worth_panel(spec, legal, insight, exam)]
+    for text in texts:
+        if text:
+            console.print(Text(text, style="dim"))
+    choice = IntPrompt.ask("Your move", choices=[str(n) for n in range(1, len(legal) + 1)],
                            show_choices=False)
-    return actions[choice - 1]
+    action = legal[choice - 1]
+    if exam and len(driver.humans) == 1:
+        _predict(console, spec, game, driver, action)
+    return action
 
 
-def _action_values(game, equilibrium, view) -> dict[str, Fraction]:
-    from game.solver.evaluate import Evaluation
-    from game.solver.structure import Structure
+def _predict(console: Console, spec, game, driver, action: str) -> None:
+    """Exam mode: when the opponent answers this move next, asks what it will do."""
+    node = driver.state.current
+    child = game.nodes[node.children[node.actions.index(action)]]
+    if child.player != 1 - node.player:
+        return
+    options = [spec.action_label(child.stage, a) for a in child.actions]
+    console.print(Text(f"What will {spec.players[child.player].name} do now? "
+                       + "; ".join(f"{n}. {o}" for n, o in enumerate(options, start=1))))
+    choice = IntPrompt.ask("Your prediction", choices=[str(n) for n in
+                                                       range(1, len(options) + 1)],
+                           show_choices=False)
+    driver.predictions.append((child.id, child.actions[choice - 1]))
 
-    infoset = game.infoset_by_label[view.infoset]
-    evaluation = Evaluation(Structure(game), equilibrium.behaviour)
-    belief = evaluation.group_belief(infoset.group)
-    if belief is None:
-        return {}
-    return dict(zip(infoset.actions, evaluation.action_values(infoset.id, belief)))
 
+def _outcome(console: Console, spec, game, driver, me: int | None) -> None:
+    from game.tui.teach.export import debrief_sections
 
-def _outcome(console: Console, spec, game, state, me: int) -> None:
+    state = driver.final_state()
     node = state.current
-    stage = spec.nodes[node.stage]
+    stage = spec.nodes.get(node.stage)
     types = state.types()
-    lines = [stage.text or node.outcome, ""]
+    lines = [" ".join((getattr(stage, "text", "") or node.outcome).split()), ""]
     for index, player in enumerate(spec.players):
         type_text = ""
         if len(player.types) > 1:
@@ -291,5 +334,8 @@ def _outcome(console: Console, spec, game, state, me: int) -> None:
                      + ("  <- you" if index == me else ""))
     console.print(Panel(Text("\n".join(lines)), title=f"Outcome: {node.outcome}",
                         title_align="left"))
-    if NATURE is not None and spec.debrief:
-        console.print(Panel(Text("\n\n".join(spec.debrief)), title="Debrief", title_align="left"))
+    index = driver.equilibrium_index
+    for heading, body in debrief_sections(spec, game, driver.result, index, state, me, driver):
+        console.print(Text(heading.upper(), style="bold"))
+        console.print(Text("\n".join(body)))
+        console.print()

@@ -60,7 +60,7 @@ def summary(spec, state, driver, equilibrium, index: int | None, note: str = "",
     return "\n".join(lines).rstrip()
 
 
-def equilibria_text(game, result, index: int | None) -> str:
+def equilibria_text(game, result, index: int | None, keys: bool = True) -> str:
     """The equilibria in one line each, then what holds the compared one together: why each
     player mixes, the plan off the path, and the threats that are not credible."""
     from game.solver.explain.debrief import infoset_belief
@@ -74,11 +74,12 @@ def equilibria_text(game, result, index: int | None) -> str:
         head += f"; solution concept: {concept}"
     if not result.complete:
         head += "; the search was cut short, more may exist"
-    lines = [head + "; l lists them in full)"]
+    lines = [head + ("; l lists them in full)" if keys else ")")]
     for number, eq in enumerate(result.equilibria, start=1):
         outcomes = ", ".join(f"{label} {format_fraction(p)}" for label, p in
                              sorted(eq.outcomes.items(), key=lambda kv: (-kv[1], kv[0])))
-        mark = "  <- compared with your play (e: the next one)" if number - 1 == index else ""
+        mark = ("  <- compared with your play" + (" (e: the next one)" if keys else "")
+                if number - 1 == index else "")
         lines.append(f"{number}. {eq.kind}: {outcomes}; "
                      f"{verdict_text('Intuitive Criterion', eq.intuitive)}, "
                      f"{verdict_text('D1', eq.d1)}.{mark}")

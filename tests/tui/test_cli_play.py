@@ -16,7 +16,10 @@ from game.cli import main
     (["public-threat", "--set", "p=abc"], "not an exact number"),
     (["--type", "resolved"], "need a scenario"),
     (["public-threat", "--plain", "--web"], "cannot be combined"),
-    (["public-threat", "--plain", "--opponent", "hawk"], "plain interface supports"),
+    (["public-threat", "--plain", "--opponent", "nonsense"], "unknown opponent"),
+    (["nosuch"], "There is no shipped scenario 'nosuch'"),
+    (["chiken"], "Did you mean 'chicken'?"),
+    (["chiken", "--plain"], "Did you mean 'chicken'?"),
 ])
 def test_bad_play_arguments_are_clean_usage_errors(args, message, capsys):
     with pytest.raises(SystemExit) as exit_:
@@ -38,3 +41,47 @@ def test_the_web_command_uses_this_python_by_absolute_path():
     command = web_command(args)
     assert command.startswith(sys.executable)
     assert "--web" not in command and "--opponent qre:2" in command and "--exam" in command
+
+
+def _plain(monkeypatch, capsys, answers, *args):
+    """Runs `deterrence play --plain` with scripted answers at the prompts."""
+    import io
+
+    from rich.console import Console
+
+    from game.cli import commands
+
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(answers) + "\n"))
+    monkeypatch.setattr(commands, "console", Console(file=io.StringIO(), width=100,
+                                                     highlight=False))
+    assert main(["play", *args, "--plain"]) == 0
+    return commands.console.file.getvalue()
+
+
+@pytest.mark.parametrize("opponent", ["equilibrium", "qre:2", "learner", "hawk", "dove",
+                                      "bluffer", "random"])
+def test_plain_prints_the_equilibria_and_the_prior_against_every_opponent(
+        opponent, monkeypatch, capsys):
+    out = _plain(monkeypatch, capsys, ["1"] * 6, "public-threat", "--as", "challenger",
+                 "--seed", "4", "--opponent", opponent)
+    assert "Prior over State A's type: Resolved 1/3, Irresolute 2/3" in out
+    assert "THE EQUILIBRIA" in out and "1. semi-separating:" in out
+    assert "THE EQUILIBRIA IN FULL" in out and "YOUR DECISIONS" in out
+    assert "Seed: 4" in out and f"Opponent: {opponent.split(':')[0]}" in out
+    assert "Parameters: p = 1/3, a = 1" in out
+    assert "Worth to you" in out and "What State B believes about you" in out
+
+
+def test_plain_hot_seat_passes_the_keyboard(monkeypatch, capsys):
+    out = _plain(monkeypatch, capsys, ["1", "", "1", "", "1", "", "1"], "escalation-ladder",
+                 "--opponent", "human", "--seed", "1")
+    assert "THE DECISIONS" in out and "Hot-seat" in out
+
+
+def test_plain_exam_hides_the_answers_and_grades_predictions(monkeypatch, capsys):
+    out = _plain(monkeypatch, capsys, ["1", "2", "1", "1"], "public-threat", "--as",
+                 "challenger", "--type", "resolved", "--seed", "3", "--exam")
+    before = out.split("DEBRIEF")[0]
+    assert "Worth: hidden (exam mode)." in before and "Risk of disaster" not in before
+    assert "The solver found" not in before and "so it always fights" not in before
+    assert "YOUR PREDICTIONS:" in out

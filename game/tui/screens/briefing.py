@@ -56,9 +56,12 @@ def payoff_table(spec, values):
     typed = any(len(p.types) > 1 for p in spec.players)
     columns = [("outcome", 3), ("path", 4), *([("types", 2)] if typed else []),
                (spec.players[0].name, 2), (spec.players[1].name, 2)]
-    for name, ratio in columns:
-        table.add_column(name, ratio=ratio, overflow="fold", min_width=min(len(name), 8))
     rows = payoff_rows(spec, values)
+    cells = [[r.outcome, r.path, *([r.types] if typed else []), *r.payoffs] for r in rows]
+    for position, (name, ratio) in enumerate(columns):
+        words = [w for row in cells for w in row[position].split()] + [name]
+        table.add_column(name, ratio=ratio, overflow="fold",
+                         min_width=min(12, max(len(w) for w in words)))
     for number, row in enumerate(rows):
         last = number + 1 == len(rows) or rows[number + 1].first
         table.add_row(row.outcome, row.path, *([row.types] if typed else []), *row.payoffs,

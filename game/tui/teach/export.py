@@ -53,7 +53,7 @@ def debrief_sections(spec, game, result, index: int | None, state, me: int | Non
     decisions = debrief_text.decisions_text(spec, game, result, index, state, me,
                                             getattr(driver, "predictions", ())).splitlines()
     sections.append((decisions[0].title(), decisions[1:]))
-    equilibria = debrief_text.equilibria_text(game, result, index).splitlines()
+    equilibria = debrief_text.equilibria_text(game, result, index, keys=False).splitlines()
     sections.append(("The equilibria", equilibria[1:] if len(equilibria) > 1 else equilibria))
     if result is not None and result.equilibria:
         sections.append(("The equilibria in full", listing_lines(game, result, index)[1:]))
