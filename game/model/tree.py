@@ -221,17 +221,27 @@ def validate_game(game: Game) -> None:
 
 
 def _check_perfect_recall(game: Game) -> None:
-    """Every node of an infoset has the same own-experience (own infosets and actions) path."""
+    """Every node of an infoset has the same own-experience (own infosets and actions) path.
+
+    One pass from the root (no recursion, linear in the number of nodes): each node gets, per
+    player, a number standing for the sequence of that player's (infoset, action) on its path.
+    """
+    sequences: dict[tuple[int, int, int], int] = {}
+    experience = ([0] * len(game.nodes), [0] * len(game.nodes))
+    stack = [game.root.id] if game.nodes else []
+    while stack:
+        node = game.nodes[stack.pop()]
+        for index, child in enumerate(node.children):
+            for player in (0, 1):
+                sequence = experience[player][node.id]
+                if node.player == player:
+                    key = (sequence, node.infoset, index)
+                    sequence = sequences.setdefault(key, len(sequences) + 1)
+                experience[player][child] = sequence
+            stack.append(child)
     for infoset in game.infosets:
-        experiences = set()
-        for member in infoset.members:
-            experience = tuple(
-                (game.nodes[parent].infoset, index)
-                for parent, index in game.path(member)
-                if game.nodes[parent].player == infoset.player
-            )
-            experiences.add(experience)
-        if len(experiences) > 1:
+        seen = {experience[infoset.player][member] for member in infoset.members}
+        if len(seen) > 1:
             raise GameStructureError(
                 f"information set {infoset.label!r}: the player would forget its own earlier "
                 "moves (the game lacks perfect recall)"

@@ -155,3 +155,31 @@ def test_control_characters_in_labels_are_made_visible():
     with pytest.raises(ScenarioError) as caught:
         load_efg_text(GOOD.replace("3/2", "x\x1b[2J"), "x.efg")
     assert "\x1b" not in caught.value.format() and "\u241b[2J" in caught.value.format()
+
+
+FORGETFUL = '''EFG 2 R "forgetful" { "One" "Two" }
+""
+
+p "" 1 1 "first" { "left" "right" } 0
+p "a" 1 2 "second" { "up" "down" } 0
+t "" 1 "a" { 1, 0 }
+t "" 2 "b" { 0, 1 }
+p "b" 1 2 "second" { "up" "down" } 0
+t "" 3 "c" { 1, 1 }
+t "" 4 "d" { 0, 0 }
+'''
+
+
+def test_a_player_who_forgets_its_own_move_is_refused():
+    with pytest.raises(ScenarioError, match="perfect recall"):
+        load_efg_text(FORGETFUL, "forgetful.efg")
+    # The same tree where the second move is Two's (who did not see the first) is fine.
+    fine = FORGETFUL.replace('p "a" 1 2', 'p "a" 2 1').replace('p "b" 1 2', 'p "b" 2 1')
+    assert len(load_efg_text(fine, "fine.efg").infosets) == 2
+
+
+def test_a_5000_deep_file_loads():
+    from tests.scenario.generated import deep_efg
+
+    game = load_efg_text(deep_efg(4_999), "deep.efg")  # checks perfect recall in one pass
+    assert len(game.nodes) == 9_999 and len(game.infosets) == 4_999
