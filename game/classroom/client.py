@@ -1,5 +1,6 @@
-"""Provides the async classroom client, and `BotClient`, a scripted student used by tests,
-`deterrence loadtest` and the benchmark."""
+"""Provides the async classroom clients: `ClassroomClient` (one connection), `SeatLink` (a
+joined seat that reconnects by itself after a lost connection), and `BotClient`, a scripted
+student used by tests, `deterrence loadtest` and the benchmark."""
 
 from __future__ import annotations
 
@@ -7,9 +8,22 @@ import asyncio
 import json
 import random
 import time
+from collections.abc import AsyncIterator
 
 from websockets.asyncio.client import connect
-from websockets.exceptions import ConnectionClosed
+from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
+
+FINAL_REFUSALS = {"bad_code", "bad_token", "taken", "removed", "ended", "not_on_roster", "full"}
+"""Join refusals that another attempt would not change."""
+
+
+class JoinRefusedError(Exception):
+    """The server refused the join (the message says why)."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
 
 
 class ClassroomClient:
@@ -19,8 +33,9 @@ class ClassroomClient:
         self.url = url
         self.ws = None
 
-    async def connect(self) -> ClassroomClient:
-        self.ws = await connect(self.url, open_timeout=10, max_size=2**20, compression=None)
+    async def connect(self, timeout: float = 10.0) -> ClassroomClient:
+        self.ws = await connect(self.url, open_timeout=timeout, max_size=2**20,
+                                compression=None)
         return self
 
     async def send(self, message: dict) -> None:
@@ -49,61 +64,223 @@ class ClassroomClient:
             await self.ws.close()
 
 
+class SeatLink:
+    """A seat in a session that keeps itself connected.
+
+    `open()` connects and joins; `messages()` yields the server's messages and, when the
+    connection is lost before the session is over, reconnects with the seat's token, waiting
+    `first_delay`, then twice as long each time (up to `max_delay`, with some jitter), and
+    yields what it is doing as messages of its own: `{"type": "reconnecting", "attempt", "delay"}`,
+    then `{"type": "rejoined"}` (the server then sends the seat's state), or
+    `{"type": "disconnected", "message"}` when it gives up (the seat was removed or its token
+    replaced, or `give_up` seconds passed). After the session's end it does not reconnect.
+    """
+
+    def __init__(self, url: str, code: str, name: str, token: str | None = None, *,
+                 first_delay: float = 0.25, max_delay: float = 5.0, give_up: float = 900.0,
+                 seed: int | None = None) -> None:
+        self.url, self.code, self.name, self.token = url, code, name, token
+        self.first_delay, self.max_delay, self.give_up = first_delay, max_delay, give_up
+        self.rng = random.Random(seed)
+        self.client: ClassroomClient | None = None
+        self.welcome: dict | None = None
+        self.state = "new"
+        """"new", "connected", "reconnecting", or "closed"."""
+        self.over = False
+        """The session ended (or this seat was taken from this client): no reconnecting."""
+        self.reconnects = 0
+        self._closing = False
+
+    async def open(self, timeout: float = 10.0) -> dict:
+        """Connects and joins; returns the welcome.
+
+        Raises:
+            JoinRefusedError: the server refused (code, message).
+            OSError, TimeoutError: the server cannot be reached.
+        """
+        client = ClassroomClient(self.url)
+        try:
+            await client.connect(timeout)
+            welcome = await client.join(self.code, self.name, self.token, timeout)
+        except (ConnectionClosed, InvalidHandshake, InvalidURI) as err:
+            await client.close()
+            raise OSError(f"the server closed the connection ({err})") from None
+        except BaseException:
+            await client.close()
+            raise
+        if welcome.get("type") != "welcome":
+            await client.close()
+            raise JoinRefusedError(welcome.get("code", "refused"),
+                                   welcome.get("message", "could not join"))
+        self.client, self.welcome = client, welcome
+        self.token = welcome["token"]
+        self.state = "connected"
+        return welcome
+
+    async def send(self, message: dict) -> bool:
+        """Sends; False when there is no connection now (the message is dropped)."""
+        if self.client is None or self.state != "connected":
+            return False
+        try:
+            await self.client.send(message)
+        except ConnectionClosed:
+            return False
+        return True
+
+    async def messages(self) -> AsyncIterator[dict]:
+        """The server's messages, and this link's own (see the class docstring)."""
+        while True:
+            try:
+                message = json.loads(await self.client.ws.recv())
+            except ConnectionClosed:
+                if self.over or self._closing:
+                    self.state = "closed"
+                    return
+                async for note in self._reconnect():
+                    yield note
+                if self.state == "closed":
+                    return
+                continue
+            kind = message.get("type")
+            if kind in ("ended", "removed", "replaced"):
+                self.over = True
+            yield message
+
+    async def _reconnect(self) -> AsyncIterator[dict]:
+        self.state = "reconnecting"
+        delay = self.first_delay
+        deadline = time.monotonic() + self.give_up
+        attempt = 0
+        while time.monotonic() < deadline and not self._closing:
+            attempt += 1
+            wait = delay * self.rng.uniform(0.8, 1.2)
+            yield {"type": "reconnecting", "attempt": attempt, "delay": round(wait, 2)}
+            await asyncio.sleep(wait)
+            delay = min(self.max_delay, delay * 2)
+            try:
+                await self.open(timeout=5.0)
+            except JoinRefusedError as err:
+                if err.code in FINAL_REFUSALS:
+                    self.state = "closed"
+                    self.over = True
+                    yield {"type": "disconnected", "code": err.code, "message": err.message}
+                    return
+                continue
+            except (OSError, TimeoutError, asyncio.TimeoutError):
+                continue
+            self.reconnects += 1
+            yield {"type": "rejoined", "welcome": self.welcome}
+            return
+        self.state = "closed"
+        yield {"type": "disconnected", "code": "gave_up",
+               "message": "the server did not come back"}
+
+    async def close(self) -> None:
+        self._closing = True
+        self.state = "closed"
+        if self.client is not None:
+            await self.client.close()
+
+
 class BotClient:
     """A student played by a program: joins, answers each decision with a random legal
-    action (after `think` seconds), states a belief when asked, and records everything."""
+    action (after `think` seconds), states a belief when asked, reconnects by itself when the
+    connection is lost, and records everything."""
 
     def __init__(self, url: str, code: str, name: str, *, seed: int = 0, think: float = 0.0,
-                 token: str | None = None) -> None:
+                 token: str | None = None, first_delay: float = 0.1) -> None:
         self.url, self.code, self.name = url, code, name
         self.rng = random.Random(seed)
         self.think = think
         self.token = token
+        self.link = SeatLink(url, code, name, token, first_delay=first_delay, max_delay=1.0,
+                             give_up=60.0, seed=seed)
         self.sent: list[tuple[int, str, str]] = []
-        """(round, infoset, action) of every move the server acknowledged."""
+        """(round, infoset, action) of every move the server took from this bot."""
         self.received: list[dict] = []
         self.latencies: list[float] = []
         self.errors: list[dict] = []
+        self.notes: list[dict] = []
+        """The link's own messages (reconnecting, rejoined, disconnected)."""
         self.ended = False
-        self.client = ClassroomClient(url)
-        self._pending: tuple[float, int, str, str] | None = None
+        self._pending: dict | None = None
+        """The move sent and not yet seen taken: started, round, decision, infoset, action,
+        how many own moves the game showed then, and whether the link was lost since."""
+
+    @property
+    def client(self) -> ClassroomClient | None:
+        return self.link.client
 
     async def run(self, timeout: float = 60.0, stop_after_moves: int | None = None) -> None:
         """Plays until the session ends, the timeout passes, or `stop_after_moves` moves."""
         await asyncio.wait_for(self._run(stop_after_moves), timeout)
 
     async def _run(self, stop_after_moves: int | None) -> None:
-        await self.client.connect()
+        for attempt in range(20):   # a server busy admitting hundreds may refuse at first
+            try:
+                await self.link.open()
+                break
+            except JoinRefusedError as err:
+                if err.code != "join_rate":
+                    raise RuntimeError(f"{self.name}: could not join: {err.message}") from None
+            except OSError:
+                if attempt == 19:
+                    raise
+            await asyncio.sleep(0.1 * (attempt + 1))
+        self.token = self.link.token
         try:
-            welcome = await self.client.join(self.code, self.name, self.token)
-            if welcome.get("type") != "welcome":
-                raise RuntimeError(f"{self.name}: could not join: {welcome}")
-            self.token = welcome["token"]
-            while True:
-                try:
-                    message = json.loads(await self.client.ws.recv())
-                except ConnectionClosed:
-                    return
+            async for message in self.link.messages():
                 self.received.append(message)
                 kind = message.get("type")
-                if kind == "error":
+                if kind in ("reconnecting", "rejoined", "disconnected"):
+                    self.notes.append(message)
+                    if self._pending is not None:
+                        self._pending["lost"] = True
+                elif kind == "error":
                     self.errors.append(message)
-                    self._pending = None
+                    await self._refused(message)
                 elif kind == "ended":
                     self.ended = True
                     return
                 elif kind == "state":
-                    if self._pending is not None and message["round"] == self._pending[1]:
-                        started, round_, infoset, action = self._pending
-                        self.latencies.append(time.perf_counter() - started)
-                        self.sent.append((round_, infoset, action))
-                        self._pending = None
-                        if stop_after_moves is not None and len(self.sent) >= stop_after_moves:
-                            return
-                    if message["your_turn"] and self._pending is None:
+                    self._acknowledge(message)
+                    if stop_after_moves is not None and len(self.sent) >= stop_after_moves:
+                        return
+                    pending = self._pending
+                    if message["your_turn"] and (pending is None or pending["lost"] or
+                                                 pending["decision"] != message["decision"]):
                         await self._decide(message)
         finally:
-            await self.client.close()
+            await self.link.close()
+
+    @staticmethod
+    def _own_moves(state: dict) -> int:
+        return sum(1 for s in state["history"] if s["actor"] == state["role"] and not s["bot"])
+
+    def _acknowledge(self, state: dict) -> None:
+        """A state that shows the pending move taken: recorded (once) with its latency."""
+        pending = self._pending
+        if pending is None or state["round"] != pending["round"]:
+            if pending is not None and state["round"] > pending["round"]:
+                self._pending = None   # that round is over; its last state said what happened
+            return
+        if self._own_moves(state) > pending["own"]:
+            self.latencies.append(time.perf_counter() - pending["started"])
+            self.sent.append((pending["round"], pending["infoset"], pending["action"]))
+            self._pending = None
+        elif not state["your_turn"] or state.get("decision") != pending["decision"]:
+            self._pending = None   # a bot moved for this seat meanwhile
+
+    async def _refused(self, message: dict) -> None:
+        pending = self._pending
+        if pending is None:
+            return
+        if message.get("code") == "not_saved":   # the server could not store it: again soon
+            await asyncio.sleep(0.2)
+            pending["started"] = time.perf_counter()
+            await self.link.send(pending["message"])
+        else:
+            self._pending = None
 
     async def _decide(self, state: dict) -> None:
         if self.think:
@@ -114,11 +291,16 @@ class BotClient:
             total = sum(weights)
             beliefs = {t: w / total for t, w in zip(types, weights)}
             beliefs[types[-1]] = max(0.0, 1 - sum(beliefs[t] for t in types[:-1]))
-            await self.client.send({"type": "belief", "round": state["round"],
-                                    "beliefs": beliefs})
+            await self.link.send({"type": "belief", "round": state["round"],
+                                  "decision": state["decision"], "beliefs": beliefs})
         action = self.rng.choice(state["legal"])
-        self._pending = (time.perf_counter(), state["round"], state["infoset"], action)
-        await self.client.send({"type": "move", "round": state["round"], "action": action})
+        message = {"type": "move", "round": state["round"], "decision": state["decision"],
+                   "action": action}
+        self._pending = {"started": time.perf_counter(), "round": state["round"],
+                         "decision": state["decision"], "infoset": state["infoset"],
+                         "action": action, "own": self._own_moves(state), "lost": False,
+                         "message": message}
+        await self.link.send(message)
 
 
-__all__ = ["BotClient", "ClassroomClient"]
+__all__ = ["BotClient", "ClassroomClient", "FINAL_REFUSALS", "JoinRefusedError", "SeatLink"]

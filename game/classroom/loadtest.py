@@ -57,7 +57,8 @@ async def run_loadtest(clients: int, rounds: int, scenario: str = "public-threat
         db = str(Path(folder) / "load.sqlite")
         process, code, _, url = await start_host(
             scenario, db, "--rounds", str(rounds), "--autostart", str(clients),
-            "--timeout", "60", "--seed", "1")
+            "--timeout", "60", "--seed", "1", "--max-students", str(clients),
+            "--join-rate", "0", "--max-connections", str(clients + 200))
         collecting = gc.isenabled()
         try:
             bots = [BotClient(url, code, f"s{i}", seed=i, think=think) for i in range(clients)]

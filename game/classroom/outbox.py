@@ -7,6 +7,8 @@ outcome), the welcome, the broadcasts and the instructor's status.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from game.engine.view import view_of
@@ -33,14 +35,20 @@ class Outbox:
     paused: bool
     ended: bool
     aggregates: dict[str, dict[str, int]]
+    outcomes: dict[int, list[dict]]
+    store_problem: str | None
+    told_end: set[int]
     _seat_pair: dict[int, tuple[int, int]]
+    decision_id: Callable[[Pair], str]
+    total: Callable[[int], Fraction]
 
     def _welcome(self, seat: Seat) -> dict:
         return {"type": "welcome", "name": seat.label, "token": seat.token,
                 "scenario": self.game.title, "players": list(self.game.players),
                 "source": self.source,
                 "rounds": self.config.rounds, "timeout": self.config.timeout,
-                "elicit_beliefs": self.config.elicit_beliefs, "started": self.started}
+                "elicit_beliefs": self.config.elicit_beliefs, "started": self.started,
+                "design": self.config.design()}
 
     def _opponent_types(self, role: int) -> list[str]:
         spec = self.game.spec
@@ -52,16 +60,25 @@ class Outbox:
         """What the player in `role` of `pair` may see now: built from `view_of` only."""
         view = view_of(pair.state, role)
         my_turn = view.my_turn and not self.paused and not self.ended
+        nodes = self.game.nodes
+        # the positions in the game of the steps the view shows (it skips the type draws)
+        shown = [position for position, (node_id, _) in enumerate(pair.state.steps)
+                 if nodes[node_id].private_to < 0]
         message = {
             "type": "state", "round": self.round, "rounds": self.config.rounds,
             "role": role, "player": self.game.players[role], "own_type": view.own_type,
             "history": [{"actor": s.actor, "action": s.action, "stage": s.stage,
-                         "round": s.round, "concealed": s.concealed} for s in view.history],
+                         "round": s.round, "concealed": s.concealed,
+                         "bot": position in pair.bot_steps}
+                        for s, position in zip(view.history, shown)],
             "to_move": view.to_move, "stage": view.stage, "game_round": view.round,
             "your_turn": my_turn,
             "infoset": view.infoset, "legal": list(view.legal_actions) if my_turn else [],
             "timeout": self.config.timeout, "finished": view.finished,
+            "paused": self.paused,
         }
+        if my_turn:
+            message["decision"] = self.decision_id(pair)
         if my_turn and self.config.elicit_beliefs and len(self._opponent_types(role)) > 1:
             message["ask_belief"] = self._opponent_types(role)
         if view.finished:
@@ -99,8 +116,20 @@ class Outbox:
     def _broadcast(self, message: dict) -> list[Outbound]:
         return [(s.conn, message) for s in self.seats if s.conn]
 
+    def ended_message(self, seat: int) -> dict:
+        """The end of the session for one participant: their games and their total."""
+        from game.model.expr import format_fraction
+
+        total = format_fraction(self.total(seat))
+        self.told_end.add(seat)
+        return {"type": "ended", "rounds_played": self.round, "total": total,
+                "games": self.outcomes.get(seat, []),
+                "message": f"The session is over; your total is {total}."}
+
     def status(self) -> dict:
-        """The instructor's view: roster, who holds up the round, progress, aggregates."""
+        """The instructor's view: roster, who holds up the round, progress, and the class's
+        choices in the completed rounds only (the round in progress is not counted, so a
+        projected screen tells nobody which types are in play)."""
         holding = []
         done = 0
         for pair in self.pairs:
@@ -113,6 +142,6 @@ class Outbox:
         return {"type": "status", "round": self.round, "rounds": self.config.rounds,
                 "started": self.started, "paused": self.paused, "ended": self.ended,
                 "participants": [{"name": s.label, "connected": s.conn is not None,
-                                  "bot": s.botted} for s in self.seats],
+                                  "bot": s.botted, "removed": s.removed} for s in self.seats],
                 "pairs": len(self.pairs), "pairs_done": done, "waiting_for": holding,
-                "aggregates": self.aggregates}
+                "aggregates": self.aggregates, "store_problem": self.store_problem}

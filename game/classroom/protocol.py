@@ -15,14 +15,20 @@ from pydantic_core import to_json
 MAX_FRAME = 4096
 """The largest frame (bytes) a client may send; a larger one gets a `too_large` error reply
 and changes nothing (the connection and the seat stay)."""
-TRANSPORT_CAP = 2**20
-"""The hard cap (bytes) on one frame at the websocket layer: a frame past it cannot even be
-read, so the connection is closed (1009, "message too big"); the seat stays, and its token
-takes it back. Between `MAX_FRAME` and this cap, frames get an error reply."""
+TRANSPORT_CAP = 16 * 1024
+"""The hard cap (bytes) on one frame at the websocket layer once a connection holds a seat or
+watches as the instructor: a frame past it cannot even be read, so the connection is closed
+(1009, "message too big"); the seat stays, and its token takes it back. Between `MAX_FRAME`
+and this cap, frames get an error reply."""
+OPENING_CAP = 2 * MAX_FRAME
+"""The same cap before a connection has joined: a stranger cannot make the server hold more
+than this much of a partial frame."""
 
 Label = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[\w .\-]+$")]
 Ident = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w.\-:|@#+/]+$")]
 Token = Annotated[str, Field(min_length=8, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+Decision = Annotated[str, Field(min_length=5, max_length=32, pattern=r"^\d+-\d+-\d+$")]
+"""The id of a decision request (`round-pair-position`), which a move or belief must repeat."""
 
 
 class _Message(BaseModel):
@@ -39,10 +45,11 @@ class Join(_Message):
 
 
 class Move(_Message):
-    """A decision: the action at the current information set of the given round."""
+    """A decision: the action chosen for the decision request `decision` of the round."""
 
     type: Literal["move"]
     round: Annotated[int, Field(ge=1, le=1000)]
+    decision: Decision
     action: Ident
 
 
@@ -51,6 +58,7 @@ class Belief(_Message):
 
     type: Literal["belief"]
     round: Annotated[int, Field(ge=1, le=1000)]
+    decision: Decision
     beliefs: Annotated[dict[Ident, Annotated[float, Field(ge=0, le=1)]],
                        Field(min_length=1, max_length=8)]
 
@@ -60,8 +68,10 @@ class Instructor(_Message):
 
     type: Literal["instructor"]
     token: Token
-    command: Literal["watch", "start", "pause", "resume", "advance", "swap", "unswap", "end"]
+    command: Literal["watch", "start", "pause", "resume", "advance", "swap", "unswap", "end",
+                     "kick", "reissue"]
     label: Label | None = None
+    """The participant a command is about (swap, unswap, kick, reissue)."""
 
 
 class Ping(_Message):
@@ -126,5 +136,5 @@ def error(code: str, message: str) -> dict:
     return {"type": "error", "code": code, "message": message}
 
 
-__all__ = ["MAX_FRAME", "TRANSPORT_CAP", "Belief", "Instructor", "Join", "Move", "Ping",
+__all__ = ["MAX_FRAME", "OPENING_CAP", "TRANSPORT_CAP", "Belief", "Instructor", "Join", "Move", "Ping",
            "ProtocolError", "encode", "error", "parse_client"]

@@ -1,9 +1,11 @@
 """Provides `Requests`: how a `Room` answers its clients' messages.
 
-A mixin of `game.classroom.room.Room` (on top of its `Outbox`): each handler checks a validated message against the
-room's state and either answers with a plain error (changing nothing) or emits the event that
-carries it out (`Room.apply` does the rest). Moves go through the engine: an illegal one gets
-the engine's own reason.
+A mixin of `game.classroom.room.Room` (on top of its `Outbox`): each handler checks a
+validated message against the room's state and either answers with a plain error (changing
+nothing) or emits the event that carries it out (`Room.apply` does the rest). Moves go through
+the engine: an illegal one gets the engine's own reason, and a move must name the decision it
+answers (`Referee.decision_id`), so a repeated or late answer is refused instead of being taken
+for the next question.
 """
 
 from __future__ import annotations
@@ -42,13 +44,19 @@ class Requests(Outbox):
         seat_index = self._by_label.get(msg.name)
         if seat_index is not None:
             seat = self.seats[seat_index]
+            if seat.removed:
+                return [(conn, error("removed", "the instructor removed this name from the "
+                                                "session"))]
             if msg.token is None or not secrets.compare_digest(msg.token, seat.token):
-                return [(conn, error("taken", "this name is taken; rejoin with your seat token"))]
+                return [(conn, error("taken", "this name is taken; rejoin with your seat token "
+                                              "(the instructor can issue a new one)"))]
             if seat.conn is not None:
                 self._by_conn.pop(seat.conn, None)
             seat.conn = conn
             self._by_conn[conn] = seat_index
             self.dirty = True
+            if self.ended:
+                return [(conn, self._welcome(seat)), (conn, self.ended_message(seat_index))]
             return [(conn, self._welcome(seat))] + self._state_for_seat(seat_index)
         if msg.token is not None:
             return [(conn, error("bad_token", "no seat has this name and token"))]
@@ -56,11 +64,12 @@ class Requests(Outbox):
             return [(conn, error("not_on_roster", "this name is not on the roster"))]
         if self.ended:
             return [(conn, error("ended", "the session is over"))]
-        if len(self.seats) >= 2000:
-            return [(conn, error("full", "the session is full"))]
+        if len(self.seats) >= self.config.max_seats:
+            return [(conn, error("full", f"the session is full ({self.config.max_seats} "
+                                         "participants)"))]
         seat_index = len(self.seats)
-        self._emit({"kind": "join", "t": now, "seat": seat_index, "label": msg.name,
-                    "token": self.token_factory()})
+        self._emit({"kind": "join", "seat": seat_index, "label": msg.name,
+                    "token": self.token_factory()}, now)
         seat = self.seats[seat_index]
         seat.conn = conn
         self._by_conn[conn] = seat_index
@@ -86,27 +95,36 @@ class Requests(Outbox):
                 return [(conn, error("started", "the session has started already"))]
             if not self.seats:
                 return [(conn, error("empty", "nobody has joined yet"))]
-            return out + self._emit({"kind": "start", "t": now})
+            return out + self._emit({"kind": "start"}, now)
         if command == "pause":
             if self.paused:
                 return [(conn, error("paused", "already paused"))]
-            return out + self._emit({"kind": "pause", "t": now})
+            return out + self._emit({"kind": "pause"}, now)
         if command == "resume":
             if not self.paused:
                 return [(conn, error("not_paused", "not paused"))]
-            return out + self._emit({"kind": "resume", "t": now})
+            return out + self._emit({"kind": "resume"}, now)
         if command == "advance":
             for pair in self.pairs:
                 out += self._bot_move(pair, now, "advance")
             return out
-        if command in ("swap", "unswap"):
-            seat = self._by_label.get(msg.label or "")
-            if seat is None:
-                return [(conn, error("unknown", "no participant with this name"))]
-            return out + self._emit({"kind": "swap", "t": now, "seat": seat,
-                                     "on": command == "swap"})
         if command == "end":
-            return out + self._emit({"kind": "end", "t": now})
+            return out + self._emit({"kind": "end"}, now)
+        seat = self._by_label.get(msg.label or "")
+        if seat is None:
+            return [(conn, error("unknown", f"no participant named {msg.label or '(none)'}"))]
+        if self.seats[seat].removed:
+            return [(conn, error("removed", f"{msg.label} was removed from the session"))]
+        if command in ("swap", "unswap"):
+            return out + self._emit({"kind": "swap", "seat": seat, "on": command == "swap"},
+                                    now)
+        if command == "kick":
+            return out + self._emit({"kind": "kick", "seat": seat}, now)
+        if command == "reissue":
+            token = self.token_factory()
+            replies = self._emit({"kind": "token", "seat": seat, "token": token}, now)
+            return [(conn, {"type": "ok", "command": command, "label": msg.label,
+                            "token": token})] + replies
         return [(conn, error("invalid", "unknown command"))]  # pragma: no cover
 
     def _seat_of(self, conn: str) -> tuple[int | None, dict | None]:
@@ -115,7 +133,8 @@ class Requests(Outbox):
             return None, error("not_joined", "join first")
         return seat, None
 
-    def _turn(self, conn: str, round_: int) -> tuple[Pair | None, int, int, dict | None]:
+    def _turn(self, conn: str, round_: int, decision: str
+              ) -> tuple[Pair | None, int, int, dict | None]:
         seat, problem = self._seat_of(conn)
         if problem:
             return None, 0, 0, problem
@@ -131,10 +150,14 @@ class Requests(Outbox):
             return None, 0, 0, error("not_your_turn", "it is not your turn")
         if self.seats[seat].botted:
             return None, 0, 0, error("botted", "a bot plays your seat; ask the instructor")
+        current = self.decision_id(pair)
+        if decision != current:
+            return None, 0, 0, error("stale", f"this answers decision {decision}, not the one "
+                                              f"asked now ({current}); it was not recorded")
         return pair, seat, role, None
 
     def _move(self, conn: str, msg: Move, now: float) -> list[Outbound]:
-        pair, seat, role, problem = self._turn(conn, msg.round)
+        pair, seat, role, problem = self._turn(conn, msg.round, msg.decision)
         if problem:
             return [(conn, problem)]
         if msg.action not in pair.state.legal_actions():
@@ -142,12 +165,12 @@ class Requests(Outbox):
                 pair.state.play(msg.action)   # the engine says why
             except IllegalMoveError as err:
                 return [(conn, error("illegal", str(err)))]
-        return self._emit(self._move_event(pair, role, msg.action, now, False, "human"))
+        return self._emit(self._move_event(pair, role, msg.action, now, False, "human"), now)
 
     def _belief(self, conn: str, msg: Belief, now: float) -> list[Outbound]:
         if not self.config.elicit_beliefs:
             return [(conn, error("no_beliefs", "this session does not ask for beliefs"))]
-        pair, seat, role, problem = self._turn(conn, msg.round)
+        pair, seat, role, problem = self._turn(conn, msg.round, msg.decision)
         if problem:
             return [(conn, problem)]
         types = self._opponent_types(role)
@@ -156,7 +179,8 @@ class Requests(Outbox):
         if abs(sum(msg.beliefs.values()) - 1) > 1e-3:
             return [(conn, error("bad_belief", "the probabilities must add up to 1"))]
         view = view_of(pair.state, role)
-        event = {"kind": "belief", "t": now, "round": self.round, "pair": pair.index,
+        event = {"kind": "belief", "round": self.round, "pair": pair.index,
                  "seat": seat, "infoset": view.infoset, "beliefs": dict(msg.beliefs),
                  "opponent_type": pair.state.types()[1 - role]}
-        return [(conn, {"type": "ok", "command": "belief"})] + self._emit(event)
+        self._emit(event, now)
+        return [(conn, {"type": "ok", "command": "belief"})]

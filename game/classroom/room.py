@@ -2,23 +2,31 @@
 
 `room.handle(conn, message, now)` takes a validated client message and returns the messages to
 send as `(conn, dict)` pairs; `room.tick(now)` runs the timers; `room.disconnect(conn, now)`
-forgets a connection. Every change of state is an *event* (a plain dict) applied by
-`room.apply(event)` and queued in the journal, which the server drains and writes to the store
-before it sends anything; replaying the stored events with `apply` rebuilds the room after a
-crash. The engine is the referee: every move goes through `State.play`, and every message about
-the game is built from `view_of(state, player)`, so nobody sees the other player's type before
-their own outcome is revealed. No I/O, no clock, no global random state.
+forgets a connection. `now` is a monotonic clock (seconds): a step of the wall clock or a
+laptop's sleep never fires a timer. Every change of state is an *event* (a plain dict, stamped
+with the wall-clock time `t` for the data) that is first handed to `record` (the server stores
+it) and only then applied by `room.apply(event, now)`: when `record` raises `NotStoredError`,
+the event is not applied, the client is told, and the room stays as the log says (the timers
+and the progress of the round try again at the next tick). Replaying the stored events with
+`apply` rebuilds the room after a crash. The engine is the referee: every move goes through
+`State.play`, and every message about the game is built from `view_of(state, player)`, so
+nobody sees the other player's type before their own outcome is revealed. No I/O, no global
+random state; the clocks are the caller's.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import random
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from game.classroom.outbox import Outbound
 from game.classroom.protocol import Belief, Instructor, Join, Move, Ping, error
+from game.classroom.referee import Referee
 from game.classroom.requests import Requests
 from game.classroom.seating import (
     MATCHINGS,
@@ -29,10 +37,9 @@ from game.classroom.seating import (
     TypeDealer,
     new_code,
     new_token,
-    pairing,
 )
-from game.engine.state import State, draw_index
-from game.engine.view import view_of
+from game.classroom.store import NotStoredError
+from game.engine.state import State
 from game.model.tree import Game
 
 STATUS_INTERVAL = 0.5
@@ -40,7 +47,7 @@ STATUS_INTERVAL = 0.5
 
 
 @dataclass
-class Room(Requests):
+class Room(Requests, Referee):
     """A classroom session (see the module docstring)."""
 
     game: Game
@@ -51,6 +58,11 @@ class Room(Requests):
     source: dict = field(default_factory=dict)
     """Where the game comes from ({"scenario", "values", "campaign_rounds"}), told to clients
     so they can load the same scenario for their screens."""
+    record: Callable[[dict], None] | None = None
+    """Stores an event before it is applied (raises `NotStoredError` when it cannot); None
+    keeps the events in `journal` (tests, and `drain`)."""
+    wall: Callable[[], float] = time.time
+    """The wall clock that stamps events (`t`, seconds since the epoch) for the data."""
     seats: list[Seat] = field(default_factory=list)
     pairs: list[Pair] = field(default_factory=list)
     round: int = 0
@@ -61,12 +73,22 @@ class Room(Requests):
     watchers: set[str] = field(default_factory=set)
     beliefs: dict[tuple[int, int], dict] = field(default_factory=dict)
     dirty: bool = True
+    store_problem: str | None = None
+    """Why the last event could not be stored (None once storing works again); shown to the
+    instructor."""
+    aggregates: dict[str, dict[str, int]] = field(default_factory=dict)
+    """Information set -> action -> how many students chose it in the completed rounds (bots
+    not counted). The round in progress is counted apart (`_round_counts`) and added when it
+    ends: live counts per type would tell a watching class the types in play."""
+    outcomes: dict[int, list[dict]] = field(default_factory=dict)
+    """Seat -> its finished games (for its summary at the end)."""
+    told_end: set[int] = field(default_factory=set)
+    """The seats that were sent the end of the session."""
+    _round_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     _by_conn: dict[str, int] = field(default_factory=dict)
     _by_label: dict[str, int] = field(default_factory=dict)
     _seat_pair: dict[int, tuple[int, int]] = field(default_factory=dict)
     _rng: random.Random = field(default_factory=random.Random)
-    aggregates: dict[str, dict[str, int]] = field(default_factory=dict)
-    """Information set -> action -> how many students chose it so far (bots not counted)."""
     _touched: set[int] = field(default_factory=set)
     """Pairs changed since `_progress` last looked (so a move costs O(1), not O(pairs))."""
     _reported: int = 0
@@ -84,25 +106,32 @@ class Room(Requests):
         """Handles one validated client message; an error reply changes nothing."""
         if isinstance(message, Ping):
             return [(conn, {"type": "pong"})]
-        if isinstance(message, Join):
-            out = self._join(conn, message, now)
-        elif isinstance(message, Instructor):
-            out = self._instructor(conn, message, now)
-        elif isinstance(message, Move):
-            out = self._move(conn, message, now)
-        elif isinstance(message, Belief):
-            out = self._belief(conn, message, now)
-        else:  # pragma: no cover - the protocol admits nothing else
-            out = [(conn, error("invalid", "unknown message"))]
+        try:
+            if isinstance(message, Join):
+                out = self._join(conn, message, now)
+            elif isinstance(message, Instructor):
+                out = self._instructor(conn, message, now)
+            elif isinstance(message, Move):
+                out = self._move(conn, message, now)
+            elif isinstance(message, Belief):
+                out = self._belief(conn, message, now)
+            else:  # pragma: no cover - the protocol admits nothing else
+                out = [(conn, error("invalid", "unknown message"))]
+        except NotStoredError as err:
+            return [(conn, error("not_saved", f"{err}. Nothing was recorded; the instructor "
+                                              "has been told. Try again in a moment."))]
         return out + self._progress(now)
 
     def tick(self, now: float) -> list[Outbound]:
         """Runs the decision timers: an expired decision is made by the bot (marked so)."""
         out: list[Outbound] = []
         if self.started and not self.paused and not self.ended:
-            for pair in self.pairs:
-                if pair.deadline is not None and now >= pair.deadline:
-                    out += self._bot_move(pair, now, "timeout")
+            try:
+                for pair in self.pairs:
+                    if pair.deadline is not None and now >= pair.deadline:
+                        out += self._bot_move(pair, now, "timeout")
+            except NotStoredError:
+                pass   # tried again at the next tick
             out += self._progress(now)
         if self.dirty and self.watchers and now - self._status_sent >= STATUS_INTERVAL:
             status = self.status()   # O(participants): sent at most every STATUS_INTERVAL
@@ -121,32 +150,43 @@ class Room(Requests):
         return []
 
     def drain(self) -> list[dict]:
-        """Returns and clears the events not yet written to the store."""
+        """Returns and clears the events kept in `journal` (when there is no `record`)."""
         events, self.journal = self.journal, []
         return events
 
-    def replay(self, events: list[dict], now: float) -> None:
-        """Rebuilds the room from stored events (the `session` event is skipped)."""
+    def replay(self, events: list[dict], now: float, grace: float = 0.0) -> None:
+        """Rebuilds the room from stored events (the `session` event is skipped). The pending
+        decisions' timers start `grace` seconds from `now`, so everyone has time to come back
+        after a restart before a bot moves for them."""
         for event in events:
             if event["kind"] != "session":
-                self.apply(event)
+                self.apply(event, now)
+        self.restart_timers(now, grace)
+        self.journal = []
+
+    def restart_timers(self, now: float, grace: float = 0.0) -> None:
+        """Every pending decision gets a full timer, starting `grace` seconds from now."""
         for pair in self.pairs:
             if not pair.state.is_terminal:
-                pair.turn_started = now
-                pair.deadline = self._deadline(now)
-        self.journal = []
+                pair.turn_started = now + grace
+                pair.deadline = self._deadline(now + grace)
 
     # ---- events --------------------------------------------------------------------------
 
-    def _emit(self, event: dict) -> list[Outbound]:
-        self.journal.append(event)
-        return self.apply(event)
+    def _emit(self, event: dict, now: float) -> list[Outbound]:
+        """Stores the event (raises `NotStoredError`: then nothing changes), then applies it."""
+        event.setdefault("t", self.wall())
+        if self.record is not None:
+            self.record(event)
+        else:
+            self.journal.append(event)
+        return self.apply(event, now)
 
-    def apply(self, event: dict) -> list[Outbound]:
-        """Applies one event (live or replayed) and returns the messages it causes."""
+    def apply(self, event: dict, now: float = 0.0) -> list[Outbound]:
+        """Applies one event (live or replayed) and returns the messages it causes; `now` (the
+        monotonic clock) sets the timers."""
         kind = event["kind"]
         self.dirty = True
-        t = event.get("t", 0.0)
         if kind == "join":
             seat = Seat(event["seat"], event["label"], event["token"])
             self.seats.append(seat)
@@ -158,142 +198,125 @@ class Room(Requests):
             return []
         if kind == "pause":
             self.paused = True
-            return self._broadcast({"type": "paused"})
+            return self._broadcast({"type": "paused", "message": "the instructor paused the "
+                                                                 "session"})
         if kind == "resume":
             self.paused = False
             self._touched.update(range(len(self.pairs)))
             for pair in self.pairs:
                 if not pair.state.is_terminal:
-                    pair.deadline = self._deadline(t)
+                    pair.deadline = self._deadline(now)
             return self._broadcast({"type": "resumed"}) + self._send_all_states()
+        if kind == "settings":
+            self.config = dataclasses.replace(self.config, timeout=event["timeout"])
+            return []
         if kind == "swap":
             self.seats[event["seat"]].botted = event["on"]
             self._touched.update(range(len(self.pairs)))
             return []
+        if kind == "kick":
+            return self._remove(event["seat"])
+        if kind == "token":
+            return self._retoken(event["seat"], event["token"])
         if kind == "round":
-            self.round = event["round"]
-            self.pairs = []
-            self._seat_pair = {}
-            self._reported = 0
-            for index, (a, b) in enumerate(event["pairs"]):
-                pair = Pair(index, (a, b), State.initial(self.game), turn_started=t)
-                self.pairs.append(pair)
-                for role, seat in enumerate((a, b)):
-                    if seat is not None:
-                        self._seat_pair[seat] = (index, role)
-                self._settle(pair, t)
-            self._touched = set(range(len(self.pairs)))
-            waiting = [s for s in range(len(self.seats)) if s not in self._seat_pair]
-            out = self._send_all_states()
-            out += [(self.seats[s].conn, self._waiting()) for s in waiting if self.seats[s].conn]
-            return out
+            self._fold_counts()
+            return self._new_round(event, now)
         if kind == "move":
             pair = self.pairs[event["pair"]]
+            if event["bot"]:
+                pair.bot_steps.add(len(pair.state.steps))
             pair.state = pair.state.play(event["action"])
             if not event["bot"]:
-                counts = self.aggregates.setdefault(event["infoset"], {})
+                counts = self._round_counts.setdefault(event["infoset"], {})
                 counts[event["action"]] = counts.get(event["action"], 0) + 1
             self.beliefs.pop((event["round"], event["seat"]) if event["seat"] is not None
                              else (0, -1), None)
-            self._settle(pair, t)
+            self._settle(pair, now)
             self._touched.add(pair.index)
             return self._send_pair(pair)
         if kind == "belief":
             self.beliefs[(event["round"], event["seat"])] = event["beliefs"]
             return []
         if kind == "result":
-            if not self.pairs[event["pair"]].reported:
-                self.pairs[event["pair"]].reported = True
+            pair = self.pairs[event["pair"]]
+            if not pair.reported:
+                pair.reported = True
                 self._reported += 1
+                self._keep_outcome(event)
             return []
         if kind == "end":
             self.ended = True
+            self._fold_counts()
             for pair in self.pairs:
                 pair.deadline = None
-            return self._broadcast({"type": "ended", "rounds_played": self.round})
+            return [(s.conn, self.ended_message(s.index)) for s in self.seats if s.conn]
         return []
 
-    def _settle(self, pair: Pair, t: float) -> None:
-        """Resolves chance (stratified type draws from the session seed) and sets the timer."""
-        state = pair.state
-        while state.is_chance:
-            node = state.current
-            index = None
-            if node.private_to >= 0:
-                seat = pair.seats[node.private_to]
+    def _new_round(self, event: dict, now: float) -> list[Outbound]:
+        self.round = event["round"]
+        self.pairs = []
+        self._seat_pair = {}
+        self._reported = 0
+        for index, (a, b) in enumerate(event["pairs"]):
+            pair = Pair(index, (a, b), State.initial(self.game), turn_started=now)
+            self.pairs.append(pair)
+            for role, seat in enumerate((a, b)):
                 if seat is not None:
-                    index = self.dealer.deal(seat, node.private_to, node.probs)
-            if index is None:
-                rng = random.Random(f"{self.config.seed}:{self.round}:{pair.index}:"
-                                    f"{len(state.steps)}")
-                index = draw_index(node.probs, rng)
-            state = state.play_index(index)
-        pair.state = state
-        pair.turn_started = t
-        pair.deadline = None if state.is_terminal else self._deadline(t)
-
-    def _deadline(self, t: float) -> float | None:
-        if self.config.timeout is None or self.paused or self.ended:
-            return None
-        return t + self.config.timeout
-
-    # ---- progress: rounds, bots ----------------------------------------------------------
-
-    def _move_event(self, pair: Pair, role: int, action: str, now: float, bot: bool,
-                    reason: str) -> dict:
-        view = view_of(pair.state, role)
-        seat = pair.seats[role]
-        return {"kind": "move", "t": now, "round": self.round, "pair": pair.index, "role": role,
-                "seat": seat, "label": self.seats[seat].label if seat is not None else "",
-                "type": view.own_type, "infoset": view.infoset, "action": action, "bot": bot,
-                "reason": reason, "ms": round(max(0.0, now - pair.turn_started) * 1000, 1),
-                "belief": self.beliefs.get((self.round, seat)) if seat is not None else None}
-
-    def _bot_move(self, pair: Pair, now: float, reason: str) -> list[Outbound]:
-        state = pair.state
-        if state.is_terminal or state.to_move not in (0, 1):
-            return []
-        role = state.to_move
-        action = self.bot.choose(view_of(state, role), self._rng)
-        return self._emit(self._move_event(pair, role, action, now, True, reason))
-
-    def _progress(self, now: float) -> list[Outbound]:
-        out: list[Outbound] = []
-        if not self.started and self.config.autostart and len(self.seats) >= self.config.autostart:
-            out += self._emit({"kind": "start", "t": now})
-        if not self.started or self.paused or self.ended:
-            return out
-        for _ in range(100_000):
-            if self._touched:
-                index = self._touched.pop()
-                pair = self.pairs[index]
-                state = pair.state
-                if state.is_terminal:
-                    if not pair.reported:
-                        a, b = pair.seats
-                        out += self._emit({
-                            "kind": "result", "t": now, "round": self.round, "pair": pair.index,
-                            "labels": [self.seats[s].label if s is not None else "" for s in
-                                       (a, b)],
-                            "types": list(state.types()), "outcome": state.current.outcome,
-                            "payoffs": [str(p) for p in state.payoffs()],
-                            "actions": list(state.actions_taken())})
-                    continue
-                seat = pair.seats[state.to_move]
-                if seat is None:
-                    out += self._bot_move(pair, now, "empty")
-                elif self.seats[seat].botted:
-                    out += self._bot_move(pair, now, "swap")
-                continue
-            if self._reported == len(self.pairs):
-                if self.round >= self.config.rounds:
-                    out += self._emit({"kind": "end", "t": now})
-                    return out
-                out += self._emit({"kind": "round", "t": now, "round": self.round + 1,
-                                   "pairs": pairing(self.config, len(self.seats), self.round + 1)})
-                continue
-            return out
+                    self._seat_pair[seat] = (index, role)
+            self._settle(pair, now)
+        self._touched = set(range(len(self.pairs)))
+        waiting = [s for s in range(len(self.seats)) if s not in self._seat_pair]
+        out = self._send_all_states()
+        out += [(self.seats[s].conn, self._waiting()) for s in waiting
+                if self.seats[s].conn and not self.seats[s].removed]
         return out
+
+    def _fold_counts(self) -> None:
+        """Adds the round that just ended to the aggregates the instructor sees."""
+        for infoset, counts in self._round_counts.items():
+            into = self.aggregates.setdefault(infoset, {})
+            for action, n in counts.items():
+                into[action] = into.get(action, 0) + n
+        self._round_counts = {}
+
+    def _keep_outcome(self, event: dict) -> None:
+        """Remembers a finished game for each seat that played it (its summary)."""
+        seats = self.pairs[event["pair"]].seats
+        for role, seat in enumerate(seats):
+            if seat is None:
+                continue
+            other = seats[1 - role]
+            self.outcomes.setdefault(seat, []).append({
+                "round": event["round"], "player": self.game.players[role],
+                "type": event["types"][role], "partner": self.seats[other].label
+                if other is not None else "(bot)", "partner_type": event["types"][1 - role],
+                "outcome": event["outcome"], "payoff": event["payoffs"][role]})
+
+    def total(self, seat: int) -> Fraction:
+        """The seat's payoffs so far, added up."""
+        return sum((Fraction(o["payoff"]) for o in self.outcomes.get(seat, ())), Fraction(0))
+
+    def _remove(self, seat_index: int) -> list[Outbound]:
+        seat = self.seats[seat_index]
+        seat.removed = True
+        seat.botted = True
+        self._touched.update(range(len(self.pairs)))
+        conn, seat.conn = seat.conn, None
+        if conn is None:
+            return []
+        self._by_conn.pop(conn, None)
+        return [(conn, {"type": "removed", "message": "the instructor removed you from this "
+                                                      "session"})]
+
+    def _retoken(self, seat_index: int, token: str) -> list[Outbound]:
+        seat = self.seats[seat_index]
+        seat.token = token
+        conn, seat.conn = seat.conn, None
+        if conn is None:
+            return []
+        self._by_conn.pop(conn, None)
+        return [(conn, {"type": "replaced", "message": "the instructor gave this seat a new "
+                                                       "token; ask them for it to rejoin"})]
 
 
 __all__ = ["MATCHINGS", "ROLE_SCHEMES", "STATUS_INTERVAL", "Outbound", "Pair", "Room",

@@ -35,13 +35,32 @@ class RoomConfig:
     elicit_beliefs: bool = False
     autostart: int = 0
     """Start by itself once this many participants have joined (0: wait for the instructor)."""
+    type_draws: str = "stratified"
+    """How Nature deals private types: "stratified" (each participant gets their types in
+    shuffled blocks in the prior's proportions) or "independent" (a fresh draw from the prior
+    for every game: the design under fixed matching, where a partner's past types would
+    otherwise tell the next one)."""
+    max_seats: int = 300
+    """The most participants the session admits (a roster admits its own names only)."""
 
     def to_dict(self) -> dict:
         return {"code": self.code, "instructor_token": self.instructor_token, "seed": self.seed,
                 "rounds": self.rounds, "matching": self.matching, "roles": self.roles,
                 "roster": list(self.roster) if self.roster is not None else None,
                 "timeout": self.timeout, "elicit_beliefs": self.elicit_beliefs,
-                "autostart": self.autostart}
+                "autostart": self.autostart, "type_draws": self.type_draws,
+                "max_seats": self.max_seats}
+
+    def design(self) -> str:
+        """The session's design in words (for the report and the data)."""
+        matching = {"random": "random partners each round", "fixed": "fixed partners",
+                    "perfect-strangers": "perfect strangers (no partner twice)"}
+        roles = "roles alternate every round" if self.roles == "rotate" else "fixed roles"
+        draws = ("types drawn independently from the prior for every game"
+                 if self.type_draws == "independent" else
+                 "types dealt to each participant in shuffled blocks in the prior's "
+                 "proportions (stratified)")
+        return f"{matching.get(self.matching, self.matching)}, {roles}; {draws}"
 
     @classmethod
     def from_dict(cls, data: dict) -> RoomConfig:
@@ -63,6 +82,13 @@ def new_token() -> str:
     return secrets.token_urlsafe(18)
 
 
+def type_draws_for(matching: str) -> str:
+    """The type-draw design that fits a matching scheme: independent draws with fixed
+    partners (a stratified deck would let a partner count the types already seen),
+    stratified otherwise."""
+    return "independent" if matching == "fixed" else "stratified"
+
+
 @dataclass
 class Seat:
     index: int
@@ -70,6 +96,9 @@ class Seat:
     token: str
     conn: str | None = None
     botted: bool = False
+    removed: bool = False
+    """Removed by the instructor: a bot finishes the current game, and the seat sits out
+    every later round; its token no longer works."""
 
 
 @dataclass
@@ -80,14 +109,25 @@ class Pair:
     state: State
     turn_started: float = 0.0
     deadline: float | None = None
+    """When the decision timer runs out (monotonic seconds; None: no timer)."""
     reported: bool = False
+    bot_steps: set[int] = field(default_factory=set)
+    """Positions in `state.steps` of the moves a bot made (timeouts, swaps, empty seats)."""
 
 
-def pairing(config: RoomConfig, seat_count: int, round_: int) -> list[list[int | None]]:
+def pairing(config: RoomConfig, seat_count: int, round_: int,
+            removed: frozenset[int] = frozenset()) -> list[list[int | None]]:
     """Pairs for a round: even and odd seats face each other (None: a bot fills a gap), matched
-    by the session's scheme, with roles swapped every other round when they rotate."""
-    evens: list[int | None] = list(range(0, seat_count, 2))
-    odds: list[int | None] = list(range(1, seat_count, 2))
+    by the session's scheme, with roles swapped every other round when they rotate.
+
+    Removed seats sit out: under fixed matching their partners keep their places and meet a
+    bot; otherwise the remaining seats are paired among themselves."""
+    if config.matching == "fixed":
+        seats: list[int | None] = [None if s in removed else s for s in range(seat_count)]
+    else:
+        seats = [s for s in range(seat_count) if s not in removed]
+    evens: list[int | None] = seats[0::2]
+    odds: list[int | None] = seats[1::2]
     n = max(len(evens), len(odds))
     evens += [None] * (n - len(evens))
     odds += [None] * (n - len(odds))
@@ -107,8 +147,8 @@ def pairing(config: RoomConfig, seat_count: int, round_: int) -> list[list[int |
     return pairs
 
 
-__all__ = ["MATCHINGS", "ROLE_SCHEMES", "Pair", "RoomConfig", "Seat", "new_code", "new_token",
-           "pairing"]
+__all__ = ["MATCHINGS", "ROLE_SCHEMES", "Pair", "RoomConfig", "Seat", "TypeDealer", "new_code",
+           "new_token", "pairing", "type_draws_for"]
 
 
 @dataclass

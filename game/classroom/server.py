@@ -2,84 +2,193 @@
 
 Every frame is validated (`protocol.parse_client`); an invalid or oversized one gets an error
 reply and changes nothing (the connection and the seat stay). Only a frame past the transport
-cap (`protocol.TRANSPORT_CAP`, 1 MiB), which websockets will not read, closes the connection
-(1009); the seat stays for its token. Each connection has a token bucket: past it, frames get
-a `rate_limited` error and a client that keeps flooding is disconnected. Events are written to
-the store before any reply is sent. Binds 127.0.0.1 unless told otherwise.
+cap (`protocol.TRANSPORT_CAP`; `OPENING_CAP` before joining), which websockets will not read,
+closes the connection (1009); the seat stays for its token. Each connection has a token
+bucket: past it, frames get a `rate_limited` error and a client that keeps flooding is
+disconnected. Each event is written to the store before the room applies it (see `Recorder`):
+when the database cannot be written the move is refused with a reason, the instructor is told,
+and the server keeps serving and tries again. Strangers (connections that have not joined) are
+kept in check by `Gate` and `ServerLimits`. Binds 127.0.0.1 unless told otherwise.
 """
 
 from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import time
-from fractions import Fraction
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
-from game.classroom.protocol import TRANSPORT_CAP, ProtocolError, encode, error, parse_client
-from game.classroom.room import Room, RoomConfig
-from game.classroom.store import EventStore, StoreError
+from game.classroom.gate import Gate, JoinLimiter, ServerLimits
+from game.classroom.protocol import (
+    OPENING_CAP,
+    Join,
+    ProtocolError,
+    encode,
+    error,
+    parse_client,
+)
+from game.classroom.room import Room
+from game.classroom.store import EventStore, NotStoredError
+from game.classroom.session import build_room, open_session, session_event
 
 RATE = 20.0
 """Frames per second a client may send on average."""
 BURST = 40.0
 STRIKES = 50
 """Rate-limited frames after which a client is disconnected."""
+RETRY = 0.5
+"""Seconds between two attempts to write to a database that refused a write."""
+CLOSING = {"removed", "replaced"}
+"""Messages after which the server closes the connection (the seat is not this client's)."""
+
+_QUIET = logging.getLogger("game.classroom.websockets")
+_QUIET.addHandler(logging.NullHandler())
+_QUIET.propagate = False
+_QUIET.setLevel(logging.CRITICAL)   # strangers' broken handshakes are not worth a traceback
+
+
+@dataclass
+class Recorder:
+    """Writes each event before the room applies it; after a failed write, refuses further
+    events without touching the file until `retry` seconds have passed, then tries again."""
+
+    store: EventStore
+    room: Room
+    report: Callable[[str | None], None] | None = None
+    """Told the problem when storing fails, and None when it works again."""
+    retry: float = RETRY
+    failures: int = 0
+    _retry_at: float = 0.0
+
+    def __call__(self, event: dict) -> None:
+        now = time.monotonic()
+        problem = self.room.store_problem
+        if problem is not None and now < self._retry_at:
+            raise NotStoredError(problem)
+        try:
+            self.store.append([event])
+        except NotStoredError as err:
+            self.failures += 1
+            self._retry_at = now + self.retry
+            self.room.dirty = True
+            if self.room.store_problem is None and self.report is not None:
+                self.report(str(err))
+            self.room.store_problem = str(err)
+            raise
+        if problem is not None:
+            self.room.store_problem = None
+            self.room.dirty = True
+            if self.report is not None:
+                self.report(None)
 
 
 class ClassroomServer:
     """One room served over websockets."""
 
     def __init__(self, room: Room, store: EventStore | None = None, *, host: str = "127.0.0.1",
-                 port: int = 0, tick: float = 0.1, rate: float = RATE,
-                 burst: float = BURST) -> None:
+                 port: int = 0, tick: float = 0.1, rate: float = RATE, burst: float = BURST,
+                 limits: ServerLimits | None = None,
+                 debrief: Callable[[list[dict]], str] | None = None,
+                 report: Callable[[str | None], None] | None = None) -> None:
         self.rate, self.burst = rate, burst
         self.room = room
         self.store = store
         self.host = host
         self.port = port
         self.tick_seconds = tick
+        self.limits = limits or ServerLimits()
+        self.gate = Gate(self.limits)
+        self.joins = JoinLimiter(self.limits.join_rate, self.limits.join_burst)
         self.conns: dict[str, ServerConnection] = {}
+        self.debrief = debrief
+        """Makes the class debrief from the stored events, sent to everyone at the end."""
+        self.debrief_text: str | None = None
+        self.recorder = Recorder(store, room, report) if store is not None else None
+        if self.recorder is not None:
+            room.record = self.recorder
         self._ids = itertools.count(1)
         self._server = None
         self._ticker: asyncio.Task | None = None
-        self._waiters: list[asyncio.Future] = []
-        """Callers waiting for the pending group commit (see `_durable`)."""
+        self._closing: asyncio.Task | None = None
+        self._internal_errors = 0
         self.finished = asyncio.Event()
+        """Set once the session has ended and everyone was sent the debrief."""
 
     async def start(self) -> None:
-        self._server = await serve(self._handler, self.host, self.port, max_size=TRANSPORT_CAP,
-                                   ping_interval=20, ping_timeout=20, max_queue=16,
-                                   close_timeout=2, compression=None)
+        self.gate.tighten_handshakes()
+        gate = self.gate
+
+        class Connection(ServerConnection):
+            """Registers with the gate as soon as the socket opens (before the handshake)."""
+
+            def connection_made(self, transport) -> None:
+                super().connection_made(transport)
+                gate.opened(self, transport)
+
+            def connection_lost(self, exc) -> None:
+                gate.closed(self)
+                super().connection_lost(exc)
+
+        self._server = await serve(
+            self._handler, self.host, self.port, max_size=OPENING_CAP, ping_interval=20,
+            ping_timeout=20, max_queue=16, close_timeout=2, compression=None,
+            open_timeout=self.limits.handshake_timeout, create_connection=Connection,
+            logger=_QUIET)
         self.port = self._server.sockets[0].getsockname()[1]
         self._ticker = asyncio.create_task(self._tick_loop())
-        await self._flush(self.room.tick(time.time()))
+        await self._flush(self.room.tick(time.monotonic()))
 
     async def stop(self) -> None:
         if self._ticker:
             self._ticker.cancel()
+        if self._closing:
+            self._closing.cancel()
         if self._server:
             self._server.close()
             await self._server.wait_closed()
-        if self.room.journal:   # a group commit the closing left behind
-            self._write()
 
     async def _tick_loop(self) -> None:
         while True:
             await asyncio.sleep(self.tick_seconds)
             try:
-                await self._flush(self.room.tick(time.time()))
+                await self._flush(self.room.tick(time.monotonic()))
             except Exception:  # noqa: BLE001 - a bug must not stop every timer
-                _log_internal("tick")
-            if self.room.ended:
-                self.finished.set()
+                self._log_internal("tick")
+            if self.room.ended and self._closing is None:
+                self._closing = asyncio.create_task(self._close_session())
+
+    async def _close_session(self) -> None:
+        """The end: the class debrief (made off the event loop) for everyone, then done."""
+        if self.debrief is not None:
+            try:
+                events = self.store.events() if self.store is not None else []
+                self.debrief_text = await asyncio.to_thread(self.debrief, events)
+            except Exception:  # noqa: BLE001 - the session is over either way
+                self._log_internal("making the class debrief")
+            if self.debrief_text:
+                message = {"type": "debrief", "text": self.debrief_text}
+                await self._flush([(s.conn, message) for s in self.room.seats if s.conn])
+        self.finished.set()
+
+    def everyone_has_the_end(self) -> bool:
+        """True when every participant still in the session was sent the end."""
+        told = self.room.told_end
+        return all(s.index in told for s in self.room.seats if not s.removed)
+
+    async def command(self, conn: str, message, now: float | None = None) -> list:
+        """Handles an instructor command from this process (the console, stdin) and sends
+        what it causes; returns the replies."""
+        replies = self.room.handle(conn, message, time.monotonic() if now is None else now)
+        await self._flush(replies)
+        return replies
 
     async def _flush(self, outbound) -> None:
-        """Sends `outbound` once every event applied so far is in the store."""
-        if self.room.journal:
-            await self._durable()
+        """Sends `outbound` (every event behind it is stored already)."""
         cached: tuple[int, bytes] | None = None
         for conn, message in outbound:
             ws = self.conns.get(conn)
@@ -89,48 +198,30 @@ class ClassroomServer:
                 cached = (id(message), encode(message))
             try:
                 await ws.send(cached[1], text=True)
+                if message.get("type") in CLOSING:
+                    await ws.close(1000, message["type"])
             except ConnectionClosed:
                 pass
-
-    async def _durable(self) -> None:
-        """Returns once every event applied so far is written to the store (group commit).
-
-        The first caller in a turn of the event loop schedules one write for the end of that
-        turn, after every handler that was ready in it has applied its message; the write
-        stores all their events in one transaction, then each caller goes on to send its
-        replies. So nothing is sent before the events behind it are stored, and a burst of
-        moves costs one transaction per turn, not one per move.
-        """
-        loop = asyncio.get_running_loop()
-        waiter = loop.create_future()   # one per caller: a cancelled caller cancels no other
-        self._waiters.append(waiter)
-        if len(self._waiters) == 1:
-            loop.call_soon(self._write)
-        await waiter
-
-    def _write(self) -> None:
-        waiters, self._waiters = self._waiters, []
-        try:
-            events = self.room.drain()
-            if self.store is not None:
-                self.store.append(events)
-        except Exception as err:  # noqa: BLE001 - nothing is sent; each caller sees why
-            for waiter in waiters:
-                if not waiter.done():
-                    waiter.set_exception(err)
-            return
-        for waiter in waiters:
-            if not waiter.done():
-                waiter.set_result(None)
 
     async def _handler(self, ws: ServerConnection) -> None:
         conn = f"c{next(self._ids)}"
         self.conns[conn] = ws
+        address = ws.remote_address[0] if ws.remote_address else ""
         tokens, last, strikes = self.burst, time.monotonic(), 0
+        member = False
+        join_by = time.monotonic() + self.limits.join_timeout
         try:
             while True:
                 # undecoded: parse_client answers a frame that is not UTF-8 with an error
-                frame = await ws.recv(decode=False)
+                if member:
+                    frame = await ws.recv(decode=False)
+                else:
+                    try:
+                        frame = await asyncio.wait_for(ws.recv(decode=False),
+                                                       join_by - time.monotonic())
+                    except TimeoutError:
+                        await ws.close(1008, f"join within {self.limits.join_timeout:g} s")
+                        break
                 now = time.monotonic()
                 tokens = min(self.burst, tokens + (now - last) * self.rate)
                 last = now
@@ -147,19 +238,39 @@ class ClassroomServer:
                 except ProtocolError as err:
                     await self._send(ws, error(err.code, err.message))
                     continue
+                if isinstance(message, Join) and self._new_seat(message) and \
+                        not self.joins.allow(address, now):
+                    await self._send(ws, error("join_rate", "too many new participants from "
+                                                            "this address; try again in a few "
+                                                            "seconds"))
+                    continue
                 try:
-                    replies = self.room.handle(conn, message, time.time())
+                    replies = self.room.handle(conn, message, now)
                 except Exception:  # noqa: BLE001 - a bug: this client gets an error, all go on
-                    _log_internal(f"handling {type(message).__name__} from {conn}")
-                    await self._flush([])   # whatever was applied is stored, as always
+                    self._log_internal(f"handling {type(message).__name__} from {conn}")
                     await self._send(ws, error("internal", "the server could not handle this"))
                     continue
+                if not member and any(c == conn and m.get("type") in ("welcome", "ok")
+                                      for c, m in replies):
+                    member = True
+                    self.gate.admit(ws)
                 await self._flush(replies)
+                if member and self.room.ended and self.debrief_text and \
+                        any(c == conn and m.get("type") == "welcome" for c, m in replies):
+                    await self._send(ws, {"type": "debrief", "text": self.debrief_text})
         except ConnectionClosed:
             pass
         finally:
             self.conns.pop(conn, None)
-            await self._flush(self.room.disconnect(conn, time.time()))
+            await self._flush(self.room.disconnect(conn, time.monotonic()))
+
+    def _new_seat(self, message: Join) -> bool:
+        """True when this join would create a seat in a session without a roster (the joins
+        that are rate-limited per address)."""
+        room = self.room
+        return (room.config.roster is None and message.token is None
+                and message.code.upper() == room.config.code
+                and message.name not in room._by_label)
 
     @staticmethod
     async def _send(ws, message: dict) -> None:
@@ -169,58 +280,16 @@ class ClassroomServer:
         except ConnectionClosed:
             pass
 
+    def _log_internal(self, where: str) -> None:
+        """Prints an internal error (the first 20 in full, then one line each)."""
+        import sys
+        import traceback
 
-def _log_internal(where: str) -> None:
-    import sys
-    import traceback
-
-    print(f"classroom server: internal error while {where}:", file=sys.stderr)
-    traceback.print_exc(file=sys.stderr)
-
-
-def session_event(scenario: str, values: dict[str, Fraction], campaign_rounds: int | None,
-                  config: RoomConfig, bot: str, game=None) -> dict:
-    """The first event of a session database."""
-    players = list(game.player_ids or game.players) if game is not None else ["0", "1"]
-    return {"kind": "session", "t": time.time(), "scenario": scenario, "players": players,
-            "title": game.title if game is not None else "",
-            "values": {k: str(v) for k, v in values.items()}, "campaign_rounds": campaign_rounds,
-            "config": config.to_dict(), "bot": bot}
+        self._internal_errors += 1
+        print(f"classroom server: internal error while {where}:", file=sys.stderr)
+        if self._internal_errors <= 20:
+            traceback.print_exc(file=sys.stderr)
 
 
-def build_room(game, result, config: RoomConfig, bot_kind: str = "equilibrium") -> Room:
-    """A room with the timeout bot (the equilibrium bot by default; random if none)."""
-    from game.bots import BotSpecError, make_bot
-
-    try:
-        bot = make_bot(bot_kind, game, result, seed=config.seed)
-    except BotSpecError:
-        bot = make_bot("random", game, result, seed=config.seed)
-    return Room(game, config, bot)
-
-
-def open_session(db: str, *, resume: bool, session: dict | None, game, result,
-                 bot_kind: str = "equilibrium") -> tuple[Room, EventStore]:
-    """Creates a new session database, or reopens one and replays it (`resume`)."""
-    store = EventStore(db)
-    stored = store.session()
-    if resume:
-        if stored is None:
-            store.close()
-            raise StoreError(f"{db}: nothing to resume (no session in it)")
-        room = build_room(game, result, RoomConfig.from_dict(stored["config"]),
-                          stored.get("bot", bot_kind))
-        room.source = {k: stored.get(k) for k in ("scenario", "values", "campaign_rounds")}
-        room.replay(store.events(), time.time())
-        return room, store
-    if stored is not None:
-        store.close()
-        raise StoreError(f"{db} already holds a session; use --resume or another --db")
-    assert session is not None
-    room = build_room(game, result, RoomConfig.from_dict(session["config"]), bot_kind)
-    room.source = {k: session.get(k) for k in ("scenario", "values", "campaign_rounds")}
-    store.append([session])
-    return room, store
-
-
-__all__ = ["ClassroomServer", "build_room", "open_session", "session_event"]
+__all__ = ["ClassroomServer", "Recorder", "ServerLimits", "build_room", "open_session",
+           "session_event"]

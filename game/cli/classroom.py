@@ -28,13 +28,29 @@ def add_parsers(commands, add_set: Callable[[argparse.ArgumentParser], None]) ->
     host.add_argument("--port", type=int, default=8765, metavar="P", help="0 picks a free port")
     host.add_argument("--bind", default="127.0.0.1", metavar="ADDR",
                       help="address to listen on (default 127.0.0.1: this machine only)")
-    host.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
-                      help="seconds per decision before a bot moves instead (0: no timer)")
+    host.add_argument("--timeout", type=float, metavar="SECONDS",
+                      help="seconds per decision before a bot moves instead (0: no timer; "
+                           "default 60, or with --resume the session's own)")
     host.add_argument("--elicit-beliefs", action="store_true",
                       help="ask students for their belief about the opponent's type")
     host.add_argument("--db", metavar="FILE", help="the session database (default "
                                                    "session-DATE-TIME.sqlite here)")
     host.add_argument("--resume", action="store_true", help="continue the session in --db")
+    host.add_argument("--grace", type=float, default=30.0, metavar="SECONDS",
+                      help="with --resume: seconds for everyone to reconnect before the "
+                           "decision timers run again (default 30)")
+    host.add_argument("--max-students", type=int, default=300, metavar="N",
+                      help="without a roster: the most participants who may join (default "
+                           "300)")
+    host.add_argument("--join-rate", type=float, default=60.0, metavar="PER_MINUTE",
+                      help="without a roster: new participants per minute from one address, "
+                           "after a burst of 20 (default 60; 0: no limit)")
+    host.add_argument("--max-connections", type=int, default=1200, metavar="N",
+                      help="open connections in all (default 1200); at most 128 of them "
+                           "before joining")
+    host.add_argument("--web-sessions", type=int, default=40, metavar="N",
+                      help="with --web: browser sessions at once (default 40; each runs a "
+                           "student program on this machine)")
     host.add_argument("--headless", action="store_true",
                       help="no console: print the code and token; read commands on stdin")
     host.add_argument("--web", action="store_true", help="also serve a browser entry for "
@@ -50,7 +66,7 @@ def add_parsers(commands, add_set: Callable[[argparse.ArgumentParser], None]) ->
 
     join = commands.add_parser("join", help="join a classroom session from this terminal")
     join.add_argument("address", metavar="HOST:PORT")
-    join.add_argument("--code", required=True, metavar="ROOM")
+    join.add_argument("--code", metavar="ROOM", help="the room code (asked for when omitted)")
     join.add_argument("--name", metavar="LABEL", help="your label (asked for when omitted)")
     join.add_argument("--token", metavar="TOKEN", help="your seat token, to rejoin your seat")
     join.add_argument("--plain", action="store_true", help="a plain prompt instead of the "
@@ -79,7 +95,9 @@ def run_host(args) -> int:
     import asyncio
     from pathlib import Path
 
+    from game.classroom.gate import ServerLimits
     from game.classroom.host import HostOptions, prepare, serve_headless
+    from game.classroom.session import KEEP
     from game.classroom.store import StoreError
     from game.cli.commands import load_game
 
@@ -91,10 +109,20 @@ def run_host(args) -> int:
         raise UsageError("--rounds must be between 1 and 200")
     if not 0 <= args.port <= 65535:
         raise UsageError("--port must be between 0 and 65535")
-    if args.timeout < 0:
+    if args.timeout is not None and args.timeout < 0:
         raise UsageError("--timeout must be 0 (no timer) or more seconds")
+    if args.grace < 0:
+        raise UsageError("--grace must be 0 or more seconds")
+    if not 2 <= args.max_students <= 5000:
+        raise UsageError("--max-students must be between 2 and 5000")
+    if args.join_rate < 0:
+        raise UsageError("--join-rate must be 0 (no limit) or more per minute")
+    if not 16 <= args.max_connections <= 20000:
+        raise UsageError("--max-connections must be between 16 and 20000")
     if args.web and args.port == 0:
         raise UsageError("--web needs a fixed --port (the browser entry connects to it)")
+    if args.web and not 1 <= args.web_sessions <= 500:
+        raise UsageError("--web-sessions must be between 1 and 500")
     roster = None
     if args.roster:
         try:
@@ -113,41 +141,48 @@ def run_host(args) -> int:
     import time
 
     db = args.db or time.strftime("session-%Y%m%d-%H%M%S.sqlite")
+    timeout = KEEP if args.timeout is None else (args.timeout or None)
+    limits = ServerLimits(max_connections=args.max_connections, join_rate=args.join_rate)
     options = HostOptions(
         scenario=args.scenario, values=_values(args), db=db, rounds=args.rounds,
         campaign_rounds=args.campaign_rounds, matching=args.matching, roles=args.roles,
-        roster=roster, port=args.port, bind=args.bind, timeout=args.timeout or None,
+        roster=roster, port=args.port, bind=args.bind, timeout=timeout,
         elicit_beliefs=args.elicit_beliefs, resume=args.resume, seed=args.seed,
-        autostart=args.autostart, bot=args.bot)
+        autostart=args.autostart, bot=args.bot, grace=args.grace,
+        max_students=args.max_students, limits=limits)
     try:
         room, store, result = prepare(options, load_game)
     except StoreError as err:
         raise UsageError(str(err)) from None
-    web = _start_web(args, room.config.code) if args.web else None
+    web = None
     try:
+        web = _start_web(args) if args.web else None
         if not args.headless:
             from game.tui.classroom_console import InstructorConsole
 
-            InstructorConsole(room, store, args.bind, args.port, result).run()
+            InstructorConsole(room, store, args.bind, args.port, result, limits=limits).run()
             store.close()
             print(f"session database: {db}")
             return 0
         return asyncio.run(serve_headless(room, store, args.bind, args.port,
-                                          out=lambda s: print(s, flush=True)))
+                                          out=lambda s: print(s, flush=True), result=result,
+                                          limits=limits))
     except OSError as err:
         raise UsageError(f"cannot listen on {args.bind}:{args.port} ({err.strerror})") from None
     except KeyboardInterrupt:
         print("stopped; continue later with: deterrence host --resume --db " + db)
         return 0
     finally:
+        store.close()
         if web is not None:
             web.terminate()
             web.wait(5)
 
 
-def _start_web(args, code: str):
-    """A textual-serve child serving `deterrence join` (which asks for the name) to browsers
-    on --bind:--web-port; each browser session joins the room on this machine."""
+def _start_web(args):
+    """A textual-serve child serving `deterrence join` (which asks for the room code, the
+    name and, to take a seat back, the token) to browsers on --bind:--web-port, at most
+    --web-sessions at once; each browser session joins the room on this machine."""
     import shlex
     import subprocess
     import sys
@@ -156,13 +191,12 @@ def _start_web(args, code: str):
         raise UsageError("--web-port must be a free port other than --port")
     target = "127.0.0.1" if args.bind in ("0.0.0.0", "::") else args.bind
     command = " ".join(shlex.quote(p) for p in (sys.executable, "-m", "game", "join",
-                                                 f"{target}:{args.port}", "--code", code))
-    script = ("import sys; from textual_serve.server import Server; "
-              "Server(sys.argv[1], host=sys.argv[2], port=int(sys.argv[3]), "
-              "title='Deterrence classroom').serve()")
-    process = subprocess.Popen([sys.executable, "-c", script, command, args.bind,
-                                str(args.web_port)], stdout=subprocess.DEVNULL)
+                                                 f"{target}:{args.port}"))
+    process = subprocess.Popen([sys.executable, "-m", "game.cli.classroom_web", command,
+                                args.bind, str(args.web_port), str(args.web_sessions)],
+                               stdout=subprocess.DEVNULL)
     print(f"browser entry: http://{args.bind}:{args.web_port}/", flush=True)
+    print(f"browser sessions at once: at most {args.web_sessions}", flush=True)
     return process
 
 
@@ -173,140 +207,85 @@ def _address(text: str) -> str:
     return f"ws://{host}:{port}"
 
 
+def _loader(welcome: dict):
+    """Loads the session's game from the welcome's source (raises the loader's errors)."""
+    from fractions import Fraction
+
+    from game.cli.commands import load_game
+
+    source = welcome.get("source") or {}
+    return load_game(source.get("scenario") or "",
+                     {k: Fraction(v) for k, v in (source.get("values") or {}).items()},
+                     source.get("campaign_rounds"))[1]
+
+
 def run_join(args) -> int:
-    """`deterrence join`: a plain prompt client."""
+    """`deterrence join`: the full-screen seat, or a plain prompt (`--plain`)."""
     import asyncio
 
     url = _address(args.address)
-    if args.name is None and args.plain:
-        raise UsageError("--plain needs --name LABEL")
+    if args.plain and (args.name is None or args.code is None):
+        raise UsageError("--plain needs --code ROOM and --name LABEL")
     if not args.plain:
         return _join_tui(url, args)
+    from game.classroom.client import JoinRefusedError
+
     try:
-        return asyncio.run(_join(url, args.code, args.name, args.token))
+        return asyncio.run(_plain(url, args))
     except KeyboardInterrupt:
         return 0
-    except OSError as err:
+    except JoinRefusedError as err:
+        raise UsageError(f"could not join: {err.message}") from None
+    except (OSError, TimeoutError) as err:
         raise UsageError(f"cannot reach {args.address} ({err})") from None
+
+
+async def _plain(url: str, args, token: str | None = None) -> int:
+    import asyncio
+
+    from game.classroom.client import SeatLink
+    from game.cli.classroom_plain import PlainSeat, stdin_lines
+
+    link = SeatLink(url, args.code, args.name, token or args.token)
+    await link.open()
+    try:
+        game = _loader(link.welcome)
+    except Exception:  # noqa: BLE001 - the plain prompt works without the scenario
+        game = None
+    lines = stdin_lines(asyncio.get_running_loop())
+    return await PlainSeat(link, lines, lambda s: print(s, flush=True), game,
+                           args.address).run()
 
 
 def _join_tui(url: str, args) -> int:
     """The Textual seat: the play screens fed by the server (falls back to --plain when this
     machine does not have the session's scenario)."""
     import asyncio
-    from fractions import Fraction
 
-    from game.cli.commands import load_game
     from game.scenario.errors import ScenarioError
     from game.tui.classroom_driver import ClassroomConnection
     from game.tui.classroom_join import ClassroomJoinApp
 
-    def loader(welcome: dict):
-        source = welcome.get("source") or {}
-        return load_game(source.get("scenario") or "",
-                         {k: Fraction(v) for k, v in (source.get("values") or {}).items()},
-                         source.get("campaign_rounds"))[1]
-
-    connection = ClassroomConnection(url, args.code, args.name or "", args.token)
-    if args.name is None:   # the browser entry: the app asks for the name, then joins
-        ClassroomJoinApp(connection, loader=loader).run()
-        connection.close()
+    connection = ClassroomConnection(url, args.code or "", args.name or "", args.token)
+    if args.name is None or args.code is None:   # the browser entry: the app asks, then joins
+        app = ClassroomJoinApp(connection, loader=_loader)
+        app.run()
+        app.connection.close()
         return 0
     try:
         welcome = connection.start()
     except ConnectionError as err:
         raise UsageError(f"could not join: {err}") from None
     try:
-        game = loader(welcome)
+        game = _loader(welcome)
     except (UsageError, ScenarioError, OSError, ValueError):
         connection.close()
         print("This machine does not have the session's scenario; using the plain prompt.")
-        return asyncio.run(_join(url, args.code, args.name, welcome["token"]))
+        return asyncio.run(_plain(url, args, connection.token))
     ClassroomJoinApp(connection, game.spec, game).run()
     connection.close()
     print(f"Your seat token (to rejoin): {connection.token}")
     return 0
-
-
-async def _join(url: str, code: str, name: str, token: str | None) -> int:
-    import asyncio
-
-    from websockets.exceptions import ConnectionClosed, InvalidURI
-
-    from game.classroom.client import ClassroomClient
-
-    client = ClassroomClient(url)
-    try:
-        await client.connect()
-    except (InvalidURI, asyncio.TimeoutError) as err:
-        raise UsageError(f"cannot reach {url} ({err})") from None
-    welcome = await client.join(code, name, token)
-    if welcome.get("type") != "welcome":
-        raise UsageError(f"could not join: {welcome.get('message', welcome)}")
-    print(f"Joined as {name}: {welcome['scenario']}, {welcome['rounds']} rounds.")
-    print(f"Your seat token (to rejoin after a disconnect): {welcome['token']}")
-    try:
-        while True:
-            message = await client.recv(timeout=24 * 3600)
-            kind = message.get("type")
-            if kind == "ended":
-                print("The session is over. Thank you.")
-                return 0
-            if kind == "error":
-                print(f"! {message['message']}")
-            elif kind in ("waiting", "paused", "resumed"):
-                print(f"[{kind}] {message.get('message', '')}")
-            elif kind == "state":
-                _print_state(message)
-                if message["your_turn"]:
-                    await _decide(client, message)
-    except ConnectionClosed:
-        print("The connection closed; rejoin with --token to take your seat back.")
-        return 1
-    finally:
-        await client.close()
-
-
-def _print_state(state: dict) -> None:
-    print(f"\nRound {state['round']}/{state['rounds']}: you are {state['player']} "
-          f"(type: {state['own_type']})")
-    for step in state["history"]:
-        who = "Nature" if step["actor"] < 0 else ("you" if step["actor"] == state["role"]
-                                                  else "the other side")
-        print(f"  {who}: {'(hidden)' if step['concealed'] else step['action']}")
-    if state["finished"]:
-        print(f"Outcome: {state['outcome']}; payoffs {', '.join(state['payoffs'])}; "
-              f"types {', '.join(state['types'])}")
-    elif not state["your_turn"]:
-        print("Waiting for the other side...")
-
-
-async def _decide(client, state: dict) -> None:
-    import asyncio
-
-    if state.get("ask_belief"):
-        types = state["ask_belief"]
-        while True:
-            text = await asyncio.to_thread(
-                input, f"Your belief: probability (0-1) that the other side is {types[0]}: ")
-            try:
-                p = float(text)
-                if 0 <= p <= 1:
-                    break
-            except ValueError:
-                pass
-        rest = (1 - p) / (len(types) - 1)
-        await client.send({"type": "belief", "round": state["round"],
-                           "beliefs": {t: (p if i == 0 else rest) for i, t in
-                                       enumerate(types)}})
-    legal = state["legal"]
-    for i, action in enumerate(legal, 1):
-        print(f"  {i}. {action}")
-    while True:
-        text = (await asyncio.to_thread(input, "Your move (number): ")).strip()
-        if text.isdigit() and 1 <= int(text) <= len(legal):
-            break
-    await client.send({"type": "move", "round": state["round"], "action": legal[int(text) - 1]})
 
 
 def _read(db: str) -> list[dict]:

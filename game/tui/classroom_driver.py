@@ -21,19 +21,53 @@ from game.model.tree import NATURE
 from game.tui.driver import MatchEvent
 
 
-class ClassroomConnection:
-    """A joined seat: connects, joins, and calls `on_message(dict)` from its own thread."""
+def state_from_view(game, message: dict) -> State | None:
+    """Replays a student's view: their own type, the public moves, and for the other side's
+    private type the first type it may have (see `RemoteDriver`). A concealed last move is
+    replaced by the first legal action (the student's figures do not depend on it). None when
+    the view does not fit the game."""
+    role = message["role"]
+    public = [s["action"] for s in message["history"]]
+    state = State.initial(game)
+    try:
+        while not state.is_terminal:
+            node = state.current
+            if node.player == NATURE and node.private_to >= 0:
+                if node.private_to == role:
+                    state = state.play(message["own_type"])
+                else:
+                    state = state.play_index(next(i for i, p in enumerate(node.probs) if p > 0))
+                continue
+            if not public:
+                break
+            action = public.pop(0) or node.actions[0]
+            state = state.play(action)
+    except (IllegalMoveError, StopIteration, KeyError, ValueError):
+        return None
+    return state
 
-    def __init__(self, url: str, code: str, name: str, token: str | None = None) -> None:
+
+class ClassroomConnection:
+    """A joined seat: connects, joins, and calls `on_message(dict)` from its own thread.
+
+    It keeps itself connected (`SeatLink`): after a lost connection it passes on the link's
+    own messages (`reconnecting`, `rejoined`, `disconnected`) like the server's, and ends
+    with `{"type": "closed"}`.
+    """
+
+    def __init__(self, url: str, code: str, name: str, token: str | None = None, *,
+                 first_delay: float = 0.25) -> None:
         self.url, self.code, self.name, self.token = url, code, name, token
+        self.first_delay = first_delay
         self._backlog: list[dict] = []
         self._handler: Callable[[dict], None] | None = None
         self._lock = threading.Lock()
         self.welcome: dict | None = None
+        self.error_code: str | None = None
         self.loop = asyncio.new_event_loop()
         self._ready = threading.Event()
         self._error: Exception | None = None
-        self._ws = None
+        self.link = None
         self.thread = threading.Thread(target=self._run, daemon=True)
 
     def start(self, timeout: float = 10.0) -> dict:
@@ -74,39 +108,42 @@ class ClassroomConnection:
         handler(message)
 
     def send(self, message: dict) -> None:
-        """Sends from any thread (fire and forget)."""
-        if self._ws is not None:
-            asyncio.run_coroutine_threadsafe(self._ws.send(json.dumps(message)), self.loop)
+        """Sends from any thread (fire and forget; dropped while reconnecting)."""
+        if self.link is not None and not self.loop.is_closed():
+            asyncio.run_coroutine_threadsafe(self.link.send(message), self.loop)
 
     def close(self) -> None:
-        if self._ws is not None:
-            asyncio.run_coroutine_threadsafe(self._ws.close(), self.loop)
+        if self.link is not None and not self.loop.is_closed():
+            asyncio.run_coroutine_threadsafe(self.link.close(), self.loop)
 
     def _run(self) -> None:
         self.loop.run_until_complete(self._main())
 
     async def _main(self) -> None:
-        from game.classroom.client import ClassroomClient
+        from game.classroom.client import JoinRefusedError, SeatLink
 
-        client = ClassroomClient(self.url)
+        link = SeatLink(self.url, self.code, self.name, self.token,
+                        first_delay=self.first_delay)
         try:
-            await client.connect()
-            welcome = await client.join(self.code, self.name, self.token)
-            if welcome.get("type") != "welcome":
-                raise ConnectionError(welcome.get("message", "could not join"))
+            self.welcome = await link.open()
         except Exception as error:  # noqa: BLE001 - reported to the caller of start()
+            if isinstance(error, JoinRefusedError):
+                self.error_code = error.code
+                error = ConnectionError(error.message)
             self._error = error
             self._ready.set()
             return
-        self.welcome, self.token, self._ws = welcome, welcome["token"], client.ws
+        self.token, self.link = link.token, link
         self._ready.set()
         try:
-            async for frame in client.ws:
-                self.on_message(json.loads(frame))
-        except Exception:  # noqa: BLE001 - a lost connection (or a closed app) ends the loop
+            async for message in link.messages():
+                if message.get("type") == "rejoined":
+                    self.token = link.token
+                self.on_message(message)
+        except Exception:  # noqa: BLE001 - a closed app ends the loop
             pass
         try:
-            self.on_message({"type": "disconnected"})
+            self.on_message({"type": "closed"})
         except Exception:  # noqa: BLE001 - the app has gone
             pass
 
@@ -127,16 +164,27 @@ def view_from_message(message: dict) -> PlayerView:
 
 
 class RemoteDriver:
-    """One round of a classroom session, as a `MatchDriver` for the play screens."""
+    """One round of a classroom session, as a `MatchDriver` for the play screens.
 
-    def __init__(self, spec, game, connection: ClassroomConnection, first: dict) -> None:
+    The live panels are computed here, from what the student may know: `state` rebuilds the
+    game from the student's view, with the other side's private type replaced by one of its
+    possible types; the panels' figures (`compute_insight`, with no opponent model: the
+    opponent is a classmate) depend only on the public history and the student's own type,
+    so they are the same whatever that type is (tests/classroom check it).
+    """
+
+    def __init__(self, spec, game, connection: ClassroomConnection, first: dict,
+                 result=None, equilibrium_index: int | None = None) -> None:
         self.spec, self.game, self.connection = spec, game, connection
         self.round = first["round"]
         self.home = first["role"]
         self.humans = (self.home,)
         self.opponent_name = "classmate"
         self.opponent_description = "Another student in your class (a bot if they time out)."
-        self.equilibrium_index = None
+        self.result = result
+        self.equilibrium_index = equilibrium_index
+        self.predictions: list[tuple[int, str]] = []
+        self._structure = None
         self._message = first
         self._pending = False
         self._seen = 0
@@ -193,7 +241,14 @@ class RemoteDriver:
         if not view.my_turn or action not in view.legal_actions:
             raise IllegalMoveError(f"{action!r} is not a legal action now")
         self._pending = True
-        self.connection.send({"type": "move", "round": self.round, "action": action})
+        self.connection.send({"type": "move", "round": self.round,
+                              "decision": self._message.get("decision", ""),
+                              "action": action})
+
+    @property
+    def decision(self) -> str | None:
+        """The id of the decision asked now (None when it is not this student's turn)."""
+        return self._message.get("decision")
 
     def drain_events(self) -> list[MatchEvent]:
         with self._lock:
@@ -219,8 +274,36 @@ class RemoteDriver:
             return None
         return state
 
+    @property
+    def state(self) -> State | None:
+        """The game as the student may know it (see the class docstring), or None when the
+        view cannot be replayed."""
+        message = self._message
+        if message["finished"]:
+            return self.final_state()
+        return state_from_view(self.game, message)
+
     def insight(self, seat: int):
-        return None
+        """The live panels for the student (see the class docstring)."""
+        result, index = self.result, self.equilibrium_index
+        if result is None or index is None or not result.equilibria:
+            return None
+        state = self.state
+        if state is None:
+            return None
+        from game.tui.teach.panels import compute_insight
+
+        if self._structure is None:
+            from game.solver.structure import Structure
+
+            self._structure = Structure(self.game)
+        return compute_insight(self.game, result, index, state, seat, None, self._structure)
+
+    def use_result(self, result, equilibrium_index: int | None) -> None:
+        """Takes the solve (done on this machine once the game was loaded)."""
+        self.result = result
+        if self.equilibrium_index is None:
+            self.equilibrium_index = equilibrium_index
 
     def attach(self, notify: Callable[[], None]) -> None:
         self._notify = notify

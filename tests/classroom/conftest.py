@@ -6,6 +6,7 @@ import functools
 
 import pytest
 
+from game.classroom.gate import ServerLimits
 from game.classroom.room import Room, RoomConfig
 
 
@@ -26,6 +27,21 @@ def make_room(name: str = "public-threat", **overrides) -> Room:
                    timeout=30.0)
     options.update(overrides)
     return build_room(game, result, RoomConfig(**options))
+
+
+LOOSE = ServerLimits(join_rate=0)
+"""Server limits for tests whose many bot clients all join from 127.0.0.1 at once."""
+
+
+def serve(room: Room, store=None, **options):
+    """A `ClassroomServer` on a free loopback port with a fast tick and `LOOSE` limits (start
+    it with `await server.start()`)."""
+    from game.classroom.server import ClassroomServer
+
+    options.setdefault("tick", 0.05)
+    options.setdefault("limits", LOOSE)
+    options.setdefault("port", 0)
+    return ClassroomServer(room, store, **options)
 
 
 @pytest.fixture

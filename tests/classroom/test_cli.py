@@ -53,9 +53,10 @@ def _finished_db(path):
             role = state.to_move
             conn = f"c{pair.seats[role]}"
             types = [t.id for t in game.spec.players[1 - role].types]
-            room.handle(conn, Belief(type="belief", round=room.round,
+            decision = room.decision_id(pair)
+            room.handle(conn, Belief(type="belief", round=room.round, decision=decision,
                                      beliefs={types[0]: 0.5, types[1]: 0.5}), now)
-            room.handle(conn, Move(type="move", round=room.round,
+            room.handle(conn, Move(type="move", round=room.round, decision=decision,
                                    action=state.legal_actions()[0]), now)
             store.append(room.drain())
     store.close()

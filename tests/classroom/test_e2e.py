@@ -7,8 +7,7 @@ import asyncio
 import pytest
 
 from game.classroom.client import BotClient, ClassroomClient
-from game.classroom.server import ClassroomServer
-from tests.classroom.conftest import make_room
+from tests.classroom.conftest import make_room, serve
 
 TOKEN = "instructor-token-1"
 
@@ -16,7 +15,7 @@ TOKEN = "instructor-token-1"
 async def _session(matching: str, roles: str, clients: int, rounds: int, scenario: str):
     room = make_room(scenario, matching=matching, roles=roles, rounds=rounds,
                      autostart=clients)
-    server = ClassroomServer(room, port=0, tick=0.05)
+    server = serve(room)
     await server.start()
     try:
         url = f"ws://127.0.0.1:{server.port}"
@@ -44,7 +43,7 @@ async def test_thirty_clients_every_matching(matching, roles):
 
 async def test_reconnect_with_token_restores_the_seat():
     room = make_room(rounds=1)
-    server = ClassroomServer(room, port=0, tick=0.05)
+    server = serve(room)
     await server.start()
     try:
         url = f"ws://127.0.0.1:{server.port}"
@@ -101,7 +100,7 @@ async def test_no_type_leaks_over_the_wire():
 
 async def test_instructor_swaps_a_bot_in_for_a_dropout_and_advances():
     room = make_room(rounds=2, timeout=None)
-    server = ClassroomServer(room, port=0, tick=0.05)
+    server = serve(room)
     await server.start()
     try:
         url = f"ws://127.0.0.1:{server.port}"
@@ -120,8 +119,10 @@ async def test_instructor_swaps_a_bot_in_for_a_dropout_and_advances():
         await asyncio.wait_for(task, 20)
         assert room.ended and stays.ended
         assert any(m.get("type") == "status" for m in [await inst.recv() for _ in range(3)])
-        events = room.drain()  # the server drained them already: check the room instead
-        assert not events
+        events = room.drain()   # no store: the room kept its events
+        assert any(e["kind"] == "swap" and e["seat"] == 0 for e in events)
+        dropout_moves = [e for e in events if e["kind"] == "move" and e["seat"] == 0]
+        assert dropout_moves and all(e["bot"] and e["reason"] == "swap" for e in dropout_moves)
         assert room.seats[0].botted
         await inst.close()
     finally:

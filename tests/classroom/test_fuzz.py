@@ -13,8 +13,7 @@ from websockets.exceptions import ConnectionClosed
 
 from game.classroom.client import ClassroomClient
 from game.classroom.protocol import MAX_FRAME, TRANSPORT_CAP, ProtocolError, parse_client
-from game.classroom.server import ClassroomServer
-from tests.classroom.conftest import make_room
+from tests.classroom.conftest import make_room, serve
 
 JSONISH = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
                        lambda inner: st.lists(inner, max_size=4)
@@ -54,7 +53,7 @@ def _frames(rng: random.Random) -> list:
 
 async def test_malformed_frames_get_errors_and_change_nothing():
     room = make_room()
-    server = ClassroomServer(room, port=0, tick=0.05, rate=1000, burst=1000)
+    server = serve(room, rate=1000, burst=1000)
     await server.start()
     try:
         url = f"ws://127.0.0.1:{server.port}"
@@ -81,17 +80,18 @@ async def test_malformed_frames_get_errors_and_change_nothing():
 
 def _oversized(state: dict) -> list:
     """Frames past MAX_FRAME but within the transport cap; the first ones are legal moves."""
-    move = {"type": "move", "round": state["round"], "action": state["legal"][0]}
+    move = {"type": "move", "round": state["round"], "decision": state["decision"],
+            "action": state["legal"][0]}
     return [json.dumps(move) + " " * MAX_FRAME,                     # a legal move, padded
-            json.dumps({**move, "pad": "y" * (16 * 1024)}),          # past the old 16 KB cap
-            json.dumps(move).encode() + b" " * (100 * 1024),         # binary, 100 KB
+            json.dumps({**move, "pad": "y" * (8 * 1024)}),           # 8 KB
+            json.dumps(move).encode() + b" " * (12 * 1024),          # binary, 12 KB
             "\u00e9" * (MAX_FRAME // 2 + 1),                         # few characters, many bytes
             "z" * (TRANSPORT_CAP - 64)]                             # just under the cap
 
 
 async def test_oversized_frames_get_errors_and_the_same_client_plays_on():
     room = make_room(rounds=1, autostart=2)
-    server = ClassroomServer(room, port=0, tick=0.05)
+    server = serve(room)
     await server.start()
     try:
         url = f"ws://127.0.0.1:{server.port}"
@@ -111,7 +111,8 @@ async def test_oversized_frames_get_errors_and_the_same_client_plays_on():
         assert [pair.state.steps for pair in room.pairs] == before   # nothing changed
         assert room.seats[0].conn is not None and room.seats[1].conn is not None
         # the same connection, same seat: its move goes through
-        await client.send({"type": "move", "round": state["round"], "action": state["legal"][0]})
+        await client.send({"type": "move", "round": state["round"], "decision": state["decision"],
+                           "action": state["legal"][0]})
         after = await client.recv(timeout=10)
         assert after["type"] == "state" and not after["your_turn"], after
         assert [pair.state.steps for pair in room.pairs] != before
@@ -123,7 +124,7 @@ async def test_oversized_frames_get_errors_and_the_same_client_plays_on():
 
 async def test_a_frame_past_the_transport_cap_closes_only_that_connection():
     room = make_room()
-    server = ClassroomServer(room, port=0, tick=0.05)
+    server = serve(room)
     await server.start()
     try:
         url = f"ws://127.0.0.1:{server.port}"
@@ -148,7 +149,7 @@ async def test_a_frame_past_the_transport_cap_closes_only_that_connection():
 
 async def test_a_flooding_client_is_rate_limited_then_disconnected():
     room = make_room()
-    server = ClassroomServer(room, port=0, tick=0.05)
+    server = serve(room)
     await server.start()
     try:
         url = f"ws://127.0.0.1:{server.port}"

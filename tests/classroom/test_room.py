@@ -28,6 +28,7 @@ def _play_out(room, now=1.0):
             if not state.is_terminal:
                 seat = pair.seats[state.to_move]
                 room.handle(f"c{seat}", Move(type="move", round=room.round,
+                                             decision=room.decision_id(pair),
                                              action=state.legal_actions()[0]), now)
                 break
 

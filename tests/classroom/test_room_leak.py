@@ -82,20 +82,30 @@ class RoomMachine(RuleBasedStateMachine):
         self.call("inst", Instructor(type="instructor", token=token, command=command,
                                      label=name))
 
-    @rule(name=st.sampled_from(NAMES), pick=st.integers(0, 5), round_shift=st.integers(-1, 1))
-    def move(self, name, pick, round_shift):
+    @rule(name=st.sampled_from(NAMES), pick=st.integers(0, 5), round_shift=st.integers(-1, 1),
+          stale=st.booleans())
+    def move(self, name, pick, round_shift, stale=False):
         conn = self.conn_of.get(name)
         if conn is None:
             return
         actions = ["quiet", "sink", "tie", "challenge", "refrain", "fight", "back_down", "bogus"]
         seat = self.room._by_conn.get(conn)
         legal = []
+        decision = "1-0-0"
         if seat in self.room._seat_pair:
             index, role = self.room._seat_pair[seat]
-            legal = list(self.room.pairs[index].state.legal_actions())
+            pair = self.room.pairs[index]
+            legal = list(pair.state.legal_actions())
+            if not stale:
+                decision = self.room.decision_id(pair)
         choice = legal[pick % len(legal)] if legal and pick < 4 else actions[pick]
-        self.call(conn, Move(type="move", round=max(1, self.room.round + round_shift),
-                             action=choice))
+        before = len(self.events) + len(self.room.journal)
+        out = self.call(conn, Move(type="move", round=max(1, self.room.round + round_shift),
+                                   decision=decision, action=choice))
+        if stale:   # an answer to another question is refused and changes nothing
+            refused = [m for c, m in out if c == conn and m.get("type") == "error"]
+            if self.room.round and decision != self.current_decision(seat):
+                assert refused and len(self.events) + len(self.room.journal) == before
 
     @rule(name=st.sampled_from(NAMES), p=st.floats(0, 1))
     def belief(self, name, p):
@@ -106,7 +116,13 @@ class RoomMachine(RuleBasedStateMachine):
         role = self.room._seat_pair.get(seat, (0, 0))[1]
         a, b = sorted(self.types[1 - role])
         self.call(conn, Belief(type="belief", round=max(1, self.room.round),
+                               decision=self.current_decision(seat) or "1-0-0",
                                beliefs={a: p, b: 1 - p}))
+
+    def current_decision(self, seat) -> str | None:
+        if seat not in self.room._seat_pair:
+            return None
+        return self.room.decision_id(self.room.pairs[self.room._seat_pair[seat][0]])
 
     @rule(seconds=st.sampled_from([0.5, 3.0, 6.0]))
     def tick(self, seconds):
@@ -140,7 +156,7 @@ def test_the_machine_reaches_reveals():
     machine.instructor("start", "p1", True)
     for _ in range(60):
         for name in ("p1", "p2", "p3"):
-            machine.move(name, 0, 0)
+            machine.move(name, 0, 0, False)
         machine.tick(6.0)
     assert machine.room.ended
     assert any(e["kind"] == "result" for e in machine.events)

@@ -1,24 +1,44 @@
-"""The Textual join app plays a whole session against a bot client over loopback."""
+"""The Textual join app over loopback: a whole session against a bot client (briefing, live
+panels, outcomes that stay, the summary and the class debrief at the end), the entry screen
+(room code, name, token), beliefs, and reconnecting by itself."""
 
 from __future__ import annotations
 
 import asyncio
 import time
 
-
 from game.classroom.client import BotClient
-from game.classroom.server import ClassroomServer
 from game.tui.classroom_driver import ClassroomConnection
 from game.tui.classroom_join import ClassroomJoinApp
-from tests.classroom.conftest import make_room, solved
+from game.tui.classroom_screens import (
+    BriefingDialog,
+    ClassroomDecisionScreen,
+    ClassroomOutcomeScreen,
+    EntryScreen,
+    SummaryScreen,
+)
+from tests.classroom.conftest import make_room, serve, solved
 
 
-async def test_join_app_plays_every_round():
-    from game.tui.screens.decision import DecisionScreen
+def _text(screen) -> str:
+    from textual.widgets import Static
 
+    return "\n".join(str(w.content) for w in screen.query(Static))
+
+
+async def _until(pilot, condition, seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        await pilot.pause(0.05)
+    return condition()
+
+
+async def test_join_app_plays_a_session_with_briefing_panels_outcomes_and_summary():
     game, _ = solved("public-threat")
-    room = make_room(rounds=3, autostart=2)
-    server = ClassroomServer(room, port=0, tick=0.05)
+    room = make_room(rounds=2, autostart=2, timeout=None)
+    server = serve(room, debrief=lambda events: "CLASS DEBRIEF TEXT")
     await server.start()
     try:
         url = f"ws://127.0.0.1:{server.port}"
@@ -26,59 +46,83 @@ async def test_join_app_plays_every_round():
         await asyncio.to_thread(connection.start)
         app = ClassroomJoinApp(connection, game.spec, game)
         async with app.run_test(size=(120, 40)) as pilot:
+            assert "Payoffs:" in app.waiting.brief   # the briefing, before round 1
             bot = asyncio.create_task(BotClient(url, "ABC234", "bob", seed=1).run(timeout=30))
+            assert await _until(pilot, lambda: isinstance(app.screen, BriefingDialog))
+            assert "you play" in app.screen.text and "Your private type" in app.screen.text
+            await pilot.press("enter")
+            assert await _until(pilot, lambda: app.result is not None)
+            outcomes = 0
             deadline = time.monotonic() + 30
-            moves = 0
-            while not room.ended and time.monotonic() < deadline:
+            while app.ended is None and time.monotonic() < deadline:
                 await pilot.pause(0.05)
                 screen = app.screen
-                if isinstance(screen, DecisionScreen) and screen.legal and \
+                if isinstance(screen, ClassroomDecisionScreen) and screen.legal and \
                         not app.driver._pending:
+                    await pilot.pause(0.1)
+                    panels = _text(screen)
+                    assert "still being solved" not in panels, panels   # the panels work
                     await pilot.press("1")
-                    moves += 1
-            assert room.ended, "the session did not finish"
+                elif isinstance(screen, ClassroomOutcomeScreen) and room.round == 1 and \
+                        not outcomes:
+                    outcomes += 1
+                    await pilot.pause(0.5)   # the outcome stays while the round goes on
+                    assert isinstance(app.screen, ClassroomOutcomeScreen) or room.round == 2
+            assert room.ended and app.ended is not None
             await asyncio.wait_for(bot, 10)
-            for _ in range(40):
-                await pilot.pause(0.1)
-                if "over" in app.waiting.text:
-                    break
-            assert "over" in app.waiting.text and app.screen is app.waiting
-            assert moves >= 1
-            human = [s for s in room.seats if s.label == "ann"][0]
-            assert human.token == connection.token
+            # the last outcome stays until a key; then the summary with the total
+            assert await _until(pilot, lambda: isinstance(app.screen, ClassroomOutcomeScreen))
+            await pilot.pause(0.5)
+            assert isinstance(app.screen, ClassroomOutcomeScreen)
+            await pilot.press("enter")
+            assert await _until(pilot, lambda: isinstance(app.screen, SummaryScreen))
+            total = room.ended_message(0)["total"]
+            assert f"The session is over; your total is {total}." in _text(app.screen)
+            assert await _until(pilot, lambda: "CLASS DEBRIEF TEXT" in _text(app.screen))
+            await pilot.press("b")
+            assert isinstance(app.screen, BriefingDialog)
         connection.close()
     finally:
         await server.stop()
 
 
-async def test_browser_entry_asks_for_the_name_then_joins():
+async def test_the_entry_asks_for_the_code_the_name_and_a_token():
     from textual.widgets import Input
-
-    from game.tui.classroom_join import NameScreen
 
     game, _ = solved("public-threat")
     room = make_room(rounds=1)
-    server = ClassroomServer(room, port=0, tick=0.05)
+    server = serve(room)
     await server.start()
     try:
         url = f"ws://127.0.0.1:{server.port}"
-        connection = ClassroomConnection(url, "ABC234", "")
-        app = ClassroomJoinApp(connection, loader=lambda welcome: game)
+        first = ClassroomConnection(url, "", "")
+        app = ClassroomJoinApp(first, loader=lambda welcome: game)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.pause(0.1)
-            assert isinstance(app.screen, NameScreen)
-            app.screen.query_one(Input).value = "bad/name"
+            assert isinstance(app.screen, EntryScreen)
+            app.screen.query_one("#code", Input).value = "WRONG1"
+            app.screen.query_one("#name", Input).value = "cleo"
+            app.screen.query_one("#token", Input).focus()
             await pilot.press("enter")
-            assert isinstance(app.screen, NameScreen)
-            app.screen.query_one(Input).value = "cleo"
+            assert await _until(pilot, lambda: "no session with this code" in
+                                _text(app.screen))
+            app.screen.query_one("#code", Input).value = "abc234"
             await pilot.press("enter")
-            deadline = time.monotonic() + 10
-            while not room.seats and time.monotonic() < deadline:
-                await pilot.pause(0.05)
-            await pilot.pause(0.2)
-            assert [s.label for s in room.seats] == ["cleo"]
-            assert app.screen is app.waiting and "cleo" in app.waiting.text
-        connection.close()
+            assert await _until(pilot, lambda: app.screen is app.waiting)
+            assert [s.label for s in room.seats] == ["cleo"] and "cleo" in app.waiting.text
+            token = app.connection.token
+        app.connection.close()
+        # back with the token, typed into the entry: the same seat
+        again = ClassroomJoinApp(ClassroomConnection(url, "ABC234", "cleo"),
+                                 loader=lambda welcome: game)
+        async with again.run_test(size=(120, 40)) as pilot:
+            await pilot.pause(0.1)
+            again.screen.query_one("#token", Input).value = token
+            again.screen.query_one("#token", Input).focus()
+            await pilot.press("enter")
+            assert await _until(pilot, lambda: again.screen is again.waiting)
+            assert len(room.seats) == 1 and again.connection.token == token
+        again.connection.close()
     finally:
         await server.stop()
 
@@ -87,13 +131,12 @@ async def test_join_app_asks_for_beliefs_when_elicited(tmp_path):
     from textual.widgets import Input
 
     from game.classroom.store import EventStore
-    from game.tui.classroom_join import BeliefDialog
-    from game.tui.screens.decision import DecisionScreen
+    from game.tui.classroom_screens import BeliefDialog
 
     game, _ = solved("signal-choice")
     room = make_room("signal-choice", rounds=1, autostart=2, elicit_beliefs=True)
     store = EventStore(tmp_path / "b.sqlite")
-    server = ClassroomServer(room, store, port=0, tick=0.05)
+    server = serve(room, store)
     await server.start()
     try:
         url = f"ws://127.0.0.1:{server.port}"
@@ -107,16 +150,15 @@ async def test_join_app_asks_for_beliefs_when_elicited(tmp_path):
             while not room.ended and time.monotonic() < deadline:
                 await pilot.pause(0.05)
                 screen = app.screen
-                if isinstance(screen, BeliefDialog):
+                if isinstance(screen, BriefingDialog):
+                    await pilot.press("enter")
+                elif isinstance(screen, BeliefDialog):
                     screen.query_one(Input).value = "30"
                     await pilot.press("enter")
                     asked += 1
-                    await pilot.pause(0.2)
-                elif isinstance(screen, DecisionScreen) and screen.legal and \
-                        not app.driver._pending:
-                    await pilot.pause(1.0)   # the belief question comes first
-                    if isinstance(app.screen, DecisionScreen) and app.screen.legal:
-                        await pilot.press("1")
+                elif isinstance(screen, ClassroomDecisionScreen) and screen.legal and \
+                        not app.driver._pending and app._belief_question is None:
+                    await pilot.press("1")
             assert room.ended
             await asyncio.wait_for(bot, 10)
         connection.close()
@@ -133,7 +175,7 @@ async def test_a_message_before_the_app_listens_is_not_lost():
 
     game, _ = solved("public-threat")
     room = make_room(rounds=1, autostart=2, timeout=None)
-    server = ClassroomServer(room, port=0, tick=0.05)
+    server = serve(room)
     await server.start()
     bot = None
     try:
@@ -153,14 +195,40 @@ async def test_a_message_before_the_app_listens_is_not_lost():
         assert connection._backlog, "the round's state should arrive before the app listens"
         app = ClassroomJoinApp(connection, game.spec, game)
         async with app.run_test(size=(120, 40)) as pilot:
-            from game.tui.screens.decision import DecisionScreen
-
-            deadline = time.monotonic() + 10
-            while not isinstance(app.screen, DecisionScreen) and time.monotonic() < deadline:
-                await pilot.pause(0.1)
+            assert await _until(pilot, lambda: isinstance(app.screen, BriefingDialog), 10)
+            await pilot.press("enter")
             assert app.driver is not None and app.driver.round == 1
-            assert isinstance(app.screen, DecisionScreen)
-            await pilot.pause(0.4)   # let the screen's belief-question timer run out
+            assert isinstance(app.screen, ClassroomDecisionScreen)
+        connection.close()
+    finally:
+        if bot is not None:
+            bot.cancel()
+        await server.stop()
+
+
+async def test_the_app_reconnects_by_itself_and_says_so():
+    game, _ = solved("public-threat")
+    room = make_room(rounds=1, autostart=2, timeout=None)
+    server = serve(room)
+    await server.start()
+    port = server.port
+    bot = None
+    try:
+        url = f"ws://127.0.0.1:{port}"
+        connection = ClassroomConnection(url, "ABC234", "ann", first_delay=0.1)
+        await asyncio.to_thread(connection.start)
+        app = ClassroomJoinApp(connection, game.spec, game)
+        async with app.run_test(size=(120, 40)) as pilot:
+            bot = asyncio.create_task(BotClient(url, "ABC234", "bob", seed=1).run(timeout=30))
+            assert await _until(pilot, lambda: isinstance(app.screen, BriefingDialog))
+            await pilot.press("enter")
+            await server.stop()   # the host goes away
+            assert await _until(pilot, lambda: app.link_state == "reconnecting", 10)
+            assert "Reconnecting" in app.sub_title
+            server = serve(room, port=port)   # ... and comes back on the same port
+            await server.start()
+            assert await _until(pilot, lambda: app.link_state == "connected", 10)
+            assert room.seats[0].conn is not None and "Reconnecting" not in app.sub_title
         connection.close()
     finally:
         if bot is not None:

@@ -84,6 +84,13 @@ class Host:
             db.close()
 
 
+class EntryBrowser(Chromium):
+    """Chromium with the waits this entry needs."""
+
+    async def briefing(self) -> bytes:
+        return await self.painted()
+
+
 class Socket:
     """The browser entry's own websocket, spoken as its page does (when there is no Chromium)."""
 
@@ -110,7 +117,7 @@ class Socket:
         except websockets.ConnectionClosed:
             pass
 
-    async def painted(self, text: bytes = b"Your name or label", seconds: float = 40) -> bytes:
+    async def painted(self, text: bytes = b"room code", seconds: float = 40) -> bytes:
         """Waits until `text` is drawn (since the last key press)."""
         loop = asyncio.get_running_loop()
         end = loop.time() + seconds
@@ -125,6 +132,9 @@ class Socket:
 
     async def decision_screen(self) -> bytes:
         return await self.painted(b"Choose")
+
+    async def briefing(self) -> bytes:
+        return await self.painted(b"Briefing:")
 
     async def focus(self) -> None:
         """The websocket needs no focus."""
@@ -171,6 +181,9 @@ async def play_in_the_entry(student, host: Host) -> tuple[int, list[bytes]]:
         await watcher.instructor(token, "watch")
         name_screen = await student.painted()
         await student.focus()
+        await student.type(code)   # the entry asks for the room code, then the name
+        await student.press("Enter")
+        await asyncio.sleep(0.5)   # as a person would, once the name field has the focus
         await student.type(NAME)
         await student.press("Enter")
         joined = await next_status(
@@ -183,6 +196,8 @@ async def play_in_the_entry(student, host: Host) -> tuple[int, list[bytes]]:
         bot = asyncio.create_task(BotClient(url, code, "bot", seed=4).run(timeout=90))
         status = await next_status(watcher, lambda s: s["started"], 20)
         assert status, "the session did not start"
+        await student.briefing()   # the briefing comes before the first decision
+        await student.press("Enter")
         loop = asyncio.get_running_loop()
         end = loop.time() + 90
         presses, screens = 0, []
@@ -212,7 +227,7 @@ def test_a_student_joins_and_plays_through_the_browser_entry(tmp_path):
         assert "<html" in host.page().lower()
         browser = shutil.which("chromium") or shutil.which("chromium-browser")
         if browser is not None:
-            student = Chromium(browser)
+            student = EntryBrowser(browser)
 
             async def drive() -> tuple[int, list[bytes]]:
                 try:
