@@ -149,3 +149,18 @@ async def test_a_digit_with_no_action_says_so():
         await pilot.pause()
         assert app.screen.driver.state is before
         assert any("There is no action 7 here" in str(n.message) for n in app._notifications)
+
+
+def test_the_glossary_explains_every_term_the_screens_use():
+    from game.scenario.concepts import load_concepts
+
+    entries = {c.id: c for c in load_concepts()}
+    used = {"nash-equilibrium", "subgame-perfection", "weak-pbe", "perfect-bayesian-equilibrium",
+            "information-set", "mixed-strategy", "equilibrium-path", "intuitive-criterion", "d1",
+            "qre", "continuum", "best-reply", "backward-induction", "strategic-form",
+            "bayesian-updating", "off-path-beliefs"}
+    assert used <= set(entries)
+    assert "Bayes' rule on the equilibrium" in entries["weak-pbe"].definition
+    ft = entries["perfect-bayesian-equilibrium"].definition
+    assert "also after a move off the path" in ft and "stays ruled out" in ft
+    assert "lambda" in entries["qre"].name

@@ -64,6 +64,19 @@ async def test_picker_filters_by_concept_and_opens_a_briefing():
         assert "audience-costs" in app.screen.spec.concepts
 
 
+@pytest.mark.parametrize("typed", ["audience costs", "Audience-Costs", "credibility of threats",
+                                   "subgame perfection"])
+async def test_the_picker_filter_matches_concept_names_with_spaces(typed):
+    app = make_app(solver=fast_solver)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot, PickerScreen)
+        table = app.screen.query_one("DataTable")
+        everything = table.row_count
+        await pilot.press("slash", *typed)
+        await pilot.pause()
+        assert 0 < table.row_count < everything, typed
+
+
 async def test_help_and_glossary_open_and_close():
     from game.tui.screens.dialogs import GlossaryDialog, HelpDialog
 

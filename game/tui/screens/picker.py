@@ -28,6 +28,8 @@ class PickerScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list = []
+        self.names: dict[str, str] = {}
+        """Concept id -> its glossary name, lower case (the filter matches both)."""
 
     def compose(self) -> ComposeResult:
         yield SafeHeader()
@@ -49,8 +51,10 @@ class PickerScreen(Screen[None]):
         """Reads the scenario files in a worker, after the first paint (keeps start-up quick)."""
         from game.tui.session import library
 
+        from game.tui.session import glossary
+
         folder = self.app.settings.library
-        self.run_worker(lambda: library(folder), thread=True, group="library",
+        self.run_worker(lambda: (library(folder), glossary()), thread=True, group="library",
                         exit_on_error=False)
 
     @on(Worker.StateChanged)
@@ -58,7 +62,8 @@ class PickerScreen(Screen[None]):
         if event.worker.group != "library":
             return
         if event.state == WorkerState.SUCCESS:
-            self.rows = event.worker.result
+            self.rows, entries = event.worker.result
+            self.names = {concept: name.lower() for concept, (name, _) in entries.items()}
             self.refill(self.query_one("#filter", Input).value)
         elif event.state == WorkerState.ERROR:
             self.query_one("#summary", Static).update(
@@ -68,14 +73,16 @@ class PickerScreen(Screen[None]):
         """Shows the scenarios whose concepts (or title) contain `text`."""
         table = self.query_one(DataTable)
         table.clear()
-        needle = text.strip().lower()
+        needle = " ".join(text.lower().replace("-", " ").split())
         for scenario_id, spec, problem in self.rows:
             if spec is None:
                 if not needle:
                     table.add_row(scenario_id, "-", "-", f"(cannot load: {problem})",
                                   key=scenario_id)
                 continue
-            haystack = " ".join((*spec.concepts, spec.title.lower(), scenario_id))
+            haystack = " | ".join((*(c.replace("-", " ") for c in spec.concepts),
+                                   *(self.names.get(c, "") for c in spec.concepts),
+                                   spec.title.lower(), scenario_id.replace("-", " ")))
             if needle and needle not in haystack:
                 continue
             table.add_row(spec.title, spec.difficulty, str(spec.minutes),
