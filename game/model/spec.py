@@ -174,6 +174,8 @@ class GameSpec:
     concepts: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     debrief: tuple[str, ...] = ()
+    discussion: tuple[str, ...] = ()
+    """Questions for a class discussion after the debrief, one each."""
     difficulty: str = "introductory"
     minutes: int = 10
     source_path: str | None = field(default=None, compare=False)

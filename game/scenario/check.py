@@ -218,7 +218,9 @@ def check_and_build(shell: ScenarioSpec, nodes: list, raw_nodes: list, report: R
         parameters=parameters_, campaign=campaign, summary=shell.summary.strip(),
         concepts=tuple(shell.concepts),
         references=tuple(Reference(r.citation, r.note) for r in shell.references),
-        debrief=tuple(note.strip() for note in shell.debrief), difficulty=shell.difficulty,
+        debrief=tuple(note.strip() for note in shell.debrief),
+        discussion=tuple(" ".join(question.split()) for question in shell.discussion),
+        difficulty=shell.difficulty,
         minutes=shell.minutes, source_path=source,
     )
     return spec

@@ -213,3 +213,6 @@ class ScenarioSpec(Strict):
     """The stage tree as a flat table of nodes that refer to each other by id."""
     debrief: list[Text] = Field(default_factory=list)
     """Notes for the debrief, each a paragraph connecting the equilibrium to the concepts."""
+    discussion: list[Text] = Field(default_factory=list, max_length=12)
+    """Questions for a class discussion after the debrief (abstract: about credibility,
+    commitment, signals, reputation, escalation risk), one question each."""

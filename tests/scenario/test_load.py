@@ -63,3 +63,20 @@ def test_payoffs_by_own_and_opponent_type():
     assert evaluate(terminal.payoffs[("receiver", "sole", "weak")], {}) == 0
     assert evaluate(terminal.payoffs[("receiver", "sole", "strong")], {}) == 1
     assert evaluate(terminal.payoffs[("sender", "weak", "sole")], {}) == 2
+
+
+@pytest.mark.parametrize("path", SCENARIOS, ids=[p.stem for p in SCENARIOS])
+def test_every_shipped_scenario_has_discussion_questions(path):
+    spec = load_scenario(path)
+    assert 2 <= len(spec.discussion) <= 4
+    for question in spec.discussion:
+        assert question.endswith("?") and "\n" not in question and len(question) < 300
+
+
+def test_discussion_is_optional_and_checked():
+    text = Path(resolve("deterrence-baseline")).read_text()
+    start = text.index("\ndiscussion:")
+    assert load_scenario_text(text[:start] + "\n").discussion == ()
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario_text(text[:start] + "\ndiscussion: [[a, list]]\n", "d.yaml")
+    assert [p.key_path for p in caught.value.problems] == ["discussion[0]"]
