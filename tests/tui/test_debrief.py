@@ -260,3 +260,23 @@ def _with_discussion(spec, questions):
 
     fields = {f.name: getattr(spec, f.name) for f in dataclasses.fields(spec)}
     return WithDiscussion(**fields, discussion=questions)
+
+
+def test_what_if_says_why_the_regime_changed():
+    """At a = 3 the irresolute type's hands are tied (a > -w_I = 2): it now fights, and the
+    reason is the comparison that flipped, with its symbols and values."""
+    from fractions import Fraction
+
+    from game.bots.equilibrium import preferred_equilibrium
+    from game.model.expand import expand_game
+    from game.tui.teach.regime import regime_changes
+
+    spec, game = load("public-threat")
+    before = preferred_equilibrium(fast_solver(game))
+    moved_game = expand_game(spec, {**game.values, "a": Fraction(3)})
+    after = preferred_equilibrium(fast_solver(moved_game))
+    lines = regime_changes(spec, game, before, moved_game, after)
+    fight = next(line for line in lines if "(Irresolute) at 'Fight or back down?'" in line)
+    assert "Back down -> Fight" in fight
+    assert "Fight: w_I = -2; Back down: -a = -3 (was -1): Fight is now the best reply." in fight
+    assert any("belief at 'Resist or concede?'" in line for line in lines)

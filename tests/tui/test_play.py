@@ -131,11 +131,12 @@ async def test_what_if_resolves_at_a_new_value():
         await pilot.pause()
         await app.workers.wait_for_complete()   # the game as played, for the comparison
         await pilot.pause()
-        await pilot.press(*"1/2", "enter")
+        await pilot.press("enter", *"1/2", "enter")    # the list first: Enter picks p
         await app.workers.wait_for_complete()
         await pilot.pause()
         text = screen_text(app)
         assert "At p = 1/2" in text
+        assert "What moved in the refined equilibrium, and why" in text
         # each outcome of the refined equilibrium: as played -> at the new value
         before = preferred_equilibrium(fast_solver(game)).outcomes
         moved = expand_game(spec, {**game.values, "p": Fraction(1, 2)})

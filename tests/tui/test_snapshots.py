@@ -92,7 +92,7 @@ class TestDialogs:
 
     def test_what_if(self, snap_compare):
         assert snap_compare(app_for(), run_before=steps("enter", "1", "1", "enter", "w",
-                                                        *"1/2", "enter"),
+                                                        "enter", *"1/2", "enter"),
                             terminal_size=SIZE)
 
     def test_confirm(self, snap_compare):

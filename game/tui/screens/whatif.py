@@ -36,6 +36,8 @@ class WhatIfScreen(Screen[None]):
         self.values = dict(game.values)
         self.baseline = None
         """The refined equilibrium's outcome probabilities at the game's own values."""
+        self.baseline_equilibrium = None
+        """The refined equilibrium itself at the game's own values."""
 
     def compose(self) -> ComposeResult:
         yield SafeHeader()
@@ -59,15 +61,16 @@ class WhatIfScreen(Screen[None]):
     def intro(self) -> str:
         if not self.spec.parameters:
             return "This scenario has no parameters to change."
-        return ("Choose a parameter on the left (Tab to the list, then arrows; Tab back to the "
-                "value), type a new value, press Enter. The game is solved again and the "
-                "equilibria's outcome probabilities are compared with the game as played.")
+        return ("Choose a parameter on the left (arrows, then Enter), type a new value, press "
+                "Enter. The game is solved again: what moved in the refined equilibrium "
+                "(strategies and beliefs, and why), and its outcome probabilities against the "
+                "game as played.")
 
     def on_mount(self) -> None:
         self.title = f"{self.spec.title}: what if?"
         if self.spec.parameters:
             self.query_one("#params", OptionList).highlighted = 0
-            self.query_one("#value", Input).focus()
+            self.query_one("#params", OptionList).focus()
         cache, game = self.app.cache, self.game   # the game as played: solved already, as a rule
         solved = cache.get(game)
         if solved is not None:
@@ -81,6 +84,16 @@ class WhatIfScreen(Screen[None]):
         if index is None or not self.spec.parameters:
             return None
         return self.spec.parameters[index]
+
+    @on(OptionList.OptionSelected, "#params")
+    def _picked(self) -> None:
+        """A parameter chosen: type its new value."""
+        parameter = self.parameter()
+        value = self.query_one("#value", Input)
+        if parameter is not None:
+            value.placeholder = (f"new value of {parameter.name} (exact: 3, 1/4, 0.5), Enter "
+                                 "to re-solve")
+        value.focus()
 
     @on(Input.Submitted, "#value")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -140,6 +153,7 @@ class WhatIfScreen(Screen[None]):
         if preferred is None:
             return
         self.baseline = dict(preferred.outcomes)
+        self.baseline_equilibrium = preferred
         key = ", ".join(f"{n} {label}" for n, label in enumerate(_labels(self.baseline), 1))
         self.query_one("#answer", Static).update(f"{self.intro()}\n\nThe refined equilibrium "
                                                  f"as played, outcomes numbered: {key}.")
@@ -166,6 +180,15 @@ class WhatIfScreen(Screen[None]):
                 change = "same" if before == after else ("up" if after > before else "down")
                 lines.append(f"  {number} {label}: {format_fraction(before)} -> "
                              f"{format_fraction(after)} ({change})")
+        if preferred is not None and self.baseline_equilibrium is not None:
+            from game.tui.teach.regime import regime_changes
+
+            moved = regime_changes(self.spec, self.game, self.baseline_equilibrium,
+                                   result.game, preferred)
+            block = ["What moved in the refined equilibrium, and why (last moves first):"
+                     if moved else "The refined equilibrium's strategies and beliefs did "
+                     "not move.", *moved, ""]
+            lines[1:1] = block
         self.query_one("#answer", Static).update("\n".join(lines))
         index = self.query_one("#params", OptionList).highlighted
         if index is not None:
@@ -196,6 +219,9 @@ class WhatIfScreen(Screen[None]):
                                          for v in series.values()], labels=list(series))
         plt.xticks(positions, [f"{n} {label}" if len(labels) <= 3 else str(n)
                                for n, label in zip(positions, labels)])
+        quarters = [0, 0.25, 0.5, 0.75, 1]
+        plt.yticks(quarters, ["0", "1/4", "1/2", "3/4", "1"])    # fractions, as everywhere
+        plt.ylim(0, 1)
         plt.title(title)
         chart.refresh()
 
