@@ -28,6 +28,8 @@ from game.model.expr import (
 
 MAX_EXPRESSION_LENGTH = 200
 """The longest expression a scenario may write."""
+MAX_NESTING = 40
+"""The deepest nesting of parentheses (and function calls) in an expression."""
 
 FUNCTIONS = ("min", "max")
 
@@ -134,8 +136,10 @@ class _Parser:
 
     def expression(self) -> Expr:
         self.depth += 1
-        if self.depth > 40:
-            raise ExpressionSyntaxError("the expression nests too deeply", self.peek()[2] if self.peek() else 0)
+        if self.depth > MAX_NESTING + 1:  # the whole expression is the first level
+            raise ExpressionSyntaxError(f"the expression nests parentheses more than "
+                                        f"{MAX_NESTING} deep",
+                                        self.peek()[2] if self.peek() else 0)
         left = self.term()
         while (token := self.peek()) and token[1] in ("+", "-"):
             self.index += 1

@@ -142,9 +142,9 @@ class SimultaneousSpec(Strict):
     """A short heading for the moment."""
     text: Text = ""
     """Narrative shown when the stage comes up."""
-    actions: dict[Id, list[ActionSpec | Id]]
+    actions: dict[Id, Annotated[list[ActionSpec | Id], Field(max_length=20)]]
     """Each player's actions, keyed by player id (an action may be a bare id)."""
-    next: list[dict[Id, Id]] = Field(min_length=1)
+    next: list[dict[Id, Id]] = Field(min_length=1, max_length=400)
     """One entry per pair of actions: each player's action, keyed by player id, and `to`."""
 
 

@@ -115,3 +115,59 @@ def test_new_writes_a_starter_that_validates(tmp_path, monkeypatch, capsys):
     assert (tmp_path / "my-threat.yaml").read_text() == before  # nothing the user made is lost
     with pytest.raises(SystemExit):
         main(["new", "Bad Name!"])
+
+
+def test_the_limits_table_states_the_limits_the_code_enforces():
+    from game.model.expand import MAX_EXPANDED_NODES
+    from game.model.expr import MAX_DIGITS, MAX_LITERAL_DIGITS, MAX_POWER
+    from game.scenario import schema
+    from game.scenario.efg_read import MAX_EFG_BYTES, MAX_EFG_NODES
+    from game.scenario.exprparse import MAX_EXPRESSION_LENGTH, MAX_NESTING
+    from game.scenario.load import MAX_FILE_BYTES, MAX_NODES
+    from game.scenario.yamlread import MAX_DEPTH
+
+    def limit(model, field: str, kind: str = "max_length"):
+        for item in model.model_fields[field].metadata:
+            if hasattr(item, kind):
+                return getattr(item, kind)
+        raise AssertionError(f"{model.__name__}.{field} has no {kind}")
+
+    text = GUIDE.read_text(encoding="utf-8")
+    table = text[text.index("## Limits"):text.index("## Key reference")]
+    rows = dict(re.findall(r"^\| (.+?) \| (.+?) \|$", table, re.M))
+
+    def row(start: str) -> str:
+        return next(value for key, value in rows.items() if key.startswith(start))
+
+    assert row("file size") == (f"{MAX_FILE_BYTES // 1_000_000} MB (a `.efg` file: "
+                                f"{MAX_EFG_BYTES // 1_000_000} MB)")
+    assert row("nodes declared") == f"{MAX_NODES:,}"
+    assert row("the expanded game").startswith(f"{MAX_EXPANDED_NODES:,} nodes")
+    assert MAX_EFG_NODES == MAX_EXPANDED_NODES
+    assert row("players") == f"exactly {limit(schema.ScenarioSpec, 'players')}"
+    assert row("private types") == str(limit(schema.PlayerSpec, "types"))
+    assert row("moves at") == str(limit(schema.DecisionSpec, "moves"))
+    assert limit(schema.ChanceSpec, "moves") == limit(schema.DecisionSpec, "moves")
+    assert row("actions per player").startswith("20") and "400" in row("actions per player")
+    assert limit(schema.SimultaneousSpec, "next") == 400
+    assert row("campaign rounds") == (f"{limit(schema.CampaignSpec, 'rounds', 'ge')} to "
+                                      f"{limit(schema.CampaignSpec, 'rounds', 'le')}")
+    assert row("ids").startswith("40 characters")
+    assert row("parameter names").startswith("40 characters")
+    assert row("a text").startswith("4,000 characters")
+    assert row("discussion") == str(limit(schema.ScenarioSpec, "discussion"))
+    assert row("`minutes`") == "1 to 180"
+    assert row("an expression") == (f"{MAX_EXPRESSION_LENGTH} characters, parentheses "
+                                    f"{MAX_NESTING} deep")
+    assert row("a power") == f"a whole-number exponent from -{MAX_POWER} to {MAX_POWER}"
+    assert row("a number written").startswith(f"{MAX_LITERAL_DIGITS} digits")
+    assert row("every value computed").startswith(f"{MAX_DIGITS} digits")
+    assert row("nesting of mappings") == f"{MAX_DEPTH} levels"
+
+
+def test_an_expression_may_nest_exactly_40_parentheses():
+    from game.scenario.exprparse import ExpressionSyntaxError, parse_expression
+
+    assert parse_expression("(" * 40 + "1" + ")" * 40) is not None
+    with pytest.raises(ExpressionSyntaxError, match="more than 40 deep"):
+        parse_expression("(" * 41 + "1" + ")" * 41)
