@@ -44,14 +44,32 @@ def key_name(game: Game, infoset: Infoset, key: str) -> str:
     return key
 
 
+def history_name(game: Game, infoset: Infoset) -> str:
+    """A campaign's history in words: 'round 2, after War in round 1' ('' in round 1)."""
+    if game.rounds < 2 or infoset.round < 2:
+        return ""
+    from game.model.tree import TERMINAL
+
+    node_id = infoset.members[0]
+    while game.nodes[node_id].player != TERMINAL:
+        node_id = game.nodes[node_id].children[0]
+    parts = game.nodes[node_id].outcome.split(" / ")[:infoset.round - 1]
+    if len(parts) == 1:
+        return f"round {infoset.round}, after {parts[0]} in round 1"
+    return f"round {infoset.round}, after {', then '.join(parts)}"
+
+
 def stage_name(game: Game, infoset: Infoset) -> str:
-    """Where an information set is, for sentences."""
+    """Where an information set is, for sentences (a campaign's history named in words)."""
     spec = game.spec
     if spec is not None and infoset.stage in spec.nodes:
         title = spec.nodes[infoset.stage].title
         text = f"'{title}'" if title else infoset.stage
-        if game.rounds > 1:
-            text += f" (round {infoset.round})"
+        history = history_name(game, infoset)
+        if history:
+            text += f" ({history})"
+        elif game.rounds > 1:
+            text += " (round 1)"
         return text
     return infoset.label
 
@@ -107,6 +125,7 @@ def describe_equilibrium(game: Game, eq: Equilibrium) -> str:
         sentences.append(f"At {stage_name(game, infoset)}, {game.players[infoset.player]} "
                          f"believes: " + ", ".join(parts) + " (by Bayes' rule).")
         break
+    folded: dict[str, list[str]] = {}
     for group, belief_set in eq.off_path_beliefs.items():
         infoset = game.infosets[game.group_infosets[group][0]]
         if len(belief_set.keys) < 2:
@@ -124,9 +143,15 @@ def describe_equilibrium(game: Game, eq: Equilibrium) -> str:
         else:
             belief_text = "holds one of the beliefs listed"
         behaviour = describe_behaviour(game, eq, infoset)
-        sentences.append(f"{stage_name(game, infoset)} is never reached; there {behaviour}, "
-                         f"which is a best reply as long as {game.players[infoset.player]} "
-                         f"{belief_text}.")
+        reason = (f"there {behaviour}, which is a best reply as long as "
+                  f"{game.players[infoset.player]} {belief_text}.")
+        folded.setdefault(reason, []).append(stage_name(game, infoset))
+    for reason, places in folded.items():       # one sentence for the same play and belief
+        where = places[0] if len(places) == 1 else (
+            ", ".join(places[:-1]) + f" and {places[-1]}" if len(places) <= 3 else
+            f"{places[0]} and {len(places) - 1} other histories")
+        verb = "is" if len(places) == 1 else "are"
+        sentences.append(f"{where} {verb} never reached; {reason}")
     outcome_parts = [f"{label} {format_fraction(p)}" for label, p in
                      sorted(eq.outcomes.items(), key=lambda kv: -kv[1])]
     sentences.append("Outcomes: " + ", ".join(outcome_parts) + ".")
@@ -137,4 +162,4 @@ def describe_equilibrium(game: Game, eq: Equilibrium) -> str:
         sentences.append(f"Intuitive Criterion: {eq.intuitive.reason}")
     if eq.d1 is not None and eq.off_path_beliefs and eq.d1.reason != (eq.intuitive.reason if eq.intuitive else ""):
         sentences.append(f"D1: {eq.d1.reason}")
-    return " ".join(sentences)
+    return " ".join(dict.fromkeys(sentences))   # never the same sentence twice
