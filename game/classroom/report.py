@@ -97,7 +97,13 @@ def analyse(events: list[dict], game, result) -> dict:
             / len(items),
             "score_posterior": (sum(score(posterior, e["opponent_type"]) for e in items)
                                 / len(items)) if total else None})
+    design = ""
+    if events and events[0].get("kind") == "session" and "config" in events[0]:
+        from game.classroom.seating import RoomConfig
+
+        design = RoomConfig.from_dict(events[0]["config"]).design()
     return {"title": game.title, "decisions": len(used), "human_only": bool(human),
+            "students": len({e["label"] for e in human}), "design": design,
             "rounds": max((e["round"] for e in moves), default=0), "lambda": lam,
             "loglik": ll, "infosets": rows, "beliefs": beliefs,
             "n_equilibria": len(result.equilibria) if result is not None else 0,
@@ -118,10 +124,14 @@ def render(data: dict, markdown: bool = False) -> str:
     h = (lambda s: f"## {s}") if markdown else (lambda s: f"{s}\n{'=' * len(s)}")
     title = f"# Class debrief: {data['title']}" if markdown else f"Class debrief: {data['title']}"
     lines += [title, ""]
-    who = "students' decisions" if data["human_only"] else "decisions (bots included)"
+    students = data.get("students", 0)
+    who = (f"decisions by {students} student{'s' if students != 1 else ''}"
+           if data["human_only"] else "decisions (bots only: no student decided)")
     lines.append(f"{data['decisions']} {who} over {data['rounds']} rounds. Logit QRE fitted by "
                  f"maximum likelihood: lambda = {data['lambda']:.3g} "
                  f"(log-likelihood {data['loglik']:.1f}).")
+    if data.get("design"):
+        lines.append(f"Design: {data['design']}.")
     for i, kind in enumerate(data["equilibrium_kinds"], 1):
         lines.append(f"  E{i}: {kind}")
     lines += ["", h("Frequencies per information set"), ""]

@@ -77,3 +77,37 @@ def test_export_and_report(tmp_path, capsys):
     text = capsys.readouterr().out
     assert "# Class debrief" in text and "| signal\\|high |" in text
     assert "Stated beliefs" in text
+
+
+def test_the_data_has_times_move_order_partners_and_the_design(tmp_path, capsys):
+    import csv
+    from datetime import datetime
+
+    db = tmp_path / "s.sqlite"
+    _finished_db(db)
+    assert main(["export", str(db), "--csv", str(tmp_path / "csv")]) == 0
+    rows = list(csv.DictReader((tmp_path / "csv" / "decisions.csv").open()))
+    assert rows
+    for row in rows:
+        stamp = datetime.fromisoformat(row["at"])   # absolute, with its UTC offset
+        assert stamp.tzinfo is not None and stamp.year >= 2024
+        assert row["partner"] and row["partner"] != row["participant"]
+        assert (row["matching"], row["roles"], row["type_draws"]) == \
+            ("random", "rotate", "stratified")
+    games: dict[tuple, list[int]] = {}
+    for row in rows:
+        games.setdefault((row["round"], row["pair"]), []).append(int(row["move"]))
+    assert all(order == list(range(1, len(order) + 1)) for order in games.values())
+    assert any(len(order) > 1 for order in games.values())
+    rounds = list(csv.DictReader((tmp_path / "csv" / "rounds.csv").open()))
+    assert all(datetime.fromisoformat(r["started_at"]) <= datetime.fromisoformat(r["ended_at"])
+               for r in rounds)
+    session = next(csv.DictReader((tmp_path / "csv" / "session.csv").open()))
+    assert "stratified" in session["design"] and session["type_draws"] == "stratified"
+    capsys.readouterr()
+    assert main(["report", str(db)]) == 0
+    text = capsys.readouterr().out
+    students = len({r["participant"] for r in rows})
+    assert students == 4
+    assert f"{len(rows)} decisions by 4 students over 2 rounds" in text
+    assert "Design: random partners each round, roles alternate every round" in text

@@ -82,3 +82,30 @@ def test_odd_student_out_plays_a_bot():
     events = room.drain()
     assert any(e["kind"] == "move" and e["reason"] == "empty" for e in events) or \
         any("" in e["labels"] for e in events if e["kind"] == "result")
+
+
+def test_fixed_partners_and_roles_draw_types_independently_each_round():
+    """A stratified deck would let a fixed partner count the types already seen (with a
+    prior of 1/3, the type was certain in a third of the rounds or more); under fixed
+    matching each game's types are a fresh draw from the prior."""
+    from game.classroom.seating import type_draws_for
+
+    assert type_draws_for("fixed") == "independent"
+    assert type_draws_for("random") == type_draws_for("perfect-strangers") == "stratified"
+    blocks, resolved, draws = Counter(), 0, 0
+    for seed in range(30):
+        room = _room(2, rounds=9, matching="fixed", roles="fixed", timeout=None, seed=seed,
+                     type_draws="independent")
+        _play_out(room)
+        types = [e["types"][0] for e in room.drain() if e["kind"] == "result"]
+        assert len(types) == 9
+        for start in range(0, 9, 3):   # the stratified deck holds exactly one per block
+            blocks[types[start:start + 3].count("resolved")] += 1
+        resolved += types.count("resolved")
+        draws += len(types)
+    assert set(blocks) - {1}   # blocks with none, or several, of the rarer type
+    assert abs(resolved / draws - 1 / 3) < 0.1   # ... at the prior's frequency
+    stratified = _room(2, rounds=9, matching="fixed", roles="fixed", timeout=None)
+    _play_out(stratified)
+    types = [e["types"][0] for e in stratified.drain() if e["kind"] == "result"]
+    assert [types[i:i + 3].count("resolved") for i in (0, 3, 6)] == [1, 1, 1]
