@@ -158,6 +158,20 @@ class SolveCache:
         with self._lock:
             return self._results.get(self.key(game))
 
+    def wait(self, game: Game, timeout: float):
+        """The result of a solve already running (or cached), waiting at most `timeout`
+        seconds; None when it is not done by then (or no solve is running)."""
+        key = self.key(game)
+        with self._lock:
+            if key in self._results:
+                return self._results[key]
+            done = self._running.get(key)
+        if done is None:
+            return None
+        done.wait(timeout)
+        with self._lock:
+            return self._results.get(key)
+
     def running(self, game: Game) -> bool:
         """True while some thread is solving this game."""
         with self._lock:
@@ -191,6 +205,18 @@ class SolveCache:
             for key in list(self._results):
                 if source is None or key[0] == source:
                     del self._results[key]
+
+
+def warm_up() -> None:
+    """Imports what a match needs (the solver, the bots, the driver and the teaching texts),
+    so picking a scenario does not wait for these imports (run in a worker after the picker
+    is listed)."""
+    import game.bots.equilibrium  # noqa: F401
+    import game.solver.explain.debrief  # noqa: F401
+    import game.solver.solve  # noqa: F401
+    import game.tui.driver  # noqa: F401
+    import game.tui.teach.drawing  # noqa: F401
+    import game.tui.teach.panels  # noqa: F401
 
 
 def tree_shape(game: Game) -> tuple:

@@ -284,3 +284,34 @@ async def test_a_file_broken_at_the_start_loads_with_r_once_fixed(tmp_path: Path
         await pilot.press("r")
         await wait_ready(pilot, BriefingScreen)
         assert app.screen.spec.title == "The Public Threat"
+
+
+async def test_a_large_game_is_ready_within_its_budget_and_takes_the_solve_when_it_comes():
+    """A campaign past the large-game size: when the solve is not done within its budget,
+    the briefing is Ready with a random opponent and says why; a solve that arrives before
+    the match starts gives the equilibrium opponent back."""
+    import time
+
+    from game.tui.session import LARGE_GAME_SECONDS, default_solver, load
+
+    gate = threading.Event()
+    solved_once = default_solver(load("public-threat", rounds=3)[1])   # its 1 s budget
+
+    def slow(game):
+        assert gate.wait(60)
+        return solved_once
+
+    app = make_app("public-threat", rounds=3, seed=2, solver=slow)
+    try:
+        async with app.run_test(size=(100, 32)) as pilot:
+            start = time.monotonic()
+            await polled(pilot, lambda: getattr(app.screen, "driver", None) is not None)
+            assert time.monotonic() - start < LARGE_GAME_SECONDS + 5
+            status = str(app.screen.query_one("#status", Static).render())
+            assert "still working on this game" in status and "random opponent" in status
+            assert app.screen.bot.name == "random"
+            gate.set()
+            await polled(pilot, lambda: app.screen.result is not None)
+            assert app.screen.bot.name != "random" or not app.screen.result.equilibria
+    finally:
+        gate.set()

@@ -16,8 +16,11 @@ from game.model.expr import format_fraction
 from game.tui.header import SafeHeader
 
 
-def build_opponent(kind: str, game, result, seed):
-    """(bot or None for a human opponent, a note for the status line); falls back to random."""
+def build_opponent(kind: str, game, result, seed, waited: float | None = None):
+    """(bot or None for a human opponent, a note for the status line); falls back to random.
+
+    `waited`: the solve was not done after this many seconds (a large game), so an opponent
+    that needs it plays at random instead."""
     from game.bots import BotSpecError, make_bot
 
     if kind == "human":
@@ -26,7 +29,10 @@ def build_opponent(kind: str, game, result, seed):
         return make_bot(kind, game, result, seed), ""
     except BotSpecError as error:
         reason = str(error)
-        if result is not None and not result.equilibria and not result.complete:
+        if result is None and waited is not None:
+            reason = (f"the solver was still working on this game ({len(game.nodes)} "
+                      f"positions) after {waited:g} s")
+        elif result is not None and not result.equilibria and not result.complete:
             reason = ("the solver found no equilibrium within its time budget (this game, "
                       f"{len(game.nodes)} positions, is too large to enumerate)")
         return make_bot("random", game, result, seed), f"{reason}: playing a random opponent. "
@@ -205,12 +211,20 @@ class BriefingScreen(Screen[None]):
         if seed is None:   # every match has a seed, shown on the outcome, so it can be replayed
             seed = random.SystemRandom().randrange(1, 1_000_000)
         self.seed = seed
+        from game.tui.session import LARGE_GAME, LARGE_GAME_SECONDS
+
         game, cache, kind = self.game, self.app.cache, self.app.settings.opponent
         wait = kind != "human" and needs_solution(kind)
+        bound = LARGE_GAME_SECONDS + 0.25 if len(game.nodes) > LARGE_GAME else None
 
         def prepare():
-            result = cache.solve(game) if wait else cache.get(game)
-            return (game, result, *build_opponent(kind, game, result, seed))
+            waited = None
+            if wait and bound is not None and cache.running(game):
+                result = cache.wait(game, bound)       # a large game: wait within its budget
+                waited = bound if result is None else None
+            else:
+                result = cache.solve(game) if wait else cache.get(game)
+            return (game, result, *build_opponent(kind, game, result, seed, waited))
 
         self.run_worker(prepare, thread=True, exclusive=True, group="solve",
                         exit_on_error=False)
@@ -223,7 +237,10 @@ class BriefingScreen(Screen[None]):
             if event.worker.group == "late-solve":
                 game, result = event.worker.result
                 if game is self.game and self.result is None and self.driver is not None:
-                    self.ready(result, self.bot)
+                    # not started yet: the opponent that needed the solve can have it now
+                    bot, self.bot_note = build_opponent(self.app.settings.opponent, game,
+                                                        result, self.seed)
+                    self.ready(result, bot)
                 return
             game, result, bot, note = event.worker.result
             if game is not self.game:

@@ -65,6 +65,9 @@ class PickerScreen(Screen[None]):
             self.rows, entries = event.worker.result
             self.names = {concept: name.lower() for concept, (name, _) in entries.items()}
             self.refill(self.query_one("#filter", Input).value)
+            from game.tui.session import warm_up
+
+            self.run_worker(warm_up, thread=True, group="warm-up", exit_on_error=False)
         elif event.state == WorkerState.ERROR:
             self.query_one("#summary", Static).update(
                 f"The scenarios could not be listed: {event.worker.error}")
