@@ -188,7 +188,7 @@ def check_and_build(shell: ScenarioSpec, nodes: list, raw_nodes: list, report: R
                                             f"nodes[{by_id[node.id][0]}]).")
         else:
             by_id[node.id] = (index, node)
-    root_ok = ("root",) not in context.broken
+    root_ok = ("root",) not in context.broken and ("nodes",) not in context.broken
     if root_ok and shell.root not in all_ids:
         collect(("root",), f"The root {shell.root!r} is not a node id."
                            f"{did_you_mean(shell.root, all_ids)}")

@@ -139,8 +139,9 @@ def salvage_shell(data: dict) -> tuple[BaseModel | None, set[tuple], set[str]]:
 
     Returns:
         The salvaged `ScenarioSpec` (None if even that fails), the broken key paths (placeholders
-        the checks must skip: `root`, `players`, a type's `prior`, a parameter's `value`), and
-        the names of parameters that could not be salvaged (known, but without a value).
+        the checks must skip: `root`, `nodes`, `players`, a type's `prior`, a parameter's
+        `value`), and the names of parameters that could not be salvaged (known, but without
+        a value).
     """
     from game.scenario.schema import ParameterName, ParameterSpec, ScenarioSpec, TypeSpec
 
@@ -150,6 +151,7 @@ def salvage_shell(data: dict) -> tuple[BaseModel | None, set[tuple], set[str]]:
         (ScenarioSpec, "title"): "",
         (ScenarioSpec, "root"): "invalid",
         (ScenarioSpec, "players"): [{"id": "first"}, {"id": "second"}],
+        (ScenarioSpec, "nodes"): [{"kind": "terminal", "id": "x", "outcome": "x", "payoffs": {}}],
         (TypeSpec, "prior"): 0,
         (ParameterSpec, "value"): 0,
     }

@@ -99,3 +99,12 @@ def test_a_node_kind_that_is_not_a_word_is_one_problem(kind):
     found = _problems(text)
     assert [p for _, p, _ in found].count("nodes[3]") + [p for _, p, _ in found].count(
         "nodes[3].kind") == 1
+
+
+@pytest.mark.parametrize("nodes", ["nodes: {threat: 1}", "nodes: 3", ""])
+def test_nodes_that_are_not_a_list_still_check_the_players(nodes):
+    start = MANY.index("nodes:\n")
+    found = _problems(MANY[:start] + nodes + "\n")
+    paths = [path for _, path, _ in found]
+    assert paths.count("nodes") == 1 and "players[0].types" in paths  # the priors' sum
+    assert "root" not in paths  # no node ids are known: the root cannot be judged
