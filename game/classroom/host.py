@@ -4,7 +4,6 @@ end; the headless host's commands on stdin."""
 from __future__ import annotations
 
 import asyncio
-import resource
 import secrets
 import sys
 import time
@@ -14,7 +13,7 @@ from fractions import Fraction
 from game.classroom.gate import ServerLimits
 from game.classroom.room import Room, RoomConfig, new_code, new_token
 from game.classroom.seating import type_draws_for
-from game.classroom.server import ClassroomServer
+from game.classroom.server import ClassroomServer, peak_rss_mb
 from game.classroom.session import KEEP, open_store, session_event, start_room
 
 END_CONFIRM_SECONDS = 10.0
@@ -47,12 +46,6 @@ class HostOptions:
     """After `--resume`: seconds before the pending decisions' timers start."""
     max_students: int = 300
     limits: ServerLimits = field(default_factory=ServerLimits)
-
-
-def peak_rss_mb() -> float:
-    """This process's peak resident memory in MB (Linux reports KB)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 def prepare(options: HostOptions, load_game) -> tuple[Room, object, object]:
@@ -160,8 +153,10 @@ async def serve_headless(room: Room, store, host: str, port: int, out=print,
         out(f"stopped in round {room.round}; continue with: deterrence host --resume --db "
             f"{store.path}")
     else:
-        out(f"session over after {room.round} rounds; peak RSS: {peak_rss_mb():.1f} MB; "
-            f"CPU while serving: {time.process_time() - cpu_at_start:.2f} s")
+        cpu_end, rss_end = server.at_end or (time.process_time(), peak_rss_mb())
+        out(f"session over after {room.round} rounds; peak RSS: {rss_end:.1f} MB; "
+            f"CPU while serving: {cpu_end - cpu_at_start:.2f} s; with the class debrief: "
+            f"peak RSS {peak_rss_mb():.1f} MB, CPU {time.process_time() - cpu_at_start:.2f} s")
     return 0
 
 

@@ -79,6 +79,8 @@ async def run_loadtest(clients: int, rounds: int, scenario: str = "public-threat
                 await process.wait()
         match = re.search(r"peak RSS: ([\d.]+) MB", out.decode())
         cpu = re.search(r"CPU while serving: ([\d.]+) s", out.decode())
+        debrief = re.search(r"with the class debrief: peak RSS ([\d.]+) MB, CPU ([\d.]+) s",
+                            out.decode())
         latencies = [x for b in bots for x in b.latencies]
         return {"clients": clients, "rounds": rounds, "decisions": len(latencies),
                 "p50_ms": 1000 * percentile(latencies, 0.5),
@@ -87,6 +89,8 @@ async def run_loadtest(clients: int, rounds: int, scenario: str = "public-threat
                 "seconds": elapsed, "rounds_per_s": rounds / elapsed,
                 "server_peak_rss_mb": float(match.group(1)) if match else float("nan"),
                 "server_cpu_s": float(cpu.group(1)) if cpu else float("nan"),
+                "debrief_rss_mb": float(debrief.group(1)) if debrief else float("nan"),
+                "debrief_cpu_s": float(debrief.group(2)) if debrief else float("nan"),
                 "errors": sum(len(b.errors) for b in bots),
                 "all_ended": all(b.ended for b in bots), "pid": os.getpid()}
 
@@ -99,6 +103,8 @@ def format_figures(figures: dict) -> str:
             f"server peak RSS {figures['server_peak_rss_mb']:.1f} MB, CPU while serving "
             f"{figures['server_cpu_s']:.2f} s "
             f"({1000 * figures['server_cpu_s'] / max(1, figures['decisions']):.2f} ms a decision)\n"
+            f"then the class debrief: peak RSS {figures['debrief_rss_mb']:.1f} MB, CPU "
+            f"{figures['debrief_cpu_s']:.2f} s in all\n"
             f"errors {figures['errors']}, every client saw the end: {figures['all_ended']}")
 
 

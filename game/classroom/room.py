@@ -282,14 +282,19 @@ class Room(Requests, Referee):
     def _keep_outcome(self, event: dict) -> None:
         """Remembers a finished game for each seat that played it (its summary)."""
         seats = self.pairs[event["pair"]].seats
+        spec = self.game.spec
+        names = [{t.id: t.name for t in p.types} if len(p.types) > 1 else {}
+                 for p in spec.players] if spec is not None else [{}, {}]
+        types = [names[r].get(t, "-" if spec is not None else t)
+                 for r, t in enumerate(event["types"])]
         for role, seat in enumerate(seats):
             if seat is None:
                 continue
             other = seats[1 - role]
             self.outcomes.setdefault(seat, []).append({
                 "round": event["round"], "player": self.game.players[role],
-                "type": event["types"][role], "partner": self.seats[other].label
-                if other is not None else "(bot)", "partner_type": event["types"][1 - role],
+                "type": types[role], "partner": self.seats[other].label
+                if other is not None else "(bot)", "partner_type": types[1 - role],
                 "outcome": event["outcome"], "payoff": event["payoffs"][role]})
 
     def total(self, seat: int) -> Fraction:

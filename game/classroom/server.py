@@ -16,6 +16,8 @@ from __future__ import annotations
 import asyncio
 import itertools
 import logging
+import resource
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -45,6 +47,12 @@ RETRY = 0.5
 """Seconds between two attempts to write to a database that refused a write."""
 CLOSING = {"removed", "replaced"}
 """Messages after which the server closes the connection (the seat is not this client's)."""
+
+def peak_rss_mb() -> float:
+    """This process's peak resident memory in MB (Linux reports KB)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
 
 _QUIET = logging.getLogger("game.classroom.websockets")
 _QUIET.addHandler(logging.NullHandler())
@@ -118,6 +126,9 @@ class ClassroomServer:
         self._internal_errors = 0
         self.finished = asyncio.Event()
         """Set once the session has ended and everyone was sent the debrief."""
+        self.at_end: tuple[float, float] | None = None
+        """(CPU seconds of this process, peak RSS in MB) when the session ended, before the
+        class debrief was made."""
 
     async def start(self) -> None:
         self.gate.tighten_handshakes()
@@ -160,14 +171,21 @@ class ClassroomServer:
             except Exception:  # noqa: BLE001 - a bug must not stop every timer
                 self._log_internal("tick")
             if self.room.ended and self._closing is None:
+                self.at_end = (time.process_time(), peak_rss_mb())
                 self._closing = asyncio.create_task(self._close_session())
 
     async def _close_session(self) -> None:
         """The end: the class debrief (made off the event loop) for everyone, then done."""
         if self.debrief is not None:
             try:
-                events = self.store.events() if self.store is not None else []
-                self.debrief_text = await asyncio.to_thread(self.debrief, events)
+                if self.store is not None:   # read in the thread (its own connection) too
+                    from game.classroom.store import read_events
+
+                    path = self.store.path
+                    self.debrief_text = await asyncio.to_thread(
+                        lambda: self.debrief(read_events(path)))
+                else:
+                    self.debrief_text = await asyncio.to_thread(self.debrief, [])
             except Exception:  # noqa: BLE001 - the session is over either way
                 self._log_internal("making the class debrief")
             if self.debrief_text:

@@ -66,6 +66,12 @@ class EventStore:
         if not events:
             return
         rows = [(e["kind"], e.get("t"), encode(e).decode()) for e in events]
+        if len(rows) == 1:   # one statement is one transaction (autocommit): one call
+            try:
+                self.db.execute("INSERT INTO events (kind, t, data) VALUES (?, ?, ?)", rows[0])
+            except sqlite3.Error as err:
+                raise NotStoredError(_reason(err)) from None
+            return
         try:
             self.db.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as err:

@@ -147,8 +147,14 @@ class PlainSeat:
     def on_state(self, state: dict) -> None:
         previous, self.state = self.state, state
         if previous is None or previous["round"] != state["round"]:
-            self.out(f"\nRound {state['round']}/{state['rounds']}: you are {state['player']} "
-                     f"(type: {state['own_type']})")
+            spec = getattr(self.game, "spec", None)
+            kind = f" (type: {state['own_type']})"
+            if spec is not None:
+                player = spec.players[state["role"]]
+                kind = f" (your type: {spec.type_of(state['role'], state['own_type']).name})" \
+                    if len(player.types) > 1 else ""
+            self.out(f"\nRound {state['round']}/{state['rounds']}: you are {state['player']}"
+                     f"{kind}")
         history = state["history"]
         for step in history[self.shown.get(state["round"], 0):]:
             self.out("  " + self.describe(step, state["role"]))
