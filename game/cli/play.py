@@ -289,7 +289,7 @@ def _ask(console: Console, spec, game, driver, seat: int, exam: bool) -> str:
         console.print(Text(f"  {number}. {spec.action_label(stage.id, action)}"))
     insight = driver.insight(seat)
     texts = [panels.own_belief(spec, seat, insight, exam) if len(spec.players[1 - seat].types)
-             > 1 else "", panels.belief_about_you(spec, seat, insight),
+             > 1 else "", panels.belief_about_you(spec, seat, insight, exam),
              "" if exam else panels.risk_panel(spec, legal, insight),
              panels.worth_panel(spec, legal, insight, exam)]
     for text in texts:

@@ -265,7 +265,7 @@ def tree_lines(game: Game, equilibrium, played: set[tuple[int, int]]) -> dict[in
     from game.model.expr import format_fraction
     from game.model.tree import NATURE, TERMINAL
     from game.tui.teach.drawing import tags
-    from game.tui.teach.theory import history_words, title
+    from game.tui.teach.theory import title
 
     spec = game.spec
     tag = tags(game)
@@ -279,11 +279,8 @@ def tree_lines(game: Game, equilibrium, played: set[tuple[int, int]]) -> dict[in
                                if node.private_to >= 0 else "")
         else:
             infoset = game.infosets[node.infoset]
-            size = len(infoset.members)
-            history = history_words(game, node.id)
-            text = (f"{game.players[node.player]} [{tag[infoset.id]}] at "
-                    f"{title(game, node.stage)}" + (f" ({history})" if history else "")
-                    + (f", one of {size} nodes it cannot tell apart" if size > 1 else ""))
+            prefix = f"R{node.round} " if game.rounds > 1 else ""
+            text = f"{prefix}{game.players[node.player]} [{tag[infoset.id]}] {title(game, node.stage)}"
         edges = []
         for index, action in enumerate(node.actions):
             label = spec.action_label(node.stage, action) if spec is not None else action

@@ -25,8 +25,13 @@ def no_glossary(monkeypatch):
     monkeypatch.setattr("game.tui.session.glossary", lambda: {})
 
 
-def app_for(scenario: str | None = THREAT, **options):
-    return make_app(scenario, seed=7, solver=fast_solver, library=FIXTURES, role="challenger",
+LADDER = str(FIXTURES / "escalation-ladder.yaml")
+CHICKEN = str(FIXTURES / "chicken.yaml")
+
+
+def app_for(scenario: str | None = THREAT, role: str = "challenger", seed: int = 7,
+            **options):
+    return make_app(scenario, seed=seed, solver=fast_solver, library=FIXTURES, role=role,
                     **options)
 
 
@@ -38,8 +43,9 @@ def steps(*keys: str):
         if isinstance(pilot.app.screen, BriefingScreen):
             await solved(pilot)
         for key in keys:
-            if key == "scroll-end":       # no animation: a pressed End key scrolls smoothly
-                pilot.app.screen.query_one("#debrief").scroll_end(animate=False)
+            if key.startswith("scroll-end"):   # no animation: a pressed End key scrolls
+                target = key.partition(":")[2] or "#debrief"              # smoothly
+                pilot.app.screen.query_one(target).scroll_end(animate=False)
                 await pilot.pause()
                 continue
             await pilot.press(key)
@@ -74,6 +80,57 @@ class TestPlayScreens:
         assert snap_compare(make_app(str(FIXTURES / "chain-store.yaml"), seed=7, solver=fast_solver, role="incumbent", rounds=2),
                             run_before=steps("enter", *["1"] * 4, "enter", "scroll-end"),
                             terminal_size=SIZE)
+
+
+class TestNewPanelsAndScreens:
+    """The panels and screens of issue 15 (their own fixtures, so each picture is stable)."""
+
+    def test_decision_own_belief(self, snap_compare):
+        """As State B: your belief about State A with the Bayes arithmetic."""
+        assert snap_compare(app_for(role="defender", seed=1), run_before=steps("enter"),
+                            terminal_size=(100, 40))
+
+    def test_decision_against_hawk(self, snap_compare):
+        """Worth and risk under the equilibrium and against the hawk's model."""
+        assert snap_compare(app_for(role="defender", opponent="hawk"),
+                            run_before=steps("enter", "scroll-end:#right"),
+                            terminal_size=(100, 40))
+
+    def test_decision_risk_per_action_80_columns(self, snap_compare):
+        """The ladder's last rung at 80 columns: escalating is a certain catastrophe."""
+        assert snap_compare(make_app(LADDER, seed=1, solver=fast_solver, library=FIXTURES,
+                                     role="challenger"),
+                            run_before=steps("enter", "1", "scroll-end:#right"),
+                            terminal_size=(80, 32))
+
+    def test_predict_dialog(self, snap_compare):
+        assert snap_compare(app_for(exam=True), run_before=steps("enter", "1"),
+                            terminal_size=SIZE)
+
+    def test_briefing_80_columns(self, snap_compare):
+        assert snap_compare(app_for(), run_before=steps(), terminal_size=(80, 32))
+
+    def test_debrief_80_columns(self, snap_compare):
+        assert snap_compare(app_for(), run_before=steps("enter", "1", "1", "enter"),
+                            terminal_size=(80, 32))
+
+    def test_equilibria_screen(self, snap_compare):
+        assert snap_compare(app_for(), run_before=steps("enter", "1", "1", "enter", "l"),
+                            terminal_size=SIZE)
+
+    def test_drawing_screen(self, snap_compare):
+        assert snap_compare(app_for(), run_before=steps("enter", "1", "1", "enter", "d"),
+                            terminal_size=SIZE)
+
+    def test_strategic_form(self, snap_compare):
+        """Chicken's simultaneous stage as a matrix, best replies marked (end of the drawing)."""
+        assert snap_compare(app_for(CHICKEN, role="row"),
+                            run_before=steps("enter", "1", "enter", "d",
+                                             "scroll-end:#drawing"),
+                            terminal_size=SIZE)
+
+    def test_guided_screen(self, snap_compare):
+        assert snap_compare(app_for(LADDER), run_before=steps("b", "1"), terminal_size=SIZE)
 
 
 class TestDialogs:

@@ -65,9 +65,11 @@ def payoff_table(spec, values):
     rows = payoff_rows(spec, values)
     cells = [[r.outcome, r.path, *([r.types] if typed else []), *r.payoffs] for r in rows]
     for position, (name, ratio) in enumerate(columns):
+        flexible = position < 2               # outcome and path wrap; the others fit content
         words = [w for row in cells for w in row[position].split()] + [name]
-        table.add_column(name, ratio=ratio, overflow="fold",
-                         min_width=min(12, max(len(w) for w in words)))
+        table.add_column(name, ratio=ratio if flexible else None, overflow="fold",
+                         min_width=min(12, max(len(w) for w in words)) if flexible else None,
+                         no_wrap=not flexible)
     for number, row in enumerate(rows):
         last = number + 1 == len(rows) or rows[number + 1].first
         table.add_row(row.outcome, row.path, *([row.types] if typed else []), *row.payoffs,
@@ -110,7 +112,7 @@ class BriefingScreen(Screen[None]):
             yield Static("", markup=False, id="drawing", classes="panel")
         yield Static("Solving the game for your opponent (a long campaign can take several "
                      "seconds)...", markup=False, id="status", classes="status")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = self.spec.title

@@ -32,11 +32,11 @@ class DebriefScreen(Screen[None]):
     BINDINGS = [
         Binding("l", "listing", "Equilibria"),
         Binding("d", "drawing", "Tree"),
-        Binding("w", "what_if", "What if"),
+        Binding("w", "what_if", "What if", show=False),
         Binding("e", "next_equilibrium", "Next equilibrium", show=False),
         Binding("x", "export", "Export"),
         Binding("a", "again", "Again"),
-        Binding("s", "switch_side", "Switch side"),
+        Binding("s", "switch_side", "Switch side", show=False),
         Binding("b", "guided", "Backward induction", show=False),
         Binding("t", "focus_tree", "Tree", show=False),
         Binding("r", "reload", "Reload", show=False),
@@ -73,14 +73,15 @@ class DebriefScreen(Screen[None]):
             yield Static(self.equilibria_text(), markup=False, id="equilibria", classes="section")
             yield Static("Your path against the equilibrium path (t focuses the tree; arrows "
                          "and Enter open nodes; d draws it whole). Each move shows its "
-                         "equilibrium probability (eq) and '<- played' where play went; [tags] "
-                         "name information sets.", markup=False, classes="section muted")
+                         "equilibrium probability (eq) and '<- played' where play went; nodes "
+                         "with the same [tag] are one information set: the player cannot tell "
+                         "them apart.", markup=False, classes="section muted")
             tree: Tree = Tree("game tree", id="tree")
             self.fill_tree(tree)
             yield tree
             yield Static(debrief_text.concepts_text(self.spec), markup=False, id="concepts",
                          classes="section")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = f"{self.spec.title}: debrief"

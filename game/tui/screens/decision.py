@@ -55,7 +55,7 @@ class DecisionScreen(Screen[None]):
                 yield Static("", markup=False, id="risk", classes="panel")
                 yield Static("", markup=False, id="values", classes="panel")
                 yield Static("", markup=False, id="scoreboard", classes="panel")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = self.spec.title
@@ -149,7 +149,8 @@ class DecisionScreen(Screen[None]):
         own = self.query_one("#own", Static)
         own.update(panels.own_belief(spec, seat, insight, exam))
         own.display = len(spec.players[1 - seat].types) > 1
-        self.query_one("#belief", Static).update(panels.belief_about_you(spec, seat, insight))
+        self.query_one("#belief", Static).update(panels.belief_about_you(spec, seat, insight,
+                                                                          exam))
         risk = self.query_one("#risk", Static)
         risk.update(panels.risk_panel(spec, self.legal, insight, exam))
         risk.display = not exam

@@ -38,7 +38,7 @@ class DrawingScreen(Screen[None]):
         yield SafeHeader()
         with VerticalScroll(id="drawing"):
             yield Static("\n".join(lines), markup=False, id="tree-text", classes="section")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = f"{self.spec.title}: the game tree"

@@ -47,7 +47,7 @@ class EquilibriaScreen(Screen[None]):
             yield Static(equilibria_table(self.game, self.result), id="table")
             yield Static("\n".join(listing_lines(self.game, self.result, self.index)),
                          markup=False, id="listing", classes="section")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = f"{self.spec.title}: all equilibria"

@@ -38,7 +38,7 @@ class GuidedScreen(Screen[None]):
         with VerticalScroll(id="guided"):
             yield Static("", markup=False, id="question", classes="panel")
             yield Static("", markup=False, id="feedback", classes="section")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = f"{self.spec.title}: backward induction"

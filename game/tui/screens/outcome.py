@@ -19,10 +19,10 @@ class OutcomeScreen(Screen[None]):
 
     BINDINGS = [
         Binding("enter", "debrief", "Debrief"),
-        Binding("a", "again", "Play again"),
+        Binding("a", "again", "Again"),
         Binding("s", "switch_side", "Switch side"),
         Binding("r", "debrief(True)", "Reload"),
-        Binding("n", "new", "New game"),
+        Binding("n", "new", "New"),
     ]
 
     def __init__(self, spec, game, driver, result, log: list[str]) -> None:
@@ -39,7 +39,7 @@ class OutcomeScreen(Screen[None]):
             yield Static(self.text(), markup=False, id="outcome", classes="panel")
         yield Static("Press Enter for the debrief: what the theory predicts, and why. "
                      "a plays again, s switches side.", classes="status")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         self.title = f"{self.spec.title}: outcome"

@@ -13,6 +13,19 @@ from textual.worker import Worker, WorkerState
 from game.tui.header import SafeHeader
 
 
+def _fit(concepts: tuple[str, ...], room: int) -> str:
+    """As many whole concept ids as fit in `room` columns, then '+N' (all of them are listed
+    below the table for the highlighted scenario): nothing is cut mid-word."""
+    shown: list[str] = []
+    for number, concept in enumerate(concepts):
+        rest = len(concepts) - number - 1
+        text = ", ".join([*shown, concept]) + (f" +{rest}" if rest else "")
+        if len(text) > room and shown:
+            return ", ".join(shown) + f" +{len(concepts) - len(shown)}"
+        shown.append(concept)
+    return ", ".join(shown)
+
+
 class PickerScreen(Screen[None]):
     """Choose a scenario: title, concepts, difficulty, minutes; `/` filters by concept."""
 
@@ -36,7 +49,7 @@ class PickerScreen(Screen[None]):
         yield Input(placeholder="/ filter by concept (e.g. credibility)", id="filter")
         yield DataTable(id="scenarios", cursor_type="row", zebra_stripes=True)
         yield Static("", markup=False, id="summary")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
@@ -77,6 +90,8 @@ class PickerScreen(Screen[None]):
         table = self.query_one(DataTable)
         table.clear()
         needle = " ".join(text.lower().replace("-", " ").split())
+        titles = [spec.title for _, spec, _ in self.rows if spec is not None]
+        room = self.size.width - max([8, *map(len, titles)]) - 30   # the other columns
         for scenario_id, spec, problem in self.rows:
             if spec is None:
                 if not needle:
@@ -89,7 +104,7 @@ class PickerScreen(Screen[None]):
             if needle and needle not in haystack:
                 continue
             table.add_row(spec.title, spec.difficulty, str(spec.minutes),
-                          ", ".join(spec.concepts), key=scenario_id)
+                          _fit(spec.concepts, room), key=scenario_id)
         self.show_summary()
 
     def selected(self) -> str | None:

@@ -49,7 +49,7 @@ class WhatIfScreen(Screen[None]):
                             id="value")
                 yield Static(self.intro(), markup=False, id="answer", classes="panel")
                 yield self.make_chart()
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def make_chart(self):
         try:

@@ -71,8 +71,9 @@ def _types(spec, player: int, belief: dict[str, Fraction]) -> str:
                      for t, p in belief.items())
 
 
-def belief_about_you(spec, seat: int, insight: Insight | None) -> str:
-    """'What State B believes about you' (Bayes' rule under the equilibrium)."""
+def belief_about_you(spec, seat: int, insight: Insight | None, exam: bool = False) -> str:
+    """'What State B believes about you' (Bayes' rule under the equilibrium; in exam mode
+    without naming the equilibrium)."""
     other = spec.players[1 - seat].name
     head = f"What {other} believes about you"
     if insight is None:
@@ -84,7 +85,8 @@ def belief_about_you(spec, seat: int, insight: Insight | None) -> str:
                 "rule says nothing.")
     parts = "\n".join(f"  {name}: {format_fraction(p)} ({_percent(p)})"
                       for name, p in insight.belief.items())
-    return f"{head}\n(if it reasons as in {insight.equilibrium}):\n{parts}"
+    how = "by Bayes' rule from what it saw" if exam else f"if it reasons as in {insight.equilibrium}"
+    return f"{head}\n({how}):\n{parts}"
 
 
 def own_belief(spec, seat: int, insight: Insight | None, exam: bool = False) -> str:

@@ -70,9 +70,11 @@ def _reason(spec, before_game, before_eq, after_game, after_eq, infoset_label: s
         parts.append(f"{name}: {shown}")
     best = max(now.values())
     winners = [spec.action_label(node.stage, a) for a, v in now.items() if v == best]
+    chosen = ", ".join(f"{spec.action_label(node.stage, a)}" for a, p in
+                       zip(new.actions, after_eq.behaviour[new.id]) if p)
     verdict = (f"{' and '.join(winners)} {'is' if len(winners) == 1 else 'are'} now the best "
-               "reply" if len(winners) < len(now) else "every move is now worth the same, so "
-               "mixing is possible")
+               "reply" if len(winners) < len(now) else f"all are worth the same, so {chosen} "
+               "is a best reply too")
     return "; ".join(parts) + f": {verdict}."
 
 
