@@ -70,8 +70,11 @@ def build_parser() -> argparse.ArgumentParser:
                            "hawk, dove, bluffer, random, human")
     play.add_argument("--rounds", type=int, metavar="N", help="play N rounds with types kept")
     play.add_argument("--seed", type=int, metavar="N", help="seed for Nature and the opponent")
-    play.add_argument("--exam", action="store_true", help="hide expected payoffs while playing")
-    play.add_argument("--plain", action="store_true", help="use the plain prompt interface")
+    play.add_argument("--exam", action="store_true",
+                      help="exam mode: hide the hints (risk, worth, posterior, equilibrium "
+                           "count), ask for predictions and grade them at the end")
+    play.add_argument("--plain", action="store_true", help="use the plain prompt interface "
+                                                           "(same panels and debrief)")
     play.add_argument("--web", action="store_true", help="serve the game in a browser on "
                                                           "127.0.0.1")
     play.add_argument("--port", type=int, default=8000, metavar="P", help="port for --web")
