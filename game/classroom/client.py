@@ -91,13 +91,25 @@ class SeatLink:
         self.reconnects = 0
         self._closing = False
 
-    async def open(self, timeout: float = 10.0) -> dict:
-        """Connects and joins; returns the welcome.
+    async def open(self, timeout: float = 10.0, attempts: int = 4) -> dict:
+        """Connects and joins; returns the welcome. A connection refused or cut before the
+        join (a server busy admitting a whole class at once) is tried again, `attempts` times
+        in all, a little later each time.
 
         Raises:
             JoinRefusedError: the server refused (code, message).
             OSError, TimeoutError: the server cannot be reached.
         """
+        for attempt in range(attempts):
+            try:
+                return await self._open_once(timeout)
+            except (OSError, TimeoutError):
+                if attempt + 1 == attempts:
+                    raise
+            await asyncio.sleep(0.1 * 2 ** attempt * self.rng.uniform(0.5, 1.5))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _open_once(self, timeout: float) -> dict:
         client = ClassroomClient(self.url)
         try:
             await client.connect(timeout)
@@ -158,7 +170,7 @@ class SeatLink:
             await asyncio.sleep(wait)
             delay = min(self.max_delay, delay * 2)
             try:
-                await self.open(timeout=5.0)
+                await self.open(timeout=5.0, attempts=1)
             except JoinRefusedError as err:
                 if err.code in FINAL_REFUSALS:
                     self.state = "closed"
@@ -166,7 +178,7 @@ class SeatLink:
                     yield {"type": "disconnected", "code": err.code, "message": err.message}
                     return
                 continue
-            except (OSError, TimeoutError, asyncio.TimeoutError):
+            except (OSError, TimeoutError):
                 continue
             self.reconnects += 1
             yield {"type": "rejoined", "welcome": self.welcome}
@@ -303,4 +315,4 @@ class BotClient:
         await self.link.send(message)
 
 
-__all__ = ["BotClient", "ClassroomClient", "FINAL_REFUSALS", "JoinRefusedError", "SeatLink"]
+__all__ = ["FINAL_REFUSALS", "BotClient", "ClassroomClient", "JoinRefusedError", "SeatLink"]

@@ -55,7 +55,7 @@ class Gate:
         """Caps what one handshake may make the server hold, and keeps the open connections
         below the process's file limit (raised to its maximum first), so a flood of sockets
         is refused here rather than failing inside the event loop."""
-        import websockets.http11 as http11
+        from websockets import http11
 
         http11.MAX_NUM_HEADERS = min(http11.MAX_NUM_HEADERS, 32)
         http11.MAX_LINE_LENGTH = min(http11.MAX_LINE_LENGTH, 4096)

@@ -157,7 +157,7 @@ class Requests(Outbox):
         return pair, seat, role, None
 
     def _move(self, conn: str, msg: Move, now: float) -> list[Outbound]:
-        pair, seat, role, problem = self._turn(conn, msg.round, msg.decision)
+        pair, _, role, problem = self._turn(conn, msg.round, msg.decision)
         if problem:
             return [(conn, problem)]
         if msg.action not in pair.state.legal_actions():

@@ -35,8 +35,8 @@ from game.classroom.protocol import (
     parse_client,
 )
 from game.classroom.room import Room
-from game.classroom.store import EventStore, NotStoredError
 from game.classroom.session import build_room, open_session, session_event
+from game.classroom.store import EventStore, NotStoredError
 
 RATE = 20.0
 """Frames per second a client may send on average."""
@@ -119,6 +119,7 @@ class ClassroomServer:
         self.recorder = Recorder(store, room, report) if store is not None else None
         if self.recorder is not None:
             room.record = self.recorder
+            store.checkpoint_in_background()
         self._ids = itertools.count(1)
         self._server = None
         self._ticker: asyncio.Task | None = None

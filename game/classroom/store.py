@@ -14,6 +14,7 @@ import json
 import os
 import socket
 import sqlite3
+import threading
 import time
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from game.classroom.protocol import encode
 BUSY_TIMEOUT = 0.1
 """Seconds a write waits for a database another program has locked before it fails (the
 server refuses the move and retries later, rather than freezing every client)."""
+CHECKPOINT_EVERY = 1.0
+"""Seconds between two checkpoints of the write-ahead log by the background thread (see
+`EventStore.checkpoint_in_background`)."""
 
 
 class StoreError(Exception):
@@ -41,6 +45,8 @@ class EventStore:
                  busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.path = Path(path)
         self._lock_fd: int | None = None
+        self._checkpointer: threading.Thread | None = None
+        self._stop = threading.Event()
         if not create and not self.path.exists():
             raise StoreError(f"{self.path}: no such session database")
         try:
@@ -56,6 +62,33 @@ class EventStore:
         except sqlite3.DatabaseError as err:
             self.db.close()
             raise StoreError(f"{self.path}: not a session database ({err})") from None
+
+    def checkpoint_in_background(self, every: float = CHECKPOINT_EVERY) -> None:
+        """Moves the write-ahead log into the database file from a thread of its own, instead
+        of inside a write every thousand pages: a checkpoint waits for the disk (fsync), and a
+        server that writes each event before applying it would make that move wait."""
+        if self._checkpointer is not None:
+            return
+        self.db.execute("PRAGMA wal_autocheckpoint=0")
+        path = str(self.path)
+
+        def run() -> None:
+            try:
+                db = sqlite3.connect(path, isolation_level=None, timeout=BUSY_TIMEOUT,
+                                     check_same_thread=False)
+            except sqlite3.Error:
+                return
+            try:
+                while not self._stop.wait(every):
+                    try:
+                        db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                    except sqlite3.Error:   # busy or locked: the next turn tries again
+                        pass
+            finally:
+                db.close()
+
+        self._checkpointer = threading.Thread(target=run, daemon=True, name="checkpoint")
+        self._checkpointer.start()
 
     def append(self, events: list[dict]) -> None:
         """Writes events in one transaction (durable once this returns).
@@ -144,6 +177,10 @@ class EventStore:
         return f"the host with process id {pid} on {machine} (since {when}{where})"
 
     def close(self) -> None:
+        if self._checkpointer is not None:
+            self._stop.set()
+            self._checkpointer.join(5)
+            self._checkpointer = None
         self.db.close()
         if self._lock_fd is not None:
             os.close(self._lock_fd)   # releases the host lock

@@ -318,7 +318,8 @@ def run_loadtest(args) -> int:
     """`deterrence loadtest`."""
     import asyncio
 
-    from game.classroom.loadtest import format_figures, run_loadtest as load
+    from game.classroom.loadtest import format_figures
+    from game.classroom.loadtest import run_loadtest as load
 
     if not 2 <= args.clients <= 2000:
         raise UsageError("--clients must be between 2 and 2000")

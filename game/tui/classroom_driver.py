@@ -10,7 +10,6 @@ than the student may.
 from __future__ import annotations
 
 import asyncio
-import json
 import threading
 from collections.abc import Callable
 from fractions import Fraction
@@ -109,11 +108,11 @@ class ClassroomConnection:
 
     def send(self, message: dict) -> None:
         """Sends from any thread (fire and forget; dropped while reconnecting)."""
-        if self.link is not None and not self.loop.is_closed():
+        if self.link is not None and self.loop.is_running():
             asyncio.run_coroutine_threadsafe(self.link.send(message), self.loop)
 
     def close(self) -> None:
-        if self.link is not None and not self.loop.is_closed():
+        if self.link is not None and self.loop.is_running():
             asyncio.run_coroutine_threadsafe(self.link.close(), self.loop)
 
     def _run(self) -> None:

@@ -191,9 +191,7 @@ class ClassroomOutcomeScreen(OutcomeScreen):
         yield Footer()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("debrief", "new"):
-            return False   # a classroom round has no local debrief or new game
-        return True
+        return action not in ("debrief", "new")   # a classroom round has neither
 
     def action_go_on(self) -> None:
         self.app.after_outcome()

@@ -174,10 +174,10 @@ def test_a_second_host_on_the_same_database_is_refused_and_told_who(tmp_path, ca
     db = str(tmp_path / "s.sqlite")
     game, result = solved("public-threat")
     config = RoomConfig(code="ABC234", instructor_token=TOKEN, seed=1, rounds=1)
-    room, store = open_session(db, resume=False, game=game, result=result,
-                               session=session_event("public-threat", {}, None, config,
-                                                     "equilibrium", game),
-                               address="127.0.0.1:8765")
+    _, store = open_session(db, resume=False, game=game, result=result,
+                            session=session_event("public-threat", {}, None, config,
+                                                  "equilibrium", game),
+                            address="127.0.0.1:8765")
     try:
         with pytest.raises(StoreError) as refused:
             open_session(db, resume=True, session=None, game=game, result=result)
@@ -191,7 +191,7 @@ def test_a_second_host_on_the_same_database_is_refused_and_told_who(tmp_path, ca
         assert "Traceback" not in err
     finally:
         store.close()
-    room, store = open_session(db, resume=True, session=None, game=game, result=result)
+    _, store = open_session(db, resume=True, session=None, game=game, result=result)
     store.close()   # once the first host has gone, resuming works
 
 

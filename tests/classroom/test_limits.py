@@ -167,9 +167,9 @@ def test_the_browser_entry_caps_its_sessions():
             with pytest.raises(urllib.error.HTTPError) as full:
                 urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5)
             assert full.value.code == 503 and b"full" in full.value.read()
-            with websockets.sync.client.connect(f"ws://127.0.0.1:{port}/ws") as second:
-                with pytest.raises(ConnectionClosed):
-                    second.recv(timeout=5)
+            with websockets.sync.client.connect(f"ws://127.0.0.1:{port}/ws") as second, \
+                    pytest.raises(ConnectionClosed):
+                second.recv(timeout=5)
     finally:
         kill_group(process)
         assert process.poll() is not None

@@ -57,7 +57,7 @@ async def test_the_plain_client_reacts_while_it_waits_for_input():
         # 3. the rest: answer each question
         while not task.done():
             count = asked()
-            await _until(lambda: asked() > count or task.done(), 15)
+            await _until(lambda count=count: asked() > count or task.done(), 15)
             lines.put_nowait("1")
         assert await task == 0
         await asyncio.wait_for(bot, 10)

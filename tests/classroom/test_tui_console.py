@@ -33,7 +33,7 @@ async def _until(pilot, condition, seconds: float = 15.0) -> bool:
 def rendered(app) -> str:
     """The text of the whole screen as drawn (what a projector shows)."""
     svg = app.export_screenshot()
-    runs = re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)
+    runs = re.findall(r"<text[^>]*>(.*?)</text>", svg, re.DOTALL)
     return html.unescape("".join(runs)).replace("\xa0", " ")
 
 

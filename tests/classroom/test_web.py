@@ -161,7 +161,7 @@ async def next_status(watcher: ClassroomClient, condition, seconds: float) -> di
     while loop.time() < end:
         try:
             message = await watcher.recv(timeout=max(0.05, end - loop.time()))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             return None
         if message.get("type") == "status" and condition(message):
             return message
