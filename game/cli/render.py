@@ -100,8 +100,8 @@ def _draw_sections(title: str, root: object, grow: Callable[[object], tuple[str,
             for index, (child_edge, child) in enumerate(edges):
                 is_last = index == len(edges) - 1
                 if child is not None and depth + 1 >= TREE_DEPTH:
-                    entries.append((below, is_last, f"{child_edge}continued at {name(child)} "
-                                                    "below", None, depth + 1))
+                    note = f"{child_edge}continued at {name(child)} below"
+                    entries.append((below, is_last, note, None, depth + 1))
                     pending.append((child, f"Continued at {name(child)}"))
                 else:
                     entries.append((below, is_last, child_edge, child, depth + 1))

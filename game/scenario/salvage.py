@@ -13,7 +13,7 @@ from __future__ import annotations
 import types
 import typing
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
@@ -22,7 +22,7 @@ _BAD = object()
 """A value that failed validation and has no replacement."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _adapter(annotation: Any) -> TypeAdapter:
     return TypeAdapter(annotation)
 

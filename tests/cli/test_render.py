@@ -32,7 +32,7 @@ def test_list_never_cuts_an_id_at_80_columns(monkeypatch):
     assert "…" not in text
     ids = [p.stem for p in sorted((Path(__file__).parents[2] / "scenarios").glob("*.yaml"))]
     for scenario_id in ids:
-        assert re.search(rf"^ {re.escape(scenario_id)} ", text, re.M), scenario_id
+        assert re.search(rf"^ {re.escape(scenario_id)} ", text, re.MULTILINE), scenario_id
     assert max(len(line) for line in text.splitlines()) <= 80
 
 

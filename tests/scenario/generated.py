@@ -66,7 +66,7 @@ def wide_scenario(nodes: int, scenario_id: str = "wide") -> str:
     return "\n".join(lines) + "\n"
 
 
-class shallow_stack:  # noqa: N801 - used like a function: `with shallow_stack(): ...`
+class shallow_stack:  # noqa: N801 (named like a function: `with shallow_stack(): ...`)
     """Lowers the recursion limit to the current depth plus `headroom` frames.
 
     Code that recursed over a tree's depth fails inside it even on small trees, so a test can
