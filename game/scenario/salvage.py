@@ -20,6 +20,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 _BAD = object()
 """A value that failed validation and has no replacement."""
+_NO_DEFAULT = {("PlayerSpec", "types"), ("MoveSpec", "prob")}
+"""Optional fields whose default would mislead the checks when the value is bad (a player
+without its types; a chance move without its probability): the section is not salvaged."""
 
 
 @cache
@@ -74,7 +77,7 @@ def salvage(model: type[BaseModel], raw: object, path: tuple = (),
         value = _salvage_value(_field_type(field), field.annotation, raw[name], (*path, name),
                                broken, placeholders)
         if value is _BAD:
-            if not field.is_required():
+            if not field.is_required() and (model.__name__, name) not in _NO_DEFAULT:
                 continue  # the default stands in
             if (model, name) not in placeholders:
                 return None

@@ -108,3 +108,18 @@ def test_nodes_that_are_not_a_list_still_check_the_players(nodes):
     paths = [path for _, path, _ in found]
     assert paths.count("nodes") == 1 and "players[0].types" in paths  # the priors' sum
     assert "root" not in paths  # no node ids are known: the root cannot be judged
+
+
+def test_a_broken_type_does_not_make_the_player_look_type_less():
+    text = MANY.replace("{id: irresolute, prior: 1/2}", "{id: [irresolute], prior: 1/2}")
+    found = _problems(text)
+    assert [p for _, p, _ in found if p.startswith("players")] == ["players[0].types[1].id"]
+    assert not any("has no type" in message for _, _, message in found)
+    assert "root" in [p for _, p, _ in found]
+
+
+def test_a_broken_probability_is_one_problem():
+    text = (Path(__file__).parents[2] / "scenarios" / "brinkmanship.yaml").read_text()
+    assert "prob: 1/6," in text
+    found = _problems(text.replace("prob: 1/6,", "prob: [1/6],", 1))
+    assert len(found) == 1 and found[0][1].endswith(".prob")
