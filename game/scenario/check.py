@@ -64,6 +64,8 @@ class CheckContext:
         """Parameters whose declaration failed the shape checks: known names, no values."""
         self.invalid: set[str] = set(self.lost)
         self.dangling = False
+        self.ids_known = True
+        """False when some node's id cannot be read: references to unknown ids are not judged."""
         self._cache: dict[tuple, tuple[Expr | None, list[str]]] = {}
 
     def expr(self, raw: object, path: tuple, evaluate_now: bool = True) -> Expr | None:
@@ -188,7 +190,12 @@ def check_and_build(shell: ScenarioSpec, nodes: list, raw_nodes: list, report: R
                                             f"nodes[{by_id[node.id][0]}]).")
         else:
             by_id[node.id] = (index, node)
-    root_ok = ("root",) not in context.broken and ("nodes",) not in context.broken
+    # A node whose id cannot be read (not a mapping, an id that is not text) may be the one a
+    # reference means: references to unknown ids are then not judged (no false problems).
+    context.ids_known = all(isinstance(raw, dict) and isinstance(raw.get("id"), str)
+                            for raw in raw_nodes)
+    root_ok = (("root",) not in context.broken and ("nodes",) not in context.broken
+               and context.ids_known)
     if root_ok and shell.root not in all_ids:
         collect(("root",), f"The root {shell.root!r} is not a node id."
                            f"{did_you_mean(shell.root, all_ids)}")

@@ -62,8 +62,9 @@ def _check_moves(context: CheckContext, moves, path: tuple, all_ids: set, chance
         seen.add(move.action)
         if move.to not in all_ids:
             context.dangling = True
-            context.report((*move_path, "to"), f"There is no node {move.to!r}."
-                                               f"{did_you_mean(move.to, all_ids)}")
+            if context.ids_known:
+                context.report((*move_path, "to"), f"There is no node {move.to!r}."
+                                                   f"{did_you_mean(move.to, all_ids)}")
         prob = None
         if chance:
             if move.prob is None:
@@ -151,8 +152,9 @@ def check_simultaneous(context, node: SimultaneousSpec, path, players,
             ok = False
         elif entry["to"] not in all_ids:
             context.dangling = True
-            context.report((*entry_path, "to"), f"There is no node {entry['to']!r}."
-                                                f"{did_you_mean(entry['to'], all_ids)}")
+            if context.ids_known:
+                context.report((*entry_path, "to"), f"There is no node {entry['to']!r}."
+                                                    f"{did_you_mean(entry['to'], all_ids)}")
             ok = False
         pair = []
         for pid in ids:

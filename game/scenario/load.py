@@ -66,7 +66,7 @@ def _clean_loc(data: object, loc: tuple) -> tuple:
                 "int", "decimal", "str", "dict[str,union[int,decimal,str]]",
                 "decision", "chance", "simultaneous", "terminal", "ActionSpec",
                 "function-after[...]") and not part.startswith(("dict[", "list[", "union[",
-                                                                "function-")):
+                                                                "function-", "constrained-")):
             path.append(part)  # a missing or unknown key
             node = None
         else:

@@ -123,3 +123,63 @@ def test_a_broken_probability_is_one_problem():
     assert "prob: 1/6," in text
     found = _problems(text.replace("prob: 1/6,", "prob: [1/6],", 1))
     assert len(found) == 1 and found[0][1].endswith(".prob")
+
+
+def _paths(node, prefix=()):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield (*prefix, key)
+            yield from _paths(value, (*prefix, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield (*prefix, index)
+            yield from _paths(value, (*prefix, index))
+
+
+def _documents():
+    import json
+
+    from game.scenario.yamlread import read_yaml
+
+    folder = Path(__file__).parents[2] / "scenarios"
+    return [json.loads(json.dumps(read_yaml(p.read_text(encoding="utf-8"))[0], default=str))
+            for p in sorted(folder.glob("*.yaml"))]
+
+
+DOCUMENTS = _documents()
+CASES = [(k, path) for k, document in enumerate(DOCUMENTS) for path in _paths(document)]
+
+
+@pytest.mark.parametrize("wrong", [[1, 2], {"x": 1}])
+def test_one_wrong_type_anywhere_gives_problems_only_there(wrong):
+    """Every key of every shipped scenario, given a value of the wrong type: each problem is
+    at that key or below it; nothing else is reported (no false problems after a type error)."""
+    import copy
+    import json
+
+    from game.scenario.errors import format_path
+
+    for k, path in CASES:
+        document = copy.deepcopy(DOCUMENTS[k])
+        parent = document
+        for part in path[:-1]:
+            parent = parent[part]
+        if isinstance(parent[path[-1]], (list, dict)) and wrong == [1, 2] and path[-1] in (
+                "concepts", "debrief", "discussion", "references"):
+            continue  # a list where a list belongs is not a mistake
+        parent[path[-1]] = wrong
+        try:
+            load_scenario_text(json.dumps(document), "x.yaml")
+        except ScenarioError as error:
+            where = format_path(path)
+            for problem in error.problems:
+                related = (problem.key_path.startswith(where)
+                           or where.startswith(problem.key_path + ".")
+                           or where.startswith(problem.key_path + "[")
+                           # a mapping of parameters that no longer declares the ones used
+                           or (path == ("parameters",) and "parameter" in problem.message)
+                           # actions [1, 2] are the (whole-number) actions 1 and 2
+                           or (path[-2:-1] == ("actions",) and (
+                               "has no action" in problem.message
+                               or "No entry says where" in problem.message)))
+                assert related, (where, problem.format())
