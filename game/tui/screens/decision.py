@@ -93,7 +93,11 @@ class DecisionScreen(Screen[None]):
             self.events_log.append(prefix + event.text)
 
     def refresh_view(self) -> None:
-        """Re-reads the driver's view and updates every panel."""
+        """Re-reads the driver's view and updates every panel (one repaint for all)."""
+        with self.app.batch_update():
+            self._refresh_view()
+
+    def _refresh_view(self) -> None:
         driver, spec = self.driver, self.spec
         view = driver.view()
         seat = view.player
