@@ -225,7 +225,8 @@ class DecisionScreen(Screen[None]):
         from game.tui.screens.dialogs import PredictDialog
 
         node = self.driver.state.current if hasattr(self.driver, "state") else None
-        if node is None or len(self.driver.humans) != 1:
+        predictions = getattr(self.driver, "predictions", None)
+        if node is None or predictions is None or len(self.driver.humans) != 1:
             return False
         child = self.game.nodes[node.children[node.actions.index(action)]]
         if child.player != 1 - node.player:
@@ -234,7 +235,6 @@ class DecisionScreen(Screen[None]):
         labels = [spec.action_label(child.stage, a) for a in child.actions]
         question = (f"You chose {spec.action_label(node.stage, action)}. What will "
                     f"{spec.players[child.player].name} do now?")
-        predictions = self.driver.predictions
 
         def answer(choice: int | None) -> None:
             if choice is not None:
