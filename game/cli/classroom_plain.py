@@ -121,8 +121,10 @@ class PlainSeat:
                 self.ask(self.state)
         elif kind == "reconnecting":
             self.asking = self.asked = None
-            self.out(f"[reconnecting] The connection to the session was lost; trying again "
-                     f"in {message['delay']:.1f} s (attempt {message['attempt']})...")
+            attempt = message["attempt"]
+            if attempt <= 3 or attempt % 10 == 0:   # said at first, then now and then
+                self.out(f"[reconnecting] The connection to the session was lost; trying "
+                         f"again in {message['delay']:.1f} s (attempt {attempt})...")
         elif kind == "rejoined":
             self.out("[reconnected] Back in the session.")
         elif kind == "disconnected":
