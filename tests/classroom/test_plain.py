@@ -94,3 +94,24 @@ async def test_ctrl_d_leaves_cleanly_and_says_how_to_rejoin():
         assert len(room.seats) == 1   # the seat stays for the token
     finally:
         await server.stop()
+
+
+async def test_the_plain_client_says_it_reconnects_and_comes_back():
+    room = make_room(rounds=1, timeout=None)
+    server = serve(room)
+    await server.start()
+    port = server.port
+    out: list[str] = []
+    try:
+        link = SeatLink(f"ws://127.0.0.1:{port}", "ABC234", "ann", first_delay=0.05)
+        await link.open()
+        task = asyncio.create_task(PlainSeat(link, asyncio.Queue(), out.append).run())
+        await server.stop()
+        assert await _until(lambda: any("[reconnecting]" in line for line in out), 5)
+        server = serve(room, port=port)
+        await server.start()
+        assert await _until(lambda: any("[reconnected]" in line for line in out), 10)
+        assert room.seats[0].conn is not None and len(room.seats) == 1
+        task.cancel()
+    finally:
+        await server.stop()
