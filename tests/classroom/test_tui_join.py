@@ -234,3 +234,39 @@ async def test_the_app_reconnects_by_itself_and_says_so():
         if bot is not None:
             bot.cancel()
         await server.stop()
+
+
+def test_the_live_panels_do_not_depend_on_the_other_sides_type():
+    """The student's panels are computed from a game rebuilt from their view, with the other
+    side's type replaced: they must equal the panels of the true game, whatever that type."""
+    from game.classroom.protocol import Instructor, Join, Move
+    from game.solver.structure import Structure
+    from game.tui.classroom_driver import RemoteDriver, state_from_view
+    from game.tui.debrief_text import preferred_index
+    from game.tui.teach.panels import compute_insight
+
+    game, result = solved("signal-choice")
+    index = preferred_index(result)
+    structure = Structure(game)
+    compared = replaced = 0
+    for seed in range(6):
+        room = make_room("signal-choice", rounds=1, timeout=None, seed=seed)
+        for i in range(2):
+            room.handle(f"c{i}", Join(type="join", code="ABC234", name=f"s{i}"), 0.0)
+        room.handle("i", Instructor(type="instructor", token="instructor-token-1",
+                                    command="start"), 0.0)
+        pair = room.pairs[0]
+        while not pair.state.is_terminal:
+            role = pair.state.to_move
+            message = room.state_message(pair, role)
+            driver = RemoteDriver(game.spec, game, None, message, result, index)
+            assert state_from_view(game, message) is not None
+            truth = compute_insight(game, result, index, pair.state, role, None, structure)
+            assert driver.insight(role) == truth
+            compared += 1
+            replaced += pair.state.types()[1 - role] != game.spec.players[1 - role].types[0].id
+            room.handle(f"c{pair.seats[role]}", Move(type="move", round=1,
+                                                      decision=room.decision_id(pair),
+                                                      action=pair.state.legal_actions()[-1]),
+                        1.0)
+    assert compared >= 12 and replaced >= 3   # the true type was not the one put in
