@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import cached_property
 
@@ -17,6 +17,31 @@ class Structure:
     """Precomputed indices over a game (the game itself stays untouched)."""
 
     game: Game
+    concept: str = "pbe"
+    """The solution concept: "pbe" (Fudenberg-Tirole, where the game has observed actions and
+    independent types; otherwise weak) or "weak" (weak perfect Bayesian equilibrium)."""
+    nesting: int = field(default=0, compare=False)
+    """How many continuation games this one sits inside (`game.solver.search.offpath`)."""
+
+    @cached_property
+    def public(self):
+        """The game's public states (`game.solver.public.PublicTree`)."""
+        from game.solver.public import PublicTree
+
+        return PublicTree(self.game)
+
+    @cached_property
+    def fudenberg_tirole(self) -> bool:
+        """True when beliefs follow Fudenberg and Tirole (the concept asks for it and the game
+        has the structure); False: weak perfect Bayesian equilibrium."""
+        return self.concept == "pbe" and self.public.ok
+
+    @cached_property
+    def ft(self):
+        """Fudenberg-Tirole beliefs and checks (`game.solver.beliefs.FTBeliefs`)."""
+        from game.solver.beliefs import FTBeliefs
+
+        return FTBeliefs(self)
 
     @cached_property
     def memo(self) -> dict:
