@@ -100,14 +100,22 @@ def pure_profiles(structure: Structure, restrict: Mapping[int, Sequence[int]] | 
 
 
 def pure_pbe_brute_force(structure: Structure) -> list[dict[int, int]]:
-    """Every pure PBE, found by checking every pure profile (small games only).
+    """Every pure PBE, found by checking every pure profile (small games only): weak PBE, and
+    under Fudenberg-Tirole beliefs (`structure.fudenberg_tirole`) those whose beliefs also
+    follow `game.solver.beliefs` (every such PBE is a weak one).
 
     One safe shortcut: at a one-node information set whose actions all lead straight to
     outcomes, only the best actions can be part of an equilibrium (whatever the beliefs), so
     the others are not tried.
     """
-    return [p for p in pure_profiles(structure, _last_move_choices(structure))
-            if is_pure_pbe(structure, p)]
+    found = [p for p in pure_profiles(structure, _last_move_choices(structure))
+             if is_pure_pbe(structure, p)]
+    if structure.fudenberg_tirole:
+        from game.solver.search.assess import PureValues
+
+        found = [p for p in found
+                 if not structure.ft.assess(p.__getitem__, PureValues(structure, p).value).problems]
+    return found
 
 
 def _last_move_choices(structure: Structure) -> dict[int, tuple[int, ...]]:

@@ -3,8 +3,12 @@
 The pure enumerator (`game.solver.search.pure`) splits sequential rationality off the path into
 atoms, each checked as soon as everything it depends on is assigned: an action no better
 than the one chosen under a known belief ('alt'), an unassigned information set with a known
-belief ('bayes'), or a belief group's joint check ('group': Bayes' rule where it applies,
-else one free belief that supports every choice in the group).
+belief ('bayes'), a belief group's joint check ('group': Bayes' rule where it applies, else
+one free belief that supports every choice in the group: weak perfect Bayesian equilibrium),
+or, for Fudenberg-Tirole beliefs, everything below a public state the play leaves ('ft':
+beliefs carried by Bayes' rule from the last known belief or from a surprise; see
+`game.solver.beliefs`). Under Fudenberg-Tirole beliefs the 'group' checks stay as early,
+necessary ones (every FT belief is one of the beliefs they allow).
 """
 
 from __future__ import annotations
@@ -28,19 +32,23 @@ from game.solver.structure import ZERO, Structure
 @dataclass(frozen=True)
 class Atom:
     """One check: 'alt' (action `action` is no better at `infoset`), 'bayes' (unassigned infoset
-    with a known belief), or 'group' (a group's joint check with a shared belief)."""
+    with a known belief), 'group' (a group's joint check with a shared belief), or 'ft'
+    (Fudenberg-Tirole beliefs and play below public state `state`)."""
 
     kind: str
     infoset: int = -1
     action: int = -1
     group: int = -1
     belief: tuple[tuple[str, Fraction], ...] = ()
+    state: int = -1
 
 
 def check_atom(structure: Structure, atom: Atom, assignment: Mapping[int, int],
                values: PureValues) -> bool:
     """Does the (partial) assignment pass the atom? `values` are its payoffs, memoised."""
     game = structure.game
+    if atom.kind == "ft":
+        return structure.ft.check_subtree(atom.state, assignment.__getitem__, values.value)
     if atom.kind in ("alt", "bayes"):
         infoset = game.infosets[atom.infoset]
         belief = dict(atom.belief)

@@ -74,6 +74,9 @@ class MixedSolver:
         self.lps.deadline = time.monotonic() + seconds if seconds else None
         self.leaves = 0
         self.truncated = False
+        self.gaps = False
+        """True when some support's off-path play was not decided (the list may be
+        incomplete, though the search ran to its end)."""
         self.results: list[MixedSolution] = []
         self.seen: set = set()
         self._forced_cache: dict = {}
@@ -280,10 +283,12 @@ class MixedSolver:
         seconds = None
         if self.deadline is not None:   # within what is left of the budget
             seconds = max(self.deadline - time.monotonic(), 0.01) / 2
-        family = complete_off_path(self.s, base, first_only=True, seconds=seconds)  # one is used
+        family, gaps = complete_off_path(self.s, base, first_only=True, seconds=seconds)
         if family is None:
             if self.deadline is not None and time.monotonic() > self.deadline:
                 self.truncated = True   # cut short, not shown to fail
+            elif gaps:
+                self.gaps = True   # not decided; the search goes on
             return None
         for profile in family.profiles():
             behaviour = {}
@@ -293,6 +298,9 @@ class MixedSolver:
                                          if isinstance(chosen, int) else tuple(chosen))
             free = self.free_beliefs(behaviour)
             if free is not None and not check_assessment(self.s, behaviour, free):
+                if self.s.fudenberg_tirole and self.s.ft.assess(
+                        behaviour.__getitem__, Evaluation(self.s, behaviour).value).problems:
+                    return None
                 return behaviour, free, supports
             break
         return None
@@ -371,4 +379,4 @@ def mixed_pbe_solve(structure: Structure, max_leaves: int = 100_000,
     """Returns the mixed equilibria found, and whether the search was cut short."""
     solver = MixedSolver(structure, max_leaves, seconds)
     results = solver.run()
-    return results, solver.truncated
+    return results, solver.truncated or solver.gaps

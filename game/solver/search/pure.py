@@ -18,6 +18,7 @@ from math import prod
 from game.model.tree import NATURE, TERMINAL
 from game.solver.search.assess import PureValues, best_reply_to_some_belief, group_omega, normalise
 from game.solver.search.atoms import Atom, check_atom, support_of
+from game.solver.search.offpath import UNKNOWN, mixed_completion, solve_continuation
 from game.solver.search.prepass import candidate_actions
 from game.solver.structure import ZERO, Structure
 
@@ -67,6 +68,9 @@ class _Solver:
         self.hard_deadline = start + 2 * seconds if seconds is not None else None
         """Past it, the search stops at once (a first completion can take long to find)."""
         self.truncated = False
+        self.gaps = False
+        """True when some path of play was dropped because its off-path play would need
+        mixing of a kind `mixed_completion` does not search (the list may be incomplete)."""
         self.fast = fast
         self.game = structure.game
         self.nash = nash
@@ -231,6 +235,12 @@ class _Solver:
                         deps |= s.subtree_infosets[m]
                 atoms.append((Atom("group", group=group), frozenset(deps & unassigned)))
 
+        if s.fudenberg_tirole and not self.nash:
+            tree = s.public
+            for state in self.deviation_roots(base):
+                deps = tree.state_infosets[state]
+                if deps:
+                    atoms.append((Atom("ft", state=state), frozenset(deps & unassigned)))
         values = PureValues(s, base)
         pending: list[tuple[Atom, frozenset[int]]] = []
         for atom, deps in atoms:
@@ -243,12 +253,49 @@ class _Solver:
         cut = False
         for infosets, cluster_atoms in clusters:
             completions, cluster_cut = self.complete(base, infosets, cluster_atoms, first_only)
+            if not completions and not self.nash:
+                found = mixed_completion(s, base, infosets, cluster_atoms, self.domains,
+                                         continuation=self.continuation)
+                if found is UNKNOWN:
+                    self.gaps = True
+                elif found is not None:
+                    completions = [found]
             if not completions:
                 return None
             cut = cut or cluster_cut
             completions_per_cluster.append(tuple(completions))
         return PureFamily(base=dict(base), clusters=tuple(completions_per_cluster),
                           complete=not cut)
+
+    def continuation(self, root: int, beliefs):
+        """The equilibria of the game starting at public state `root` (for off-path mixing),
+        within what is left of the time allowed."""
+        seconds = None
+        if self.hard_deadline is not None:
+            seconds = max(self.hard_deadline - time.monotonic(), 0.01) / 2
+        return solve_continuation(self.s, root, beliefs, seconds)
+
+    def deviation_roots(self, base: Mapping) -> list[int]:
+        """The public states the play leaves: not reached under `base`, their parents reached."""
+        nodes = self.game.nodes
+        tree = self.s.public
+        reached_states: set[int] = set()
+        stack = [0]
+        while stack:
+            node = nodes[stack.pop()]
+            reached_states.add(tree.state_of[node.id])
+            if node.player == TERMINAL:
+                continue
+            if node.player == NATURE:
+                stack.extend(c for p, c in zip(node.probs, node.children) if p)
+                continue
+            chosen = base[node.infoset]
+            if isinstance(chosen, int):
+                stack.append(node.children[chosen])
+            else:
+                stack.extend(c for p, c in zip(chosen, node.children) if p)
+        return [child for state in sorted(reached_states) for child in tree.child_states[state]
+                if child not in reached_states]
 
     def cluster(self, pending, unassigned):
         parent = {i: i for i in unassigned}
@@ -327,17 +374,19 @@ class _Solver:
 
 
 def complete_off_path(structure: Structure, base: dict, first_only: bool = False,
-                      seconds: float | None = None) -> PureFamily | None:
-    """Off-path completions (pure, by independent cluster) of on-path play `base`; with
-    `first_only`, just the first completion of each cluster (enough to show one exists).
-    With `seconds`, None also when no completion was found within twice that time."""
+                      seconds: float | None = None) -> tuple[PureFamily | None, bool]:
+    """Off-path completions (pure where possible, by independent cluster) of on-path play
+    `base`; with `first_only`, just the first completion of each cluster (enough to show one
+    exists). Returns the family (None if there is none) and whether the answer may be
+    incomplete (time ran out, or a cluster needs mixing of a kind not searched)."""
     solver = _Solver(structure, seconds=seconds)
     merged = dict(solver.forced)
     merged.update(base)
     try:
-        return solver.completions(merged, first_only)
+        family = solver.completions(merged, first_only)
     except _OutOfTime:
-        return None
+        return None, True
+    return family, solver.gaps
 
 
 def pure_pbe_solve(structure: Structure, fast: bool = True) -> list[PureFamily]:
@@ -348,11 +397,14 @@ def pure_pbe_solve(structure: Structure, fast: bool = True) -> list[PureFamily]:
     return pure_pbe_search(structure, fast=fast)[0]
 
 
-def pure_pbe_search(structure: Structure, seconds: float | None = None, fast: bool = True
-                    ) -> tuple[list[PureFamily], bool]:
+def pure_pbe_search(structure: Structure, seconds: float | None = None, fast: bool = True,
+                    with_gaps: bool = False):
     """`pure_pbe_solve` within a time budget: the families found, and whether the search was
     cut short (then more may exist, and a family that is not `complete` lists only some of
-    its off-path completions). It stops at the latest after twice `seconds`."""
+    its off-path completions). It stops at the latest after twice `seconds`. With
+    `with_gaps`, also whether some path was dropped for off-path mixing not searched."""
     solver = _Solver(structure, fast=fast, seconds=seconds)
     families = solver.run()
+    if with_gaps:
+        return families, solver.truncated, solver.gaps
     return families, solver.truncated

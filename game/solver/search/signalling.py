@@ -32,6 +32,8 @@ from math import lcm, prod
 import numpy as np
 
 from game.model.tree import NATURE
+from game.solver.linear.lp import solve_lp
+from game.solver.linear.region import simplex_region
 from game.solver.search.assess import PureValues, best_reply_to_some_belief
 from game.solver.search.pure import PureFamily
 from game.solver.structure import Structure
@@ -211,6 +213,9 @@ def _stage_families(structure: Structure, domains, forced,
     allowed = [np.zeros(width, dtype=bool) for _ in receivers]
     for j, r in enumerate(receivers):
         allowed[j][list(rational[r])] = True
+    # Off the path, a mixed reply may deter where no pure one does: its support must be a
+    # set of actions that are best together under some belief (a cell).
+    deterrence = _MixedDeterrence(structure, receivers, members, values, domains, V)
     # Masks of the live members of each receiver infoset, per sender profile.
     bits = [[(i, a, bit) for bit, (i, a, _) in enumerate(members[r])] for r in receivers]
     where = [np.array([index_of[r] for r in reply[i]], dtype=np.int64) for i in range(k)]
@@ -233,10 +238,12 @@ def _stage_families(structure: Structure, domains, forced,
         for variant in variants:
             resp = np.stack([_pick(best[j], variant[j])[masks[:, j]]
                              for j in range(len(receivers))], axis=1)
-            for row in _check_block(S, resp, V, reply, members, receivers, index_of, where,
-                                    allowed):
+            rows, mixed = _check_block(S, resp, V, reply, members, receivers, index_of, where,
+                                       allowed, deterrence)
+            for row in rows:
                 families.append(_family(S[row], resp[row], V, reply, members, receivers,
-                                        index_of, rational, forced, sender_infosets))
+                                        index_of, rational, forced, sender_infosets,
+                                        mixed.get(int(row), {})))
     return families
 
 
@@ -248,9 +255,11 @@ def _pick(table: list[tuple[int, ...]], choice: int) -> np.ndarray:
                      for mask, t in enumerate(table)], dtype=np.int64)
 
 
-def _check_block(S, resp, V, reply, members, receivers, index_of, where, allowed):
+def _check_block(S, resp, V, reply, members, receivers, index_of, where, allowed, deterrence):
     """The rows (sender profile S, on-path replies resp; -1 off the path) that are PBE bases,
-    exactly, on the payoffs scaled to integers. Rows are dropped as soon as they fail."""
+    exactly, on the payoffs scaled to integers, and per row that needs them the mixed
+    replies off the path (receiver position -> probabilities). Rows are dropped as soon as
+    they fail."""
     rows = np.nonzero((resp != -2).all(axis=1))[0]
     S, resp = S[rows], resp[rows]
     count, k = S.shape
@@ -267,8 +276,10 @@ def _check_block(S, resp, V, reply, members, receivers, index_of, where, allowed
             ok &= ~on[:, j] | (V[i, a, safe[:, j]] <= U[:, i])
     kept = np.nonzero(ok)[0]
     rows, on, U = rows[kept], on[kept], U[kept]
-    # Off the path: some admissible reply that no type prefers to its equilibrium payoff.
+    # Off the path: some admissible reply that no type prefers to its equilibrium payoff,
+    # pure if possible, else mixed.
     ok = np.ones(len(rows), dtype=bool)
+    mixed: dict[int, dict[int, tuple]] = {}
     for j, r in enumerate(receivers):
         off = np.nonzero(~on[:, j] & ok)[0]
         if not off.size:
@@ -276,13 +287,20 @@ def _check_block(S, resp, V, reply, members, receivers, index_of, where, allowed
         deterred = np.broadcast_to(allowed[j], (off.size, allowed[j].size)).copy()
         for i, a, _ in members[r]:
             deterred &= V[i, a][None, :] <= U[off, i][:, None]
-        ok[off] = deterred.any(axis=1)
-    return rows[ok]
+        pure = deterred.any(axis=1)
+        ok[off] = pure
+        for position in off[~pure]:
+            found = deterrence.reply(j, tuple(int(U[position, i]) for i, _, _ in members[r]))
+            if found is not None:
+                ok[position] = True
+                mixed.setdefault(int(rows[position]), {})[j] = found
+    return rows[ok], mixed
 
 
 def _family(signals, replies, V, reply, members, receivers, index_of, rational, forced,
-            sender_infosets) -> PureFamily:
-    """The family of one checked row: its base and the admissible replies off the path."""
+            sender_infosets, mixed) -> PureFamily:
+    """The family of one checked row: its base and the admissible replies off the path (a
+    mixed one where no pure reply deters)."""
     payoff = [int(V[i, a, replies[index_of[reply[i][a]]]]) for i, a in enumerate(signals)]
     base = dict(forced)
     base.update({s: int(a) for s, a in zip(sender_infosets, signals)})
@@ -291,6 +309,69 @@ def _family(signals, replies, V, reply, members, receivers, index_of, rational, 
         if replies[j] >= 0:
             base[r] = int(replies[j])
             continue
+        if j in mixed:
+            clusters.append(({r: mixed[j]},))
+            continue
         clusters.append(tuple({r: b} for b in rational[r]
                               if all(V[i, a, b] <= payoff[i] for i, a, _ in members[r])))
     return PureFamily(base=base, clusters=tuple(clusters))
+
+
+class _MixedDeterrence:
+    """Mixed replies off the path that keep every type at or below its equilibrium payoff."""
+
+    def __init__(self, structure: Structure, receivers, members, values, domains, V) -> None:
+        self.structure = structure
+        self.receivers = receivers
+        self.members = members
+        self.values = values
+        self.domains = domains
+        self.V = V
+        self.memo: dict = {}
+
+    def cells(self, j: int) -> list[tuple[int, ...]]:
+        """The largest sets of actions of receiver set j that are best together under some
+        belief (found at the vertices of each action's region of beliefs)."""
+        key = ("cells", j)
+        if key in self.memo:
+            return self.memo[key]
+        r = self.receivers[j]
+        member_values = self.values.member_values(r)
+        domain = self.domains[r]
+        found: list[frozenset[int]] = []
+        for b in domain:
+            rows = [tuple(row[b] - row[c] for row in member_values) for c in domain if c != b]
+            _, vertices = simplex_region(rows, len(member_values))
+            for vertex in vertices:
+                totals = {c: sum((w * row[c] for w, row in zip(vertex, member_values)),
+                                 Fraction(0)) for c in domain}
+                top = max(totals.values())
+                cell = frozenset(c for c, t in totals.items() if t == top)
+                if cell not in found:
+                    found.append(cell)
+        maximal = [tuple(sorted(c)) for c in found if len(c) > 1
+                   and not any(c < other for other in found)]
+        self.memo[key] = maximal
+        return maximal
+
+    def reply(self, j: int, payoffs: tuple[int, ...]) -> tuple[Fraction, ...] | None:
+        """Probabilities over receiver set j's actions that no member type would rather face
+        than take its (scaled) equilibrium payoff, or None."""
+        key = ("reply", j, payoffs)
+        if key in self.memo:
+            return self.memo[key]
+        r = self.receivers[j]
+        size = len(self.structure.game.infosets[r].actions)
+        found = None
+        for cell in self.cells(j):
+            le_rows = [({k: Fraction(int(self.V[i, a, b])) for k, b in enumerate(cell)},
+                        Fraction(u))
+                       for (i, a, _), u in zip(self.members[r], payoffs)]
+            eq_rows = [({k: Fraction(1) for k in range(len(cell))}, Fraction(1))]
+            result = solve_lp(len(cell), {}, eq_rows, le_rows)
+            if result.status == "optimal":
+                probs = dict(zip(cell, result.x))
+                found = tuple(probs.get(b, Fraction(0)) for b in range(size))
+                break
+        self.memo[key] = found
+        return found
