@@ -22,6 +22,9 @@ def node_types(structure: Structure) -> list[tuple[str, str]]:
 
 def _node_types(structure: Structure) -> list[tuple[str, str]]:
     game = structure.game
+    if game.spec is None and structure.public.ok:   # a .efg file: the inferred type draws
+        labels = structure.public.labels
+        return [("/".join(labels[n][0]), "/".join(labels[n][1])) for n in range(len(game.nodes))]
     types: list[tuple[str, str]] = [("", "")] * len(game.nodes)
     for node in game.nodes:
         for index, child in enumerate(node.children):
@@ -78,7 +81,22 @@ def make_equilibrium(structure: Structure, behaviour: Behaviour, kind_hint: str 
     reach = evaluation.reach
     beliefs: dict[int, dict[str, Fraction]] = {}
     off_path: dict[int, BeliefSet] = {}
-    for group in game.group_infosets:
+    report = None
+    if structure.fudenberg_tirole:
+        report = structure.ft.assess(behaviour.__getitem__, evaluation.value)
+    for group, infosets in game.group_infosets.items():
+        if report is not None and not report.problems:
+            first = infosets[0]
+            if first in report.bayes:
+                beliefs[group] = dict(report.bayes[first])
+                continue
+            points = report.free.get(first)
+            if points:
+                keys = structure.group_keys[group]
+                off_path[group] = BeliefSet(
+                    keys=keys, vertices=tuple(tuple(p.get(k, ZERO) for k in keys)
+                                              for p in points))
+                continue
         bayes = evaluation.group_belief(group)
         if bayes is not None:
             beliefs[group] = bayes

@@ -35,16 +35,25 @@ class BeliefSet:
         interval = self.interval
         if interval is not None:
             return interval == (Fraction(0), Fraction(1))
-        return all(all(c >= 0 for c in row) for row in self.constraints)
+        if self.constraints:
+            return all(all(c >= 0 for c in row) for row in self.constraints)
+        # Given by its points only: the whole simplex exactly when every key can be certain.
+        return all(any(v[k] == 1 for v in self.vertices) for k in range(len(self.keys)))
 
 
 @dataclass(frozen=True)
 class Verdict:
     """A refinement's verdict on one equilibrium."""
 
-    passed: bool
+    passed: bool | None
+    """True or False; None when the test was not computed (the reason says why)."""
     reason: str
     """One line in plain words."""
+
+    @property
+    def word(self) -> str:
+        """'passes', 'fails' or 'not computed'."""
+        return {True: "passes", False: "fails", None: "not computed"}[self.passed]
 
 
 @dataclass(frozen=True)
@@ -103,6 +112,10 @@ class SolveResult:
     parameters: dict[str, Fraction]
     equilibria: tuple[Equilibrium, ...]
     complete: bool = True
-    """False when the search for mixed equilibria was cut short."""
+    """False when some search was cut short or met a case it does not decide (the notes say
+    which); never True with no equilibrium."""
     nash_not_spe: tuple[NashReport, ...] = ()
     notes: tuple[str, ...] = field(default_factory=tuple)
+    concept: str = "pbe"
+    """The solution concept used: "pbe" (perfect Bayesian equilibrium as Fudenberg and Tirole
+    define it) or "weak" (weak perfect Bayesian equilibrium)."""

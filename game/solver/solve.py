@@ -5,27 +5,41 @@ from `mixed_pbe_solve`; each is then described (beliefs on and off the path, out
 distribution, kind) and judged by the Intuitive Criterion and D1. For games without private
 information, the Nash equilibria that are not subgame perfect are listed with the threats
 they rest on.
+
+The solution concept is perfect Bayesian equilibrium as Fudenberg and Tirole define it for
+games with observed actions and independent types (`game.solver.beliefs`), or, on request or
+where a `.efg` file lacks that structure, weak perfect Bayesian equilibrium; the result says
+which. A finite game always has an equilibrium, so a search that finds none says it is
+incomplete rather than that there is none.
 """
 
 from __future__ import annotations
 
+import time
 from fractions import Fraction
 from functools import lru_cache
 
 from game.model.tree import Game
 from game.solver.build import make_equilibrium
+from game.solver.results import Continuum, Equilibrium, SolveResult, Verdict
 from game.solver.search.mixed import mixed_pbe_solve
-from game.solver.search.pure import pure_pbe_search
-from game.solver.results import Continuum, Equilibrium, SolveResult
+from game.solver.search.pure import PureFamily, pure_pbe_search
 from game.solver.structure import ONE, ZERO, Structure
 
 MAX_LISTED_PURE = 400
 """The most pure equilibria listed one by one; larger families are summarised."""
 
+MAX_FAMILY_VERDICTS = 256
+"""The most members of a family of pure equilibria whose D1 verdicts are computed."""
+
+CONCEPTS = ("pbe", "weak")
+"""The solution concepts `solve` knows: Fudenberg-Tirole PBE, and weak PBE."""
+
 
 def solve(game: Game, *, mixed: bool = True, refine: bool = True,
           max_mixed_leaves: int = 200_000, seconds: float = 5.0,
-          all_pure: bool = False, qre_seconds: float | None = None) -> SolveResult:
+          all_pure: bool = False, qre_seconds: float | None = None,
+          concept: str = "pbe") -> SolveResult:
     """Finds and describes the perfect Bayesian equilibria of `game`.
 
     Args:
@@ -39,32 +53,47 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         all_pure: list every pure equilibrium; by default one per family of pure equilibria
             that share their play on the path (`Equilibrium.alternatives` counts them).
         qre_seconds: a time bound on following the logit QRE when the full search was cut
-            short (default: `seconds`, between half a second and two seconds). The trace stops earlier when
-            it reaches its last lambda, so a generous bound makes the result independent of
-            the machine's speed.
+            short (default: `seconds`, between half a second and two seconds). The trace stops
+            earlier when it reaches its last lambda, so a generous bound makes the result
+            independent of the machine's speed.
+        concept: "pbe" (Fudenberg-Tirole perfect Bayesian equilibrium where the game has
+            observed actions and independent types, else weak) or "weak" (weak PBE).
     """
-    structure = Structure(game)
+    if concept not in CONCEPTS:
+        raise ValueError(f"solve(): `concept` must be one of {CONCEPTS}, not {concept!r}")
+    structure = Structure(game, concept=concept)
+    used = "pbe" if structure.fudenberg_tirole else "weak"
     equilibria: list[Equilibrium] = []
     notes: list[str] = []
-    listed = 0
-    families, pure_truncated = pure_pbe_search(structure, seconds=seconds)
+    if concept == "pbe" and not structure.fudenberg_tirole:
+        notes.append("weak perfect Bayesian equilibrium is used: the game does not have the "
+                     "structure Fudenberg and Tirole's definition needs (moves everyone sees, "
+                     f"types drawn privately): {structure.public.reason}")
+    families, pure_truncated, gaps = pure_pbe_search(structure, seconds=seconds, with_gaps=True)
     if pure_truncated:
         notes.append(f"the search for pure equilibria was too large to finish in {seconds:g} s: "
                      "the pure equilibria shown were found within the time allowed, more may "
                      "exist, and the counts of equilibria sharing their play may be low")
+    listed = 0
+    listed_families: list[tuple[Equilibrium, PureFamily]] = []
     for family in families:
-        count = family.count
         for profile in family.profiles():
             if listed >= MAX_LISTED_PURE:
                 break
-            behaviour = {i: _pure(a, len(game.infosets[i].actions)) for i, a in profile.items()}
-            equilibria.append(make_equilibrium(structure, behaviour, alternatives=count))
+            equilibrium = make_equilibrium(structure, _behaviour(game, profile),
+                                           alternatives=family.count)
+            equilibria.append(equilibrium)
+            listed_families.append((equilibrium, family))
             listed += 1
             if not all_pure:
                 break
     if listed >= MAX_LISTED_PURE:
         notes.append(f"only the first {MAX_LISTED_PURE} pure equilibria are listed")
-    complete = not pure_truncated
+    complete = not pure_truncated and not gaps
+    if gaps:
+        notes.append("some paths of play would need mixing off the path of a kind the search "
+                     "does not decide (after a move every type was thought never to make, in a "
+                     "game that goes on for several stages); more equilibria may exist")
     if mixed:
         solutions, truncated = mixed_pbe_solve(structure, max_leaves=max_mixed_leaves,
                                                seconds=seconds)
@@ -77,9 +106,10 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             for found in qre_guided_solve(structure, seconds=budget):
                 if tuple(sorted(found.behaviour.items())) not in known:
                     solutions.append(found)
-            notes.append("the full search for mixed equilibria was too large; the mixed "
-                         "equilibria shown were found by it within the time allowed and by "
-                         "following the logit QRE, and more may exist")
+            notes.append("the full search for mixed equilibria was too large or met off-path "
+                         "play it does not decide; the mixed equilibria shown were found by it "
+                         "within the time allowed and by following the logit QRE, and more "
+                         "may exist")
         for solution in solutions:
             continuum = (Continuum(solution.ranges, solution.endpoints)
                          if solution.continuum else None)
@@ -87,25 +117,99 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
     if refine:
         from game.solver.checks.refine import apply_refinements
 
-        equilibria = [apply_refinements(structure, eq) for eq in equilibria]
+        by_family = {id(eq): family for eq, family in listed_families}
+        refined = []
+        for eq in equilibria:
+            family = by_family.get(id(eq))
+            if family is not None and family.count > 1 and not all_pure:
+                refined.append(_refine_family(structure, eq, family))
+            else:
+                refined.append(apply_refinements(structure, eq))
+        equilibria = refined
+    if not equilibria:
+        complete = False
+        notes.append("no equilibrium was found within the time allowed; every finite game has "
+                      "one, so this says the search is incomplete, not that there is none")
     nash = ()
-    spec = game.spec
-    if spec is None or all(len(p.types) == 1 for p in spec.players):
+    if not _has_types(structure):
         from game.solver.checks.credibility import non_credible_nash
 
-        import time
-
         found = non_credible_nash(structure, equilibria,
-                                  deadline=time.monotonic() + max(seconds, 0.5))
+                                  deadline=time.monotonic() + min(max(seconds, 0.5), 2.0))
         if found is None:
             notes.append("the game is too large to list the Nash equilibria that rest on "
                          "non-credible threats")
         nash = tuple(found or ())
     return SolveResult(game=game, method="pure enumeration + sequence-form support enumeration",
                        parameters=dict(game.values), equilibria=tuple(equilibria),
-                       complete=complete, nash_not_spe=nash, notes=tuple(notes))
+                       complete=complete, nash_not_spe=nash, notes=tuple(notes), concept=used)
+
+
+def _has_types(structure: Structure) -> bool:
+    """Does some player have private information (two or more possible types)?"""
+    spec = structure.game.spec
+    if spec is not None:
+        return any(len(p.types) > 1 for p in spec.players)
+    tree = structure.public
+    if tree.ok:
+        return any(len({tree.labels[n][p] for n in range(len(structure.game.nodes))}) > 1
+                   for p in (0, 1))
+    return any(len(members) > 1 for members in structure.game.group_infosets.values())
+
+
+def _behaviour(game: Game, profile: dict) -> dict[int, tuple[Fraction, ...]]:
+    return {i: (a if isinstance(a, tuple) else _pure(a, len(game.infosets[i].actions)))
+            for i, a in profile.items()}
+
+
+def _refine_family(structure: Structure, listed: Equilibrium, family: PureFamily) -> Equilibrium:
+    """The verdicts for a family of pure equilibria sharing one path. The Intuitive Criterion
+    depends only on the path; D1 also on the replies off it, so it is computed for the members
+    (up to `MAX_FAMILY_VERDICTS`), and the member shown is one that passes where any does."""
+    from dataclasses import replace
+
+    from game.solver.checks.refine import apply_refinements
+
+    first = apply_refinements(structure, listed)
+    if first.d1 is None or first.d1.passed is None:
+        return first
+    tried = passing = 0
+    shown = first if first.d1.passed else None
+    for profile in family.profiles():
+        if tried >= MAX_FAMILY_VERDICTS:
+            break
+        tried += 1
+        if tried == 1:
+            verdict = first
+        else:
+            member = make_equilibrium(structure, _behaviour(structure.game, profile),
+                                      alternatives=family.count)
+            verdict = apply_refinements(structure, member)
+        if verdict.d1.passed:
+            passing += 1
+            if shown is None:
+                shown = verdict
+    total = family.count
+    exact = tried == total and family.complete
+    if passing == 0:
+        scope = (f"all {total} equilibria that share this path fail" if exact else
+                 f"the {tried} of the {total} equilibria sharing this path that were checked "
+                 "all fail")
+        return replace(first, d1=Verdict(False, f"{first.d1.reason} ({scope})"))
+    if passing == tried and exact:
+        return replace(first, d1=Verdict(True, first.d1.reason + f" (all {total} equilibria "
+                                               "that share this path pass)"))
+    scope = (f"{passing} of the {total} equilibria that share this path pass" if exact else
+             f"of the {tried} of {total} equilibria sharing this path that were checked, "
+             f"{passing} pass")
+    chosen = shown if shown is not None else first
+    return replace(chosen, d1=Verdict(True, f"Some members pass: {scope}; the one shown does. "
+                                            f"{chosen.d1.reason}"))
 
 
 @lru_cache(maxsize=4096)
 def _pure(action: int, size: int) -> tuple[Fraction, ...]:
     return tuple(ONE if a == action else ZERO for a in range(size))
+
+
+__all__ = ["CONCEPTS", "solve", "ZERO"]

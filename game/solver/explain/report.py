@@ -31,8 +31,8 @@ def equilibrium_to_json(result: SolveResult, eq: Equilibrium) -> dict:
             belief_set = eq.off_path_beliefs[infoset.group]
             entry = {}
             for k in infoset.keys:
-                position = belief_set.keys.index(k)
-                coords = [v[position] for v in belief_set.vertices]
+                coords = ([v[belief_set.keys.index(k)] for v in belief_set.vertices]
+                          if k in belief_set.keys else [Fraction(0)])
                 entry[k] = [_f(min(coords)), _f(max(coords))]
             beliefs[player][infoset.label] = entry
     continuum = None
@@ -41,10 +41,11 @@ def equilibrium_to_json(result: SolveResult, eq: Equilibrium) -> dict:
             "ranges": {game.infosets[i].label: {a: [_f(lo), _f(hi)] for a, (lo, hi) in
                                                  zip(game.infosets[i].actions, r)}
                        for i, r in eq.continuum.ranges.items()},
-            "endpoints": [{game.infosets[i].label: {a: _f(p) for a, p in
-                                                     zip(game.infosets[i].actions, probs)}
-                           for i, probs in point.items() if i in eq.continuum.ranges}
-                          for point in eq.continuum.endpoints],
+            "endpoints": [entry for entry in (
+                {game.infosets[i].label: {a: _f(p) for a, p in
+                                          zip(game.infosets[i].actions, probs)}
+                 for i, probs in point.items() if i in eq.continuum.ranges}
+                for point in eq.continuum.endpoints) if entry],
         }
     return {
         "pure": eq.pure,
@@ -56,7 +57,7 @@ def equilibrium_to_json(result: SolveResult, eq: Equilibrium) -> dict:
         "payoffs": {p: _f(v) for p, v in zip(players, eq.payoffs)},
         "type_payoffs": {players[p]: {t: _f(v) for (q, t), v in eq.type_payoffs.items() if q == p}
                          for p in (0, 1)},
-        "refinements": {
+        "refinements": {   # true, false, or null when not computed (the reason says why)
             "intuitive_criterion": eq.intuitive.passed if eq.intuitive else None,
             "d1": eq.d1.passed if eq.d1 else None,
             "reasons": {"intuitive_criterion": eq.intuitive.reason if eq.intuitive else "",
@@ -74,6 +75,7 @@ def result_to_json(result: SolveResult) -> dict:
         "format": "deterrence-solve/1",
         "game": {"title": game.title, "players": list(game.players)},
         "parameters": {k: _f(v) for k, v in sorted(result.parameters.items())},
+        "concept": result.concept,
         "complete": result.complete,
         "equilibria": [equilibrium_to_json(result, eq) for eq in result.equilibria],
         "nash_not_subgame_perfect": [
