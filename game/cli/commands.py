@@ -354,7 +354,8 @@ def run_export(args) -> int:
     from game.scenario.errors import ScenarioError
 
     target = Path(args.target)
-    if target.exists() and _is_session_database(target):
+    if args.target.startswith(("postgresql://", "postgres://")) or \
+            (target.exists() and _is_session_database(target)):
         if args.efg:
             raise UsageError("--efg exports a scenario; a session database takes --csv DIR or "
                              "--json FILE")
