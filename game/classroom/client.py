@@ -13,6 +13,8 @@ from collections.abc import AsyncIterator
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidURI
 
+MAX_ADDRESSES = 8
+"""The most addresses a seat tries (the one it joined and the standby ones)."""
 FINAL_REFUSALS = {"bad_code", "bad_token", "taken", "removed", "ended", "not_on_roster", "full"}
 """Join refusals that another attempt would not change."""
 
@@ -74,12 +76,17 @@ class SeatLink:
     then `{"type": "rejoined"}` (the server then sends the seat's state), or
     `{"type": "disconnected", "message"}` when it gives up (the seat was removed or its token
     replaced, or `give_up` seconds passed). After the session's end it does not reconnect.
+    The welcome may name standby addresses (where a host resumed on another machine comes
+    up): the attempts go round the address it joined and those, so the seat follows its
+    session to the other machine by itself.
     """
 
     def __init__(self, url: str, code: str, name: str, token: str | None = None, *,
                  first_delay: float = 0.25, max_delay: float = 5.0, give_up: float = 900.0,
                  seed: int | None = None) -> None:
         self.url, self.code, self.name, self.token = url, code, name, token
+        self.urls = [url]
+        """Where the session may be: the address joined first, then the standby ones."""
         self.first_delay, self.max_delay, self.give_up = first_delay, max_delay, give_up
         self.rng = random.Random(seed)
         self.client: ClassroomClient | None = None
@@ -127,6 +134,10 @@ class SeatLink:
         self.client, self.welcome = client, welcome
         self.token = welcome["token"]
         self.state = "connected"
+        for address in welcome.get("addresses") or []:
+            if isinstance(address, str) and address.startswith(("ws://", "wss://")) and \
+                    address not in self.urls and len(self.urls) < MAX_ADDRESSES:
+                self.urls.append(address)
         return welcome
 
     async def send(self, message: dict) -> bool:
@@ -163,16 +174,21 @@ class SeatLink:
         delay = self.first_delay
         deadline = time.monotonic() + self.give_up
         attempt = 0
+        start = self.urls.index(self.url) if self.url in self.urls else 0
         while time.monotonic() < deadline and not self._closing:
             attempt += 1
             wait = delay * self.rng.uniform(0.8, 1.2)
-            yield {"type": "reconnecting", "attempt": attempt, "delay": round(wait, 2)}
+            self.url = self.urls[(start + attempt - 1) % len(self.urls)]
+            yield {"type": "reconnecting", "attempt": attempt, "delay": round(wait, 2),
+                   "address": self.url}
             await asyncio.sleep(wait)
-            delay = min(self.max_delay, delay * 2)
+            if attempt % len(self.urls) == 0:   # once round every address, then wait longer
+                delay = min(self.max_delay, delay * 2)
             try:
                 await self.open(timeout=5.0, attempts=1)
             except JoinRefusedError as err:
-                if err.code in FINAL_REFUSALS:
+                elsewhere = err.code == "bad_code" and len(self.urls) > 1   # another host's
+                if err.code in FINAL_REFUSALS and not elsewhere:
                     self.state = "closed"
                     self.over = True
                     yield {"type": "disconnected", "code": err.code, "message": err.message}

@@ -24,7 +24,7 @@ COLUMNS = {
                 "belief_type", "probability"],
     "session": ["session", "scenario", "title", "parameters", "seed", "rounds", "matching",
                 "roles", "type_draws", "design", "timeout", "elicit_beliefs", "player_a",
-                "player_b", "started_at"],
+                "player_b", "started_at", "room_name"],
 }
 
 
@@ -57,7 +57,8 @@ def tables(events: list[dict]) -> dict[str, list[dict]]:
         "parameters": json.dumps(session.get("values", {})), "seed": config["seed"],
         "rounds": config["rounds"], **shape, "design": design.design(),
         "timeout": config["timeout"], "elicit_beliefs": config["elicit_beliefs"],
-        "player_a": players[0], "player_b": players[1], "started_at": when(session.get("t"))})
+        "player_a": players[0], "player_b": players[1], "started_at": when(session.get("t")),
+        "room_name": config.get("name", "")})
     for e in events:
         kind = e["kind"]
         if kind == "join":

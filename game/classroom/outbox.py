@@ -38,6 +38,7 @@ class Outbox:
     outcomes: dict[int, list[dict]]
     store_problem: str | None
     told_end: set[int]
+    addresses: list[str]
     _seat_pair: dict[int, tuple[int, int]]
     decision_id: Callable[[Pair], str]
     total: Callable[[int], Fraction]
@@ -48,7 +49,7 @@ class Outbox:
                 "source": self.source,
                 "rounds": self.config.rounds, "timeout": self.config.timeout,
                 "elicit_beliefs": self.config.elicit_beliefs, "started": self.started,
-                "design": self.config.design()}
+                "design": self.config.design(), "addresses": self.addresses}
 
     def _opponent_types(self, role: int) -> list[str]:
         spec = self.game.spec

@@ -84,6 +84,9 @@ class Room(Requests, Referee):
     """Seat -> its finished games (for its summary at the end)."""
     told_end: set[int] = field(default_factory=set)
     """The seats that were sent the end of the session."""
+    addresses: list[str] = field(default_factory=list)
+    """Standby addresses (ws:// URLs) told to clients in the welcome: where a resumed host
+    may come up, so that they reconnect there by themselves."""
     _round_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     _by_conn: dict[str, int] = field(default_factory=dict)
     _by_label: dict[str, int] = field(default_factory=dict)
@@ -209,6 +212,9 @@ class Room(Requests, Referee):
             return self._broadcast({"type": "resumed"}) + self._send_all_states()
         if kind == "settings":
             self.config = dataclasses.replace(self.config, timeout=event["timeout"])
+            return []
+        if kind == "addresses":
+            self.addresses = list(event["addresses"])
             return []
         if kind == "swap":
             self.seats[event["seat"]].botted = event["on"]

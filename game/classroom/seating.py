@@ -42,6 +42,8 @@ class RoomConfig:
     otherwise tell the next one)."""
     max_seats: int = 300
     """The most participants the session admits (a roster admits its own names only)."""
+    name: str = ""
+    """The room's name for people ("Section A"; "" for a host's only room)."""
 
     def to_dict(self) -> dict:
         return {"code": self.code, "instructor_token": self.instructor_token, "seed": self.seed,
@@ -49,7 +51,7 @@ class RoomConfig:
                 "roster": list(self.roster) if self.roster is not None else None,
                 "timeout": self.timeout, "elicit_beliefs": self.elicit_beliefs,
                 "autostart": self.autostart, "type_draws": self.type_draws,
-                "max_seats": self.max_seats}
+                "max_seats": self.max_seats, "name": self.name}
 
     def design(self) -> str:
         """The session's design in words (for the report and the data)."""

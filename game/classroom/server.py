@@ -1,4 +1,8 @@
-"""Provides `ClassroomServer`: asyncio websockets around a `Room`, with an event store.
+"""Provides `ClassroomServer`: asyncio websockets around one or more `Room`s, with their logs.
+
+Several rooms share one port: a join goes to the room whose code it names, an instructor
+command to the room whose instructor token it carries, and everything else to the room the
+connection joined.
 
 Every frame is validated (`protocol.parse_client`); an invalid or oversized one gets an error
 reply and changes nothing (the connection and the seat stay). Only a frame past the transport
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import secrets
 import logging
 import resource
 import sys
@@ -34,9 +39,10 @@ from game.classroom.protocol import (
     error,
     parse_client,
 )
+from game.classroom.protocol import Instructor, Ping
 from game.classroom.room import Room
 from game.classroom.session import build_room, open_session, session_event
-from game.classroom.store import EventStore, NotStoredError
+from game.classroom.storage import NotStoredError, RoomLog
 
 RATE = 20.0
 """Frames per second a client may send on average."""
@@ -65,7 +71,7 @@ class Recorder:
     """Writes each event before the room applies it; after a failed write, refuses further
     events without touching the file until `retry` seconds have passed, then tries again."""
 
-    store: EventStore
+    store: RoomLog
     room: Room
     report: Callable[[str | None], None] | None = None
     """Told the problem when storing fails, and None when it works again."""
@@ -96,16 +102,18 @@ class Recorder:
 
 
 class ClassroomServer:
-    """One room served over websockets."""
+    """One or more rooms served over websockets on one port (see the module docstring)."""
 
-    def __init__(self, room: Room, store: EventStore | None = None, *, host: str = "127.0.0.1",
-                 port: int = 0, tick: float = 0.1, rate: float = RATE, burst: float = BURST,
-                 limits: ServerLimits | None = None,
-                 debrief: Callable[[list[dict]], str] | None = None,
+    def __init__(self, rooms: Room | list[Room], stores: RoomLog | list | None = None, *,
+                 host: str = "127.0.0.1", port: int = 0, tick: float = 0.1,
+                 rate: float = RATE, burst: float = BURST, limits: ServerLimits | None = None,
+                 debrief: Callable[[list[dict]], str] | list | None = None,
                  report: Callable[[str | None], None] | None = None) -> None:
         self.rate, self.burst = rate, burst
-        self.room = room
-        self.store = store
+        self.rooms: list[Room] = [rooms] if isinstance(rooms, Room) else list(rooms)
+        if stores is None or isinstance(stores, RoomLog):
+            stores = [stores] + [None] * (len(self.rooms) - 1)
+        self.stores: list[RoomLog | None] = list(stores)
         self.host = host
         self.port = port
         self.tick_seconds = tick
@@ -113,23 +121,60 @@ class ClassroomServer:
         self.gate = Gate(self.limits)
         self.joins = JoinLimiter(self.limits.join_rate, self.limits.join_burst)
         self.conns: dict[str, ServerConnection] = {}
-        self.debrief = debrief
-        """Makes the class debrief from the stored events, sent to everyone at the end."""
-        self.debrief_text: str | None = None
-        self.recorder = Recorder(store, room, report) if store is not None else None
-        if self.recorder is not None:
-            room.record = self.recorder
-            store.checkpoint_in_background()
+        self.debriefs = debrief if isinstance(debrief, list) else [debrief] * len(self.rooms)
+        """Each room's maker of the class debrief from its stored events, sent to everyone in
+        the room at its end."""
+        self.debrief_texts: dict[int, str] = {}
+        self.recorders: list[Recorder | None] = []
+        for room, store in zip(self.rooms, self.stores):
+            recorder = None
+            if store is not None:
+                recorder = Recorder(store, room, self._reporter(room, report))
+                room.record = recorder
+                store.checkpoint_in_background()
+            self.recorders.append(recorder)
+        self._by_code = {room.config.code.upper(): room for room in self.rooms}
+        self._room_of: dict[str, Room] = {}
+        """Connection -> the room it joined."""
+        self._spoke: dict[str, set[int]] = {}
+        """Connection -> the rooms it sent something to (told when it goes)."""
         self._ids = itertools.count(1)
         self._server = None
         self._ticker: asyncio.Task | None = None
-        self._closing: asyncio.Task | None = None
+        self._closing: dict[int, asyncio.Task] = {}
+        self._closed: set[int] = set()
         self._internal_errors = 0
         self.finished = asyncio.Event()
-        """Set once the session has ended and everyone was sent the debrief."""
+        """Set once every room has ended and everyone was sent its debrief."""
         self.at_end: tuple[float, float] | None = None
-        """(CPU seconds of this process, peak RSS in MB) when the session ended, before the
-        class debrief was made."""
+        """(CPU seconds of this process, peak RSS in MB) when the last room ended, before
+        its class debrief was made."""
+
+    @property
+    def room(self) -> Room:
+        """The first (or only) room."""
+        return self.rooms[0]
+
+    @property
+    def store(self) -> RoomLog | None:
+        return self.stores[0]
+
+    @property
+    def recorder(self) -> Recorder | None:
+        return self.recorders[0]
+
+    @property
+    def debrief_text(self) -> str | None:
+        return self.debrief_texts.get(0)
+
+    def _reporter(self, room: Room, report):
+        """The instructor's report of storing problems, naming the room when there are
+        several."""
+        if report is None or len(self.rooms) == 1:
+            return report
+        title = room.config.name or room.config.code
+        return lambda problem: report(problem if problem is None
+                                      else f"room {title}: {problem}")
 
     async def start(self) -> None:
         self.gate.tighten_handshakes()
@@ -153,13 +198,14 @@ class ClassroomServer:
             logger=_QUIET)
         self.port = self._server.sockets[0].getsockname()[1]
         self._ticker = asyncio.create_task(self._tick_loop())
-        await self._flush(self.room.tick(time.monotonic()))
+        for room in self.rooms:
+            await self._flush(room.tick(time.monotonic()))
 
     async def stop(self) -> None:
         if self._ticker:
             self._ticker.cancel()
-        if self._closing:
-            self._closing.cancel()
+        for task in self._closing.values():
+            task.cancel()
         if self._server:
             self._server.close()
             await self._server.wait_closed()
@@ -167,44 +213,72 @@ class ClassroomServer:
     async def _tick_loop(self) -> None:
         while True:
             await asyncio.sleep(self.tick_seconds)
-            try:
-                await self._flush(self.room.tick(time.monotonic()))
-            except Exception:  # noqa: BLE001 - a bug must not stop every timer
-                self._log_internal("tick")
-            if self.room.ended and self._closing is None:
-                self.at_end = (time.process_time(), peak_rss_mb())
-                self._closing = asyncio.create_task(self._close_session())
+            for index, room in enumerate(self.rooms):
+                try:
+                    await self._flush(room.tick(time.monotonic()))
+                except Exception:  # noqa: BLE001 - a bug must not stop every timer
+                    self._log_internal(f"tick of room {room.config.code}")
+                if room.ended and index not in self._closing:
+                    if len(self._closing) + 1 == len(self.rooms):
+                        self.at_end = (time.process_time(), peak_rss_mb())
+                    self._closing[index] = asyncio.create_task(self._close_room(index))
 
-    async def _close_session(self) -> None:
-        """The end: the class debrief (made off the event loop) for everyone, then done."""
-        if self.debrief is not None:
+    async def _close_room(self, index: int) -> None:
+        """A room's end: its class debrief (made off the event loop) for everyone in it; the
+        server is finished once every room is."""
+        room, store, debrief = self.rooms[index], self.stores[index], self.debriefs[index]
+        if debrief is not None:
             try:
-                if self.store is not None:   # read in the thread (its own connection) too
-                    from game.classroom.store import read_events
-
-                    path = self.store.path
-                    self.debrief_text = await asyncio.to_thread(
-                        lambda: self.debrief(read_events(path)))
+                if store is not None:   # read in the thread (its own connection) too
+                    read = store.reader()
+                    text = await asyncio.to_thread(lambda: debrief(read()))
                 else:
-                    self.debrief_text = await asyncio.to_thread(self.debrief, [])
+                    text = await asyncio.to_thread(debrief, [])
             except Exception:  # noqa: BLE001 - the session is over either way
-                self._log_internal("making the class debrief")
-            if self.debrief_text:
-                message = {"type": "debrief", "text": self.debrief_text}
-                await self._flush([(s.conn, message) for s in self.room.seats if s.conn])
-        self.finished.set()
+                self._log_internal(f"making the class debrief of room {room.config.code}")
+                text = None
+            if text:
+                self.debrief_texts[index] = text
+                message = {"type": "debrief", "text": text}
+                await self._flush([(s.conn, message) for s in room.seats if s.conn])
+        self._closed.add(index)
+        if len(self._closed) == len(self.rooms):
+            self.finished.set()
 
     def everyone_has_the_end(self) -> bool:
-        """True when every participant still in the session was sent the end."""
-        told = self.room.told_end
-        return all(s.index in told for s in self.room.seats if not s.removed)
+        """True when every participant still in a session was sent its end."""
+        return all(s.index in room.told_end for room in self.rooms for s in room.seats
+                   if not s.removed)
 
     async def command(self, conn: str, message, now: float | None = None) -> list:
-        """Handles an instructor command from this process (the console, stdin) and sends
-        what it causes; returns the replies."""
-        replies = self.room.handle(conn, message, time.monotonic() if now is None else now)
+        """Handles an instructor command from this process (the console, stdin) for the
+        room its token opens, and sends what it causes; returns the replies."""
+        room = self._route(conn, message)
+        if isinstance(room, dict):
+            return [(conn, room)]
+        replies = room.handle(conn, message, time.monotonic() if now is None else now)
         await self._flush(replies)
         return replies
+
+    def _route(self, conn: str, message) -> Room | dict:
+        """The room a message is for, or the error reply when there is none."""
+        if len(self.rooms) == 1:
+            return self.rooms[0]
+        if isinstance(message, Join):
+            room = self._by_code.get(message.code.upper())
+            if room is None:
+                return error("bad_code", "no session with this code")
+            bound = self._room_of.get(conn)
+            if bound is not None and bound is not room:
+                return error("already_joined", "this connection already holds a seat")
+            return room
+        if isinstance(message, Instructor):
+            for room in self.rooms:
+                if secrets.compare_digest(message.token, room.config.instructor_token):
+                    return room
+            return error("forbidden", "wrong instructor token")
+        room = self._room_of.get(conn)
+        return room if room is not None else error("not_joined", "join first")
 
     async def _flush(self, outbound) -> None:
         """Sends `outbound` (every event behind it is stored already)."""
@@ -257,36 +331,50 @@ class ClassroomServer:
                 except ProtocolError as err:
                     await self._send(ws, error(err.code, err.message))
                     continue
-                if isinstance(message, Join) and self._new_seat(message) and \
+                if isinstance(message, Ping):
+                    await self._send(ws, {"type": "pong"})
+                    continue
+                room = self._route(conn, message)
+                if isinstance(room, dict):
+                    await self._send(ws, room)
+                    continue
+                if isinstance(message, Join) and self._new_seat(room, message) and \
                         not self.joins.allow(address, now):
                     await self._send(ws, error("join_rate", "too many new participants from "
                                                             "this address; try again in a few "
                                                             "seconds"))
                     continue
+                index = self.rooms.index(room) if len(self.rooms) > 1 else 0
+                self._spoke.setdefault(conn, set()).add(index)
                 try:
-                    replies = self.room.handle(conn, message, now)
+                    replies = room.handle(conn, message, now)
                 except Exception:  # noqa: BLE001 - a bug: this client gets an error, all go on
                     self._log_internal(f"handling {type(message).__name__} from {conn}")
                     await self._send(ws, error("internal", "the server could not handle this"))
                     continue
-                if not member and any(c == conn and m.get("type") in ("welcome", "ok")
-                                      for c, m in replies):
+                welcomed = any(c == conn and m.get("type") == "welcome" for c, m in replies)
+                if welcomed:
+                    self._room_of[conn] = room
+                if not member and (welcomed or any(c == conn and m.get("type") == "ok"
+                                                   for c, m in replies)):
                     member = True
                     self.gate.admit(ws)
                 await self._flush(replies)
-                if member and self.room.ended and self.debrief_text and \
-                        any(c == conn and m.get("type") == "welcome" for c, m in replies):
-                    await self._send(ws, {"type": "debrief", "text": self.debrief_text})
+                text = self.debrief_texts.get(index)
+                if member and room.ended and text and welcomed:
+                    await self._send(ws, {"type": "debrief", "text": text})
         except ConnectionClosed:
             pass
         finally:
             self.conns.pop(conn, None)
-            await self._flush(self.room.disconnect(conn, time.monotonic()))
+            self._room_of.pop(conn, None)
+            for index in self._spoke.pop(conn, ()):
+                await self._flush(self.rooms[index].disconnect(conn, time.monotonic()))
 
-    def _new_seat(self, message: Join) -> bool:
+    @staticmethod
+    def _new_seat(room: Room, message: Join) -> bool:
         """True when this join would create a seat in a session without a roster (the joins
         that are rate-limited per address)."""
-        room = self.room
         return (room.config.roster is None and message.token is None
                 and message.code.upper() == room.config.code
                 and message.name not in room._by_label)

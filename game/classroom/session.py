@@ -1,10 +1,11 @@
-"""Opening a session database: a new session, or one continued after a crash (`--resume`).
+"""Opening a session database's rooms: new ones, or ones continued after a crash (`--resume`).
 
-`open_store` takes the database's host lock first (a second host is refused, with the name of
-the one holding it), then `start_room` builds the room: from the given `session` event for a
-new session, or by replaying the stored events, with the pending decisions' timers held for a
-grace period and, when asked, a new decision timeout (stored as a `settings` event, so a later
-resume keeps it).
+`pick_rooms` chooses the rooms to resume (the ones named, or every room that has not ended
+and that no running host holds), the database's `take` locks each (a second host is refused,
+with the name of the one holding it), then `start_room` builds the room: from its `session`
+event for a new room, or by replaying its stored events, with the pending decisions' timers
+held for a grace period and, when asked, a new decision timeout and new standby addresses
+(stored as events, so a later resume keeps them).
 """
 
 from __future__ import annotations
@@ -14,15 +15,25 @@ from fractions import Fraction
 
 from game.classroom.room import Room
 from game.classroom.seating import RoomConfig
-from game.classroom.store import EventStore, NotStoredError, StoreError
+from game.classroom.storage import (
+    Database,
+    NotStoredError,
+    RoomInfo,
+    RoomLog,
+    StoreError,
+    is_postgres,
+    open_database,
+    room_title,
+)
 
 KEEP = object()
-"""`timeout=KEEP`: a resumed session keeps its stored decision timeout."""
+"""`timeout=KEEP`: a resumed session keeps its stored decision timeout (and `addresses=KEEP`
+its stored standby addresses)."""
 
 
 def session_event(scenario: str, values: dict[str, Fraction], campaign_rounds: int | None,
                   config: RoomConfig, bot: str, game=None) -> dict:
-    """The first event of a session database."""
+    """The first event of a room."""
     players = list(game.player_ids or game.players) if game is not None else ["0", "1"]
     return {"kind": "session", "t": time.time(), "scenario": scenario, "players": players,
             "title": game.title if game is not None else "",
@@ -41,32 +52,76 @@ def build_room(game, result, config: RoomConfig, bot_kind: str = "equilibrium") 
     return Room(game, config, bot)
 
 
-def open_store(db: str, *, resume: bool, address: str = "") -> tuple[EventStore, dict | None]:
-    """Opens and locks the database; returns it with its stored `session` event (None for a
-    new session).
+def check_new(database: Database, db: str) -> None:
+    """A new host run on a SQLite file wants an empty file (a PostgreSQL database is shared by
+    many runs and rooms).
 
     Raises:
-        StoreError: another host holds it, nothing to resume, or already a session.
+        StoreError: the file holds a session already.
     """
-    store = EventStore(db)
+    if not is_postgres(db) and database.rooms():
+        raise StoreError(f"{db} already holds a session; use --resume or another --db")
+
+
+def pick_rooms(database: Database, codes: list[str] | None = None) -> list[RoomInfo]:
+    """The rooms to resume: the ones with these codes, or every room that has not ended and
+    that no running host holds.
+
+    Raises:
+        StoreError: nothing to resume, no such room, or the rooms asked for are held.
+    """
+    rooms = database.rooms()
+    where = database.where
+    if not rooms:
+        raise StoreError(f"{where}: nothing to resume (no session in it)")
+    if codes:
+        by_code = {r.code.upper(): r for r in rooms}
+        missing = [c for c in codes if c.upper() not in by_code]
+        if missing:
+            raise StoreError(f"{where}: no room with the code {', '.join(missing)} (its rooms: "
+                             f"{', '.join(room_title(r.session) for r in rooms)})")
+        chosen = list({c.upper(): by_code[c.upper()] for c in codes}.values())
+        for room in chosen:
+            if room.held_by:
+                raise StoreError(f"the room {room.code} in {where} is in use: {room.held_by} "
+                                 "holds it; stop that host first")
+        return chosen
+    unfinished = [r for r in rooms if not r.ended]
+    if not unfinished:
+        raise StoreError(f"{where}: every session in it has ended, so there is nothing to "
+                         "resume (`deterrence report` and `export` read it)")
+    free = [r for r in unfinished if not r.held_by]
+    if not free:
+        held = "; ".join(f"{r.code}: {r.held_by}" for r in unfinished)
+        raise StoreError(f"{where}: every unfinished room is served by a running host ({held}); "
+                         "stop that host first")
+    return free
+
+
+def take_rooms(database: Database, rooms: list[RoomInfo], address: str = "") -> list[RoomLog]:
+    """Locks each room for this host (all or none).
+
+    Raises:
+        StoreError: one is held by another host (the message says who).
+    """
+    logs: list[RoomLog] = []
     try:
-        store.lock(address)
-        stored = store.session()
-        if resume and stored is None:
-            raise StoreError(f"{db}: nothing to resume (no session in it)")
-        if not resume and stored is not None:
-            raise StoreError(f"{db} already holds a session; use --resume or another --db")
-    except StoreError:
-        store.close()
+        for room in rooms:
+            logs.append(database.take(room.key, address))
+    except BaseException:
+        for log in logs:
+            log.close()
         raise
-    return store, stored
+    return logs
 
 
-def start_room(store: EventStore, session: dict, *, game, result, resume: bool,
-               bot_kind: str = "equilibrium", timeout=KEEP, grace: float = 0.0) -> Room:
-    """The room of a session: replayed from the store (`resume`), or new (then `session` is
-    written as the first event). `timeout` (seconds or None) replaces the stored decision
-    timeout of a resumed session; its pending decisions' timers start after `grace` seconds.
+def start_room(store: RoomLog, session: dict, *, game, result, resume: bool,
+               bot_kind: str = "equilibrium", timeout=KEEP, grace: float = 0.0,
+               addresses=KEEP) -> Room:
+    """The room of a session: replayed from the store (`resume`), or new (its `session` event
+    is stored already). `timeout` (seconds or None) replaces the stored decision timeout of a
+    resumed session; its pending decisions' timers start after `grace` seconds. `addresses`
+    (a list of ws:// URLs) replaces the standby addresses told to the room's clients.
 
     Raises:
         StoreError: the database cannot be written.
@@ -74,34 +129,59 @@ def start_room(store: EventStore, session: dict, *, game, result, resume: bool,
     room = build_room(game, result, RoomConfig.from_dict(session["config"]),
                       session.get("bot", bot_kind) if resume else bot_kind)
     room.source = {k: session.get(k) for k in ("scenario", "values", "campaign_rounds")}
+    now = time.monotonic()
     try:
-        if not resume:
-            store.append([session])
-            return room
-        now = time.monotonic()
-        room.replay(store.events(), now)
-        if timeout is not KEEP and timeout != room.config.timeout:
-            event = {"kind": "settings", "t": time.time(), "timeout": timeout}
-            store.append([event])
-            room.apply(event, now)
+        if resume:
+            room.replay(store.events(), now)
+            if timeout is not KEEP and timeout != room.config.timeout:
+                _store_and_apply(store, room, {"kind": "settings", "t": time.time(),
+                                               "timeout": timeout}, now)
+        if addresses is not KEEP and list(addresses) != room.addresses:
+            _store_and_apply(store, room, {"kind": "addresses", "t": time.time(),
+                                           "addresses": list(addresses)}, now)
     except NotStoredError as err:
-        raise StoreError(f"{store.path}: {err}") from None
+        raise StoreError(f"{store.where}: {err}") from None
     room.restart_timers(now, grace)
     return room
 
 
+def _store_and_apply(store: RoomLog, room: Room, event: dict, now: float) -> None:
+    store.append([event])
+    room.apply(event, now)
+
+
 def open_session(db: str, *, resume: bool, session: dict | None, game, result,
                  bot_kind: str = "equilibrium", timeout=KEEP, grace: float = 0.0,
-                 address: str = "") -> tuple[Room, EventStore]:
-    """Opens (and locks) the database and builds its room (see `open_store`, `start_room`)."""
-    store, stored = open_store(db, resume=resume, address=address)
+                 address: str = "") -> tuple[Room, RoomLog]:
+    """One room: a new session in `db`, or the only one to resume there. The returned log
+    closes the database with itself.
+
+    Raises:
+        StoreError: see `check_new`, `pick_rooms` and the database's `add` and `take`.
+    """
+    database = open_database(db)
     try:
-        room = start_room(store, stored if resume else session, game=game, result=result,
-                          resume=resume, bot_kind=bot_kind, timeout=timeout, grace=grace)
+        if resume:
+            rooms = pick_rooms(database)
+            if len(rooms) > 1:
+                raise StoreError(f"{database.where} holds {len(rooms)} rooms to resume")
+            store = database.take(rooms[0].key, address)
+            session = rooms[0].session
+        else:
+            check_new(database, db)
+            store = database.add(session, address)
+        store.owner = database
+    except BaseException:
+        database.close()
+        raise
+    try:
+        room = start_room(store, session, game=game, result=result, resume=resume,
+                          bot_kind=bot_kind, timeout=timeout, grace=grace)
     except BaseException:
         store.close()
         raise
     return room, store
 
 
-__all__ = ["KEEP", "build_room", "open_session", "open_store", "session_event", "start_room"]
+__all__ = ["KEEP", "build_room", "check_new", "open_session", "pick_rooms", "session_event",
+           "start_room", "take_rooms"]

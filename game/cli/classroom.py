@@ -33,9 +33,22 @@ def add_parsers(commands, add_set: Callable[[argparse.ArgumentParser], None]) ->
                            "default 60, or with --resume the session's own)")
     host.add_argument("--elicit-beliefs", action="store_true",
                       help="ask students for their belief about the opponent's type")
-    host.add_argument("--db", metavar="FILE", help="the session database (default "
-                                                   "session-DATE-TIME.sqlite here)")
-    host.add_argument("--resume", action="store_true", help="continue the session in --db")
+    host.add_argument("--db", metavar="DB", help="the session database: a SQLite FILE "
+                                                 "(default session-DATE-TIME.sqlite here) or "
+                                                 "postgresql://USER@HOST/DBNAME")
+    host.add_argument("--rooms", metavar="FILE", help="serve several rooms from one process: "
+                                                      "a YAML file listing them (name, "
+                                                      "scenario, settings)")
+    host.add_argument("--room", action="append", metavar="NAME=SCENARIO[,KEY=VALUE...]",
+                      help="a room to serve (repeat for more); with --resume: the CODE of a "
+                           "room to continue")
+    host.add_argument("--resume", action="store_true",
+                      help="continue the sessions in --db: every unfinished room no running "
+                           "host holds, or the rooms named by --room CODE")
+    host.add_argument("--standby", action="append", metavar="HOST:PORT",
+                      help="another address where a resumed host may come up (repeat for "
+                           "more); students' programs try it by themselves when this host "
+                           "is lost")
     host.add_argument("--grace", type=float, default=30.0, metavar="SECONDS",
                       help="with --resume: seconds for everyone to reconnect before the "
                            "decision timers run again (default 30)")
@@ -73,8 +86,16 @@ def add_parsers(commands, add_set: Callable[[argparse.ArgumentParser], None]) ->
                                                            "full-screen game")
 
     report = commands.add_parser("report", help="the class debrief of a session database")
-    report.add_argument("db", metavar="DB")
+    report.add_argument("db", metavar="DB", help="a SQLite file or postgresql://USER@HOST/DB")
+    report.add_argument("--room", action="append", metavar="CODE",
+                        help="only this room (repeat for more; default: every room)")
     report.add_argument("--markdown", action="store_true", help="Markdown for a handout")
+
+    export = commands.choices.get("export")   # made by game.cli: its session-database part
+    if export is not None:
+        export.add_argument("--room", action="append", metavar="CODE",
+                            help="(session database) only this room (repeat for more; "
+                                 "default: every room)")
 
     loadtest = commands.add_parser("loadtest", help="drive bot clients against a local server")
     loadtest.add_argument("--clients", type=int, default=30, metavar="N")
@@ -91,38 +112,107 @@ def _values(args) -> dict:
 
 
 def run_host(args) -> int:
-    """`deterrence host`."""
+    """`deterrence host`: one room (a scenario), or many (`--rooms FILE`, `--room`)."""
     import asyncio
-    from pathlib import Path
+    import time
 
     from game.classroom.gate import ServerLimits
     from game.classroom.host import HostOptions, prepare, serve_headless
     from game.classroom.session import KEEP
-    from game.classroom.store import StoreError
+    from game.classroom.storage import StoreError, shown
     from game.cli.commands import load_game
 
+    _check_host(args)
+    rooms, codes = [] if args.resume else _room_specs(args), []
+    if args.resume:
+        codes = [c.strip().upper() for c in args.room or []]
+        if any("=" in c or not c.isalnum() for c in codes):
+            raise UsageError("with --resume, --room names a room to continue by its code "
+                             "(like --room K7PQ2X)")
+    db = args.db or time.strftime("session-%Y%m%d-%H%M%S.sqlite")
+    limits = ServerLimits(max_connections=args.max_connections, join_rate=args.join_rate)
+    options = HostOptions(
+        db=db, rooms=rooms, port=args.port, bind=args.bind, resume=args.resume,
+        codes=tuple(codes), timeout=KEEP if args.timeout is None else (args.timeout or None),
+        grace=args.grace, limits=limits,
+        standby=tuple(_address(a) for a in args.standby) if args.standby else None)
+    try:
+        hosted = prepare(options, load_game)
+    except StoreError as err:
+        raise UsageError(str(err)) from None
+    web = None
+    try:
+        web = _start_web(args, hosted.rooms) if args.web else None
+        if not args.headless:
+            from game.tui.classroom_console import InstructorConsole
+
+            InstructorConsole(hosted.rooms, hosted.logs, args.bind, args.port, hosted.results,
+                              limits=limits).run()
+            print(f"session database: {shown(db)}")
+            return 0
+        return asyncio.run(serve_headless(hosted, args.bind, args.port,
+                                          out=lambda s: print(s, flush=True), limits=limits))
+    except OSError as err:
+        raise UsageError(f"cannot listen on {args.bind}:{args.port} ({err.strerror})") from None
+    except KeyboardInterrupt:
+        print("stopped; continue later with: deterrence host --resume --db " + shown(db))
+        return 0
+    finally:
+        hosted.close()
+        if web is not None:
+            web.terminate()
+            web.wait(5)
+
+
+def _check_host(args) -> None:
+    """Usage errors of `host` that need no file."""
+    many = bool(args.rooms or (args.room and not args.resume))
     if args.resume and not args.db:
-        raise UsageError("--resume needs --db FILE (the session database to continue)")
-    if not args.resume and not args.scenario:
-        raise UsageError("name a scenario to host (or --resume --db FILE)")
-    if not 1 <= args.rounds <= 200:
-        raise UsageError("--rounds must be between 1 and 200")
-    if not 0 <= args.port <= 65535:
-        raise UsageError("--port must be between 0 and 65535")
-    if args.timeout is not None and args.timeout < 0:
-        raise UsageError("--timeout must be 0 (no timer) or more seconds")
-    if args.grace < 0:
-        raise UsageError("--grace must be 0 or more seconds")
-    if not 2 <= args.max_students <= 5000:
-        raise UsageError("--max-students must be between 2 and 5000")
-    if args.join_rate < 0:
-        raise UsageError("--join-rate must be 0 (no limit) or more per minute")
-    if not 16 <= args.max_connections <= 20000:
-        raise UsageError("--max-connections must be between 16 and 20000")
-    if args.web and args.port == 0:
-        raise UsageError("--web needs a fixed --port (the browser entry connects to it)")
-    if args.web and not 1 <= args.web_sessions <= 500:
-        raise UsageError("--web-sessions must be between 1 and 500")
+        raise UsageError("--resume needs --db FILE or --db postgresql://... (the session "
+                         "database to continue)")
+    if args.resume and args.rooms:
+        raise UsageError("--resume continues the rooms stored in --db; --rooms makes new ones")
+    if not args.resume and not args.scenario and not many:
+        raise UsageError("name a scenario to host, or rooms (--rooms FILE, --room "
+                         "NAME=SCENARIO), or --resume --db DB")
+    if many and args.scenario and not args.resume:
+        raise UsageError("name either one scenario or rooms (--rooms, --room), not both")
+    if args.rooms and args.room:
+        raise UsageError("use either --rooms FILE or --room options, not both")
+    checks = [
+        (1 <= args.rounds <= 200, "--rounds must be between 1 and 200"),
+        (0 <= args.port <= 65535, "--port must be between 0 and 65535"),
+        (args.timeout is None or args.timeout >= 0,
+         "--timeout must be 0 (no timer) or more seconds"),
+        (args.grace >= 0, "--grace must be 0 or more seconds"),
+        (2 <= args.max_students <= 5000, "--max-students must be between 2 and 5000"),
+        (args.join_rate >= 0, "--join-rate must be 0 (no limit) or more per minute"),
+        (16 <= args.max_connections <= 20000,
+         "--max-connections must be between 16 and 20000"),
+        (not (args.web and args.port == 0),
+         "--web needs a fixed --port (the browser entry connects to it)"),
+        (not args.web or 1 <= args.web_sessions <= 500,
+         "--web-sessions must be between 1 and 500"),
+    ]
+    for ok, message in checks:
+        if not ok:
+            raise UsageError(message)
+
+
+def _room_specs(args) -> list:
+    """The rooms to make: from --rooms, the --room options, or the one scenario; the command
+    line's options are what a room does not say."""
+    from pathlib import Path
+
+    from game.bots import BotSpecError, check_kind
+    from game.classroom.rooms import (
+        RoomSpec,
+        RoomsFileError,
+        check_room_names,
+        parse_room_option,
+        read_rooms_file,
+    )
+
     roster = None
     if args.roster:
         try:
@@ -132,57 +222,34 @@ def run_host(args) -> int:
         roster = tuple(dict.fromkeys(x.strip() for x in lines if x.strip()))
         if not roster:
             raise UsageError(f"--roster: {args.roster} names nobody")
-    from game.bots import BotSpecError, check_kind
-
-    try:
-        check_kind(args.bot)
-    except BotSpecError as err:
-        raise UsageError(str(err)) from None
-    import time
-
-    db = args.db or time.strftime("session-%Y%m%d-%H%M%S.sqlite")
-    timeout = KEEP if args.timeout is None else (args.timeout or None)
-    limits = ServerLimits(max_connections=args.max_connections, join_rate=args.join_rate)
-    options = HostOptions(
-        scenario=args.scenario, values=_values(args), db=db, rounds=args.rounds,
+    base = RoomSpec(
+        name="", scenario=args.scenario or "", values=_values(args), rounds=args.rounds,
         campaign_rounds=args.campaign_rounds, matching=args.matching, roles=args.roles,
-        roster=roster, port=args.port, bind=args.bind, timeout=timeout,
-        elicit_beliefs=args.elicit_beliefs, resume=args.resume, seed=args.seed,
-        autostart=args.autostart, bot=args.bot, grace=args.grace,
-        max_students=args.max_students, limits=limits)
+        roster=roster, timeout=60.0 if args.timeout is None else (args.timeout or None),
+        elicit_beliefs=args.elicit_beliefs, seed=args.seed, autostart=args.autostart,
+        bot=args.bot, max_students=args.max_students)
     try:
-        room, store, result = prepare(options, load_game)
-    except StoreError as err:
+        if args.rooms:
+            specs = read_rooms_file(args.rooms, base)
+        elif args.room:
+            specs = [parse_room_option(text, base) for text in args.room]
+            check_room_names(specs)
+        else:
+            specs = [base]
+    except RoomsFileError as err:
         raise UsageError(str(err)) from None
-    web = None
-    try:
-        web = _start_web(args) if args.web else None
-        if not args.headless:
-            from game.tui.classroom_console import InstructorConsole
-
-            InstructorConsole(room, store, args.bind, args.port, result, limits=limits).run()
-            store.close()
-            print(f"session database: {db}")
-            return 0
-        return asyncio.run(serve_headless(room, store, args.bind, args.port,
-                                          out=lambda s: print(s, flush=True), result=result,
-                                          limits=limits))
-    except OSError as err:
-        raise UsageError(f"cannot listen on {args.bind}:{args.port} ({err.strerror})") from None
-    except KeyboardInterrupt:
-        print("stopped; continue later with: deterrence host --resume --db " + db)
-        return 0
-    finally:
-        store.close()
-        if web is not None:
-            web.terminate()
-            web.wait(5)
+    for spec in specs:
+        try:
+            check_kind(spec.bot)
+        except BotSpecError as err:
+            raise UsageError(f"{spec.name + ': ' if spec.name else ''}{err}") from None
+    return specs
 
 
-def _start_web(args):
+def _start_web(args, rooms=()):
     """A textual-serve child serving `deterrence join` (which asks for the room code, the
     name and, to take a seat back, the token) to browsers on --bind:--web-port, at most
-    --web-sessions at once; each browser session joins the room on this machine."""
+    --web-sessions at once; each browser session joins its room on this machine."""
     import shlex
     import subprocess
     import sys
@@ -288,29 +355,35 @@ def _join_tui(url: str, args) -> int:
     return 0
 
 
-def _read(db: str) -> list[dict]:
-    from game.classroom.store import StoreError, read_events
+def _read(db: str, codes: list[str] | None = None) -> list[list[dict]]:
+    """Every room of a session database (or the rooms with these codes), read-only."""
+    from game.classroom.storage import StoreError, read_rooms
 
     try:
-        return read_events(db)
+        return read_rooms(db, codes)
     except StoreError as err:
         raise UsageError(str(err)) from None
 
 
 def run_report(args) -> int:
-    """`deterrence report`."""
+    """`deterrence report`: the class debrief of each room (or of the rooms named)."""
     from fractions import Fraction
 
     from game.classroom.report import analyse, render
+    from game.classroom.storage import room_title
     from game.cli.commands import load_game
     from game.solver.solve import solve
 
-    events = _read(args.db)
-    session = events[0]
-    values = {k: Fraction(v) for k, v in session["values"].items()}
-    _, game = load_game(session["scenario"], values, session.get("campaign_rounds"))
-    print(render(analyse(events, game, solve(game)), markdown=args.markdown),
-          end="")
+    rooms = _read(args.db, args.room)
+    for index, events in enumerate(rooms):
+        session = events[0]
+        values = {k: Fraction(v) for k, v in session["values"].items()}
+        _, game = load_game(session["scenario"], values, session.get("campaign_rounds"))
+        if len(rooms) > 1:
+            title = f"Room {room_title(session)}"
+            heading = f"# {title}" if args.markdown else f"{title}\n{'#' * len(title)}"
+            print(("\n" if index else "") + heading + "\n")
+        print(render(analyse(events, game, solve(game)), markdown=args.markdown), end="")
     return 0
 
 
@@ -339,7 +412,10 @@ def run_export_db(args) -> int:
 
     if not args.csv and not args.json:
         raise UsageError("export DB needs --csv DIR or --json FILE")
-    data = tables(_read(args.target))
+    data: dict[str, list[dict]] = {}
+    for events in _read(args.target, getattr(args, "room", None)):
+        for name, rows in tables(events).items():
+            data.setdefault(name, []).extend(rows)
     try:
         if args.csv:
             for path in write_csv(data, args.csv):

@@ -1,5 +1,9 @@
 """Provides `InstructorConsole`: the server and the instructor's screen in one process.
 
+With several rooms, a table lists them (code, name, round, state, students, pairs done, a
+storing problem); the highlighted room is the one the rest of the screen shows and the keys
+act on (`tab` moves to the table, `n` goes to the next room).
+
 The room's server runs on the app's own asyncio loop. The screen is made to be projected: it
 shows the roster and who is connected, who the round is waiting for, progress, and the class's
 choices per information set in the completed rounds only (live counts would tell the class
@@ -78,6 +82,7 @@ class InstructorConsole(App[None]):
 
     TITLE = "Deterrence: instructor console"
     CSS_PATH = ["styles/app.tcss", "styles/console.tcss"]
+    CSS = "#rooms { height: auto; max-height: 12; }"
     BINDINGS = [
         Binding("s", "command('start')", "Start"),
         Binding("p", "command('pause')", "Pause"),
@@ -90,19 +95,39 @@ class InstructorConsole(App[None]):
         Binding("t", "show_token", "Instructor token"),
         Binding("d", "debrief", "Debrief"),
         Binding("e", "end", "End"),
+        Binding("n", "next_room", "Next room", show=False),
         Binding("ctrl+q", "quit", "Quit", priority=True),
     ]
 
-    def __init__(self, room, store, host: str = "127.0.0.1", port: int = 0,
-                 result=None, limits=None) -> None:
+    def __init__(self, rooms, stores, host: str = "127.0.0.1", port: int = 0,
+                 results=None, limits=None) -> None:
         super().__init__()
-        self.room, self.store, self.host, self.port = room, store, host, port
-        self.result = result
+        many = isinstance(rooms, list)
+        self.rooms = rooms if many else [rooms]
+        self.stores = stores if many else [stores]
+        self.results = results if many else [results]
+        self.host, self.port = host, port
         self.limits = limits
+        self.current = 0
+        """The room the screen shows and the keys act on."""
         self.server: ClassroomServer | None = None
+
+    @property
+    def room(self):
+        return self.rooms[self.current]
+
+    @property
+    def store(self):
+        return self.stores[self.current]
+
+    @property
+    def result(self):
+        return self.results[self.current]
 
     def compose(self) -> ComposeResult:
         yield SafeHeader()
+        if len(self.rooms) > 1:
+            yield DataTable(id="rooms", cursor_type="row")
         yield Static("", markup=False, id="info", classes="panel")
         with Horizontal(id="tables"):
             yield DataTable(id="roster", cursor_type="row")
@@ -115,9 +140,13 @@ class InstructorConsole(App[None]):
         self.query_one("#roster", DataTable).add_columns("student", "connected", "bot")
         self.query_one("#choices", DataTable).add_columns("information set",
                                                           "choices in completed rounds")
-        self.server = ClassroomServer(self.room, self.store, host=self.host, port=self.port,
+        if len(self.rooms) > 1:
+            self.query_one("#rooms", DataTable).add_columns(
+                "room", "code", "round", "state", "students", "pairs done", "storing")
+        self.server = ClassroomServer(self.rooms, self.stores, host=self.host, port=self.port,
                                       limits=self.limits,
-                                      debrief=class_debrief(self.room.game, self.result),
+                                      debrief=[class_debrief(r.game, result) for r, result
+                                               in zip(self.rooms, self.results)],
                                       report=self._store_problem)
         await self.server.start()
         self.set_interval(0.5, self.refresh_status)
@@ -138,7 +167,7 @@ class InstructorConsole(App[None]):
         """Everything the main screen shows as text (what a projector shows)."""
         info = str(self.query_one("#info", Static).content)
         cells = []
-        for table_id in ("#roster", "#choices"):
+        for table_id in ("#rooms", "#roster", "#choices")[0 if len(self.rooms) > 1 else 1:]:
             table = self.query_one(table_id, DataTable)
             cells += [str(c.label) for c in table.columns.values()]
             cells += [str(v) for i in range(table.row_count) for v in table.get_row_at(i)]
@@ -153,16 +182,18 @@ class InstructorConsole(App[None]):
             choices = self.query_one("#choices", DataTable)
         except NoMatches:
             return   # the timer fired while the app was shutting down or a dialog replaced it
+        if len(self.rooms) > 1:
+            self._refresh_rooms()
         room = self.room
         status = room.status()
-        state = "ended" if status["ended"] else "paused" if status["paused"] else \
-            "running" if status["started"] else "waiting to start (s)"
+        state = _state(status)
         waiting = ", ".join(status["waiting_for"][:12]) or "nobody"
         problem = (f"\n! {status['store_problem']}: moves are refused and retried"
                    if status["store_problem"] else "")
+        title = f"Room {room.config.name} - " if room.config.name else ""
         info.update(
-            f"Join: deterrence join {self.host}:{self.server.port} --code {room.config.code} "
-            f"--name LABEL\n"
+            f"{title}Join: deterrence join {self.host}:{self.server.port} --code "
+            f"{room.config.code} --name LABEL\n"
             f"Round {status['round']} of {status['rounds']} - {state} - "
             f"{status['pairs_done']}/{status['pairs']} pairs done - waiting for: {waiting}"
             f"{problem}")
@@ -181,6 +212,40 @@ class InstructorConsole(App[None]):
             total = sum(counts.values())
             shares = ", ".join(f"{a} {100 * n / total:.0f}%" for a, n in sorted(counts.items()))
             choices.add_row(infoset, f"{shares} (n={total})")
+
+    def _refresh_rooms(self) -> None:
+        """The rooms table: one row per room (no token, no live choices)."""
+        table = self.query_one("#rooms", DataTable)
+        rows = []
+        for room in self.rooms:
+            status = room.status()
+            joined = [p for p in status["participants"] if not p["removed"]]
+            rows.append((room.config.name or "-", room.config.code,
+                         f"{status['round']}/{status['rounds']}", _state(status),
+                         f"{sum(p['connected'] for p in joined)}/{len(joined)} connected",
+                         f"{status['pairs_done']}/{status['pairs']}",
+                         "! refused" if status["store_problem"] else "ok"))
+        if table.row_count != len(rows) or any(
+                tuple(table.get_row_at(i)) != row for i, row in enumerate(rows)):
+            cursor = table.cursor_row
+            table.clear()
+            for row in rows:
+                table.add_row(*row)
+            table.move_cursor(row=min(max(cursor, 0), len(rows) - 1))
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        """The highlighted row of the rooms table is the room on screen."""
+        if event.data_table.id == "rooms" and 0 <= event.cursor_row < len(self.rooms) and \
+                event.cursor_row != self.current:
+            self.current = event.cursor_row
+            self.query_one("#roster", DataTable).clear()
+            self.refresh_status()
+
+    def action_next_room(self) -> None:
+        """Shows the next room (and makes the keys act on it)."""
+        if len(self.rooms) > 1:
+            self.query_one("#rooms", DataTable).move_cursor(
+                row=(self.current + 1) % len(self.rooms))
 
     async def action_command(self, command: str, label: str | None = None) -> list:
         from game.classroom.protocol import Instructor
@@ -255,6 +320,11 @@ class InstructorConsole(App[None]):
             self.notify("No completed round yet.")
             return
         self.push_screen(DebriefDialog(render(analyse(events, self.room.game, self.result))))
+
+
+def _state(status: dict) -> str:
+    return "ended" if status["ended"] else "paused" if status["paused"] else \
+        "running" if status["started"] else "waiting to start (s)"
 
 
 __all__ = ["AskDialog", "DebriefDialog", "InstructorConsole", "SecretDialog"]

@@ -47,3 +47,43 @@ def serve(room: Room, store=None, **options):
 @pytest.fixture
 def room_factory():
     return make_room
+
+
+# ---- session databases: SQLite, and PostgreSQL on a throwaway server -----------------------
+
+_PG: dict = {}
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A PostgreSQL server for the whole test session (started once, stopped by its PID), or
+    a skip that says why none can be had here."""
+    from tests.classroom.pgserver import start_server, why_not
+
+    reason = why_not()
+    if reason:
+        pytest.skip(f"PostgreSQL tests skipped: {reason}")
+    try:
+        server = start_server()
+    except RuntimeError as err:
+        pytest.skip(f"PostgreSQL tests skipped: the server could not be started ({err})")
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def pg_url(pg_server, request):
+    """The URL of a new, empty database on the test session's PostgreSQL server."""
+    _PG["n"] = _PG.get("n", 0) + 1
+    return pg_server.create_database(f"t{_PG['n']}")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, tmp_path):
+    """A session database name for each implementation: a SQLite file, then a PostgreSQL
+    URL (the same tests run against both)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "session.sqlite")
+    return request.getfixturevalue("pg_url")

@@ -1,0 +1,348 @@
+"""Provides the PostgreSQL session database (`PgDatabase`, psycopg 3): for several hosts, many
+rooms, and failover to another machine.
+
+Two tables: `classroom_rooms` (one row per room: its code, name, whether it has ended, and who
+holds it) and `classroom_events` (each room's events in order, `seq` from 1, the first its
+`session` event; `data` is JSONB, so researchers can query it in SQL). Each room a host serves
+has a connection of its own holding the room's advisory lock (`LOCK_CLASS`, the room's id):
+a second host is refused with the holder's name, and the server releases the lock as soon as
+the holder's connection goes: at once when its process is killed, within about
+`KEEPALIVE_SECONDS` when its machine dies. Only the lock holder writes a room, and
+`(room, seq)` is the table's key, so no event can be doubled.
+
+A write whose connection breaks is tried again once on a new connection (after taking the
+lock again): if the first attempt did reach the table after all, it is removed first (it was
+never applied, so the log stays what the room is). If the lock cannot be had again (another
+host took the room over) or another host wrote meanwhile, the room refuses every later event.
+Commits are durable (the server's `synchronous_commit`): an event is stored once `append`
+returns. `read_pg_rooms` (report, export) reads in a read-only transaction.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import time
+from collections.abc import Callable
+
+from game.classroom.protocol import encode
+from game.classroom.storage import (
+    Database,
+    NotStoredError,
+    RoomInfo,
+    RoomLog,
+    StoreError,
+    shown,
+)
+
+LOCK_CLASS = 0x44455452
+"""The first key of the rooms' advisory locks ("DETR"); the second is the room's id (0 guards
+creating the tables)."""
+CONNECT_TIMEOUT = 5
+"""Seconds to reach the server before giving up with a clear error."""
+KEEPALIVE_SECONDS = 30
+"""About how long the server takes to notice a host machine that died (TCP keepalives), and
+so to release its rooms for another host."""
+STATEMENT_TIMEOUT_MS = 3000
+"""A write that takes longer fails (the move is refused and retried) instead of freezing the
+server."""
+
+SCHEMA = [
+    "CREATE TABLE IF NOT EXISTS classroom_rooms (id BIGSERIAL PRIMARY KEY, "
+    "code TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '', created DOUBLE PRECISION, "
+    "ended BOOLEAN NOT NULL DEFAULT FALSE, host_pid INTEGER, host_machine TEXT, "
+    "host_since DOUBLE PRECISION, host_address TEXT)",
+    "CREATE TABLE IF NOT EXISTS classroom_events (room BIGINT NOT NULL REFERENCES "
+    "classroom_rooms (id), seq BIGINT NOT NULL, kind TEXT NOT NULL, t DOUBLE PRECISION, "
+    "data JSONB NOT NULL, PRIMARY KEY (room, seq))",
+]
+INSERT = ("INSERT INTO classroom_events (room, seq, kind, t, data) "
+          "VALUES (%s, %s, %s, %s, %s::jsonb)")
+
+
+def _psycopg():
+    try:
+        import psycopg
+    except ImportError:   # pragma: no cover - a dependency of the project
+        raise StoreError("a PostgreSQL --db needs the psycopg package (uv sync, or pip "
+                         "install 'psycopg[binary]')") from None
+    return psycopg
+
+
+def _words(err: Exception) -> str:
+    """psycopg's message on one line."""
+    text = " ".join(str(err).split())
+    return text.removeprefix("connection failed: ") or type(err).__name__
+
+
+def connect(url: str, *, read_only: bool = False, error=StoreError):
+    """A connection to the server (autocommit unless `read_only`), with keepalives and a
+    statement timeout.
+
+    Raises:
+        `error` (StoreError by default): the URL is malformed, the server cannot be reached,
+            or it refused (credentials, no such database).
+    """
+    psycopg = _psycopg()
+    keep = max(1, KEEPALIVE_SECONDS // 3)
+    options = (f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c tcp_keepalives_idle={keep} "
+               f"-c tcp_keepalives_interval={keep} -c tcp_keepalives_count=3")
+    try:
+        conn = psycopg.connect(url, autocommit=not read_only, connect_timeout=CONNECT_TIMEOUT,
+                               application_name="deterrence", options=options,
+                               keepalives=1, keepalives_idle=keep, keepalives_interval=keep,
+                               keepalives_count=3, tcp_user_timeout=STATEMENT_TIMEOUT_MS)
+    except psycopg.ProgrammingError as err:
+        raise error(f"{shown(url)} is not a valid PostgreSQL URL ({_words(err)})") from None
+    except psycopg.Error as err:
+        raise error(f"cannot connect to {shown(url)}: {_words(err)}") from None
+    if read_only:
+        conn.read_only = True
+    return conn
+
+
+class PgDatabase(Database):
+    """A session database in PostgreSQL (see the module docstring)."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.where = shown(url)
+        self.conn = connect(url)
+        psycopg = _psycopg()
+        try:
+            with self.conn.transaction():   # two hosts starting at once make the tables once
+                self.conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (LOCK_CLASS,))
+                for statement in SCHEMA:
+                    self.conn.execute(statement)
+        except psycopg.Error as err:
+            self.conn.close()
+            raise StoreError(f"{self.where}: cannot make the classroom tables "
+                             f"({_words(err)})") from None
+
+    def rooms(self) -> list[RoomInfo]:
+        psycopg = _psycopg()
+        try:
+            rows = self.conn.execute(
+                "SELECT r.code, r.name, r.ended, r.host_pid, r.host_machine, r.host_since, "
+                "r.host_address, e.data, EXISTS (SELECT 1 FROM pg_locks l WHERE "
+                "l.locktype = 'advisory' AND l.granted AND l.classid = %s AND l.objsubid = 2 "
+                "AND l.objid = r.id AND l.database = (SELECT oid FROM pg_database WHERE "
+                "datname = current_database())) FROM classroom_rooms r JOIN classroom_events e "
+                "ON e.room = r.id AND e.seq = 1 ORDER BY r.id", (LOCK_CLASS,)).fetchall()
+        except psycopg.Error as err:
+            raise StoreError(f"{self.where}: cannot read the rooms ({_words(err)})") from None
+        from game.classroom.store import holder_text
+
+        return [RoomInfo(code, code, name, ended,
+                         holder_text(pid, machine, since, address) if held else None, data)
+                for code, name, ended, pid, machine, since, address, data, held in rows]
+
+    def add(self, session: dict, address: str = "") -> PgRoomLog:
+        psycopg = _psycopg()
+        config = session["config"]
+        conn = connect(self.url)
+        try:
+            with conn.transaction():
+                room_id = conn.execute(
+                    "INSERT INTO classroom_rooms (code, name, created) VALUES (%s, %s, %s) "
+                    "RETURNING id", (config["code"], config.get("name", ""),
+                                     session.get("t"))).fetchone()[0]
+                conn.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_CLASS, room_id))
+                _claim(conn, room_id, address)
+                conn.execute(INSERT, (room_id, 1, "session", session.get("t"),
+                                      encode(session).decode()))
+        except psycopg.errors.UniqueViolation:
+            conn.close()
+            raise StoreError(f"{self.where} already holds a room with the code "
+                             f"{config['code']}") from None
+        except psycopg.Error as err:
+            conn.close()
+            raise StoreError(f"{self.where}: cannot add the room ({_words(err)})") from None
+        return PgRoomLog(self.url, config["code"], room_id, conn, next_seq=2)
+
+    def take(self, key: str, address: str = "") -> PgRoomLog:
+        psycopg = _psycopg()
+        conn = connect(self.url)
+        try:
+            row = conn.execute("SELECT id, host_pid, host_machine, host_since, host_address "
+                               "FROM classroom_rooms WHERE code = %s", (key,)).fetchone()
+            if row is None:
+                raise StoreError(f"{self.where}: no room {key} in it")
+            room_id = row[0]
+            if not conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
+                                (LOCK_CLASS, room_id)).fetchone()[0]:
+                from game.classroom.store import holder_text
+
+                raise StoreError(f"the room {key} in {self.where} is in use: "
+                                 f"{holder_text(*row[1:])} holds it; stop that host first")
+            _claim(conn, room_id, address)
+            last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM classroom_events WHERE "
+                                "room = %s", (room_id,)).fetchone()[0]
+        except psycopg.Error as err:
+            conn.close()
+            raise StoreError(f"{self.where}: cannot take the room {key} ({_words(err)})") \
+                from None
+        except StoreError:
+            conn.close()
+            raise
+        return PgRoomLog(self.url, key, room_id, conn, next_seq=last + 1, address=address)
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _claim(conn, room_id: int, address: str) -> None:
+    """Records this host as the room's holder (the lock is taken)."""
+    conn.execute("UPDATE classroom_rooms SET host_pid = %s, host_machine = %s, "
+                 "host_since = %s, host_address = %s WHERE id = %s",
+                 (os.getpid(), socket.gethostname(), time.time(), address, room_id))
+
+
+class PgRoomLog(RoomLog):
+    """One room of a `PgDatabase`, on a connection of its own that holds the room's lock."""
+
+    def __init__(self, url: str, key: str, room_id: int, conn, *, next_seq: int,
+                 address: str = "") -> None:
+        self.url = url
+        self.where = shown(url)
+        self.key = key
+        self.room_id = room_id
+        self.address = address
+        self._conn = conn
+        self._next = next_seq
+        self._doubt: tuple[int, int] | None = None
+        """Seqs of a write whose connection broke before it was known to be committed."""
+        self._lost: str | None = None
+        """Why this host may no longer write the room (another host took it over)."""
+
+    def append(self, events: list[dict]) -> None:
+        if not events:
+            return
+        if self._lost is not None:
+            raise NotStoredError(self._lost)
+        psycopg = _psycopg()
+        first = self._next
+        rows = [(self.room_id, first + i, e["kind"], e.get("t"), encode(e).decode())
+                for i, e in enumerate(events)]
+        ends = any(e["kind"] == "end" for e in events)
+        problem = ""
+        for _ in range(2):   # a broken connection is replaced once, at once
+            try:
+                if self._conn is None:
+                    self._recover()
+                if len(rows) == 1 and not ends:
+                    self._conn.execute(INSERT, rows[0])
+                else:
+                    with self._conn.transaction():
+                        self._conn.cursor().executemany(INSERT, rows)
+                        if ends:
+                            self._conn.execute("UPDATE classroom_rooms SET ended = TRUE "
+                                               "WHERE id = %s", (self.room_id,))
+                self._next = first + len(rows)
+                return
+            except NotStoredError:
+                raise
+            except psycopg.Error as err:
+                conn = self._conn
+                if conn is not None and not (conn.broken or conn.closed):
+                    raise NotStoredError(f"the session database refused the write "
+                                         f"({_words(err)})") from None
+                if conn is not None:   # it may have been committed before the link broke
+                    self._doubt = (first, first + len(rows) - 1)
+                    conn.close()
+                    self._conn = None
+                problem = _words(err)
+        raise NotStoredError(f"the session database server cannot be reached ({problem})")
+
+    def _recover(self) -> None:
+        """A new connection: the room's lock again, and the log as this room knows it.
+
+        Raises:
+            NotStoredError: the server cannot be reached, or another host took the room.
+        """
+        psycopg = _psycopg()
+        conn = connect(self.url, error=NotStoredError)
+        try:
+            if not conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
+                                (LOCK_CLASS, self.room_id)).fetchone()[0]:
+                self._lost = (f"another host holds the room {self.key} now; this host no "
+                              "longer writes it")
+                raise NotStoredError(self._lost)
+            last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM classroom_events "
+                                "WHERE room = %s", (self.room_id,)).fetchone()[0]
+            doubt, self._doubt = self._doubt, None
+            if doubt is not None and last == doubt[1]:   # it was stored, never applied
+                with conn.transaction():
+                    conn.execute("DELETE FROM classroom_events WHERE room = %s AND seq >= %s",
+                                 (self.room_id, doubt[0]))
+                    conn.execute("UPDATE classroom_rooms SET ended = EXISTS (SELECT 1 FROM "
+                                 "classroom_events WHERE room = %s AND kind = 'end') "
+                                 "WHERE id = %s", (self.room_id, self.room_id))
+            elif last != self._next - 1:
+                self._lost = (f"another host wrote to the room {self.key} meanwhile; this "
+                              "host no longer writes it (stop it, then --resume)")
+                raise NotStoredError(self._lost)
+            _claim(conn, self.room_id, self.address)
+        except psycopg.Error as err:
+            conn.close()
+            raise NotStoredError(f"the session database server cannot be reached "
+                                 f"({_words(err)})") from None
+        except NotStoredError:
+            conn.close()
+            raise
+        self._conn = conn
+
+    def events(self) -> list[dict]:
+        psycopg = _psycopg()
+        try:
+            if self._conn is None:
+                self._recover()
+            return [row[0] for row in self._conn.execute(
+                "SELECT data FROM classroom_events WHERE room = %s ORDER BY seq",
+                (self.room_id,))]
+        except (psycopg.Error, NotStoredError) as err:
+            raise StoreError(f"{self.where}: cannot read the room {self.key} ({err})") \
+                from None
+
+    def reader(self) -> Callable[[], list[dict]]:
+        url, code = self.url, self.key
+        return lambda: read_pg_rooms(url, code)[0]
+
+    def release(self) -> None:
+        if self._conn is not None:
+            self._conn.close()   # releases the room's lock
+            self._conn = None
+
+
+def read_pg_rooms(url: str, code: str | None = None) -> list[list[dict]]:
+    """Every room's events (or one room's), in one read-only transaction: nothing is locked,
+    written or made (not even the tables).
+
+    Raises:
+        StoreError: the server cannot be reached, or it holds no classroom tables.
+    """
+    psycopg = _psycopg()
+    conn = connect(url, read_only=True)
+    try:
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            exists = conn.execute("SELECT to_regclass('classroom_events') IS NOT NULL")
+            if not exists.fetchone()[0]:
+                raise StoreError(f"{shown(url)}: not a session database (no classroom "
+                                 "tables in it)")
+            where = "WHERE r.code = %s " if code is not None else ""
+            rows = conn.execute("SELECT r.code, e.data FROM classroom_rooms r JOIN "
+                                f"classroom_events e ON e.room = r.id {where}"
+                                "ORDER BY r.id, e.seq", (code,) if code is not None else ())
+            rooms: dict[str, list[dict]] = {}
+            for room, data in rows:
+                rooms.setdefault(room, []).append(data)
+    except psycopg.Error as err:
+        raise StoreError(f"{shown(url)}: cannot read ({_words(err)})") from None
+    finally:
+        conn.close()
+    return [events for events in rooms.values()
+            if events and events[0].get("kind") == "session"]
+
+
+__all__ = ["LOCK_CLASS", "PgDatabase", "PgRoomLog", "connect", "read_pg_rooms"]
