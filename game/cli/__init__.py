@@ -98,6 +98,13 @@ def build_parser() -> argparse.ArgumentParser:
     solve.add_argument("scenario", metavar="SCENARIO_OR_EFG")
     solve.add_argument("--refine", choices=("none", "ic", "d1"), default="none",
                        help="show only equilibria that survive a refinement")
+    solve.add_argument("--concept", choices=("pbe", "weak"), default="pbe",
+                       help="pbe: perfect Bayesian equilibrium as Fudenberg and Tirole define "
+                            "it (the default); weak: weak perfect Bayesian equilibrium")
+    solve.add_argument("--seconds", type=float, default=5.0, metavar="S",
+                       help="the search's time budget (default 5)")
+    solve.add_argument("--all", action="store_true", dest="all_pure",
+                       help="list every pure equilibrium, not one per path of play")
     solve.add_argument("--format", choices=("text", "json"), default="text")
     solve.add_argument("--rounds", type=int, metavar="N", help="play the stage N times")
     _add_set(solve)

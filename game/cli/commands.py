@@ -146,22 +146,32 @@ def run_solve(args) -> int:
     from game.solver.explain.report import result_to_json
     from game.solver.solve import solve
 
+    if not 0 < args.seconds <= 600:
+        raise UsageError("--seconds must be between 0 and 600")
     try:
         _, game = load_game(args.scenario, parse_sets(args.set), rounds=args.rounds)
     except ScenarioError as error:
         print_problems(error)
         return EXIT_PROBLEMS
-    result = solve(game)
+    result = solve(game, concept=args.concept, seconds=args.seconds, all_pure=args.all_pure)
     if args.refine != "none":
-        keep = [eq for eq in result.equilibria
-                if (eq.intuitive is None or eq.intuitive.passed)
-                and (args.refine == "ic" or eq.d1 is None or eq.d1.passed)]
+        def survives(eq) -> bool:
+            verdicts = [eq.intuitive] + ([eq.d1] if args.refine == "d1" else [])
+            return all(v is None or v.passed for v in verdicts)
+
+        keep = [eq for eq in result.equilibria if survives(eq)]
+        unknown = sum(1 for eq in result.equilibria
+                      if any(v is not None and v.passed is None
+                             for v in (eq.intuitive, eq.d1 if args.refine == "d1" else None)))
+        notes = result.notes
+        if unknown:
+            notes += (f"{unknown} equilibri{'um' if unknown == 1 else 'a'} whose verdict was "
+                      "not computed are left out (see --refine none)",)
         from dataclasses import replace
 
-        result = replace(result, equilibria=tuple(keep))
+        result = replace(result, equilibria=tuple(keep), notes=notes)
     if args.format == "json":
-        json.dump(result_to_json(result), sys.stdout, indent=2)
-        print()
+        sys.stdout.write(json.dumps(result_to_json(result), indent=2) + "\n")
         return EXIT_OK
     from game.cli.render import show_solution
 

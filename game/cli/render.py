@@ -326,10 +326,13 @@ def show_solution(console: Console, result) -> None:
 
     game = result.game
     values = ", ".join(f"{k} = {format_fraction(v)}" for k, v in sorted(result.parameters.items()))
+    from game.solver.explain.prose import CONCEPT_TEXT
+
     console.print(Text(f"{game.title}" + (f"  ({values})" if values else ""), style="bold"))
+    console.print(Text(CONCEPT_TEXT[result.concept], style="dim"))
     if not result.equilibria:
-        console.print("No equilibrium was found." + ("" if result.complete else
-                                                    " (The mixed search was cut short.)"))
+        console.print("No equilibrium was found within the time allowed. Every finite game has "
+                      "one, so the search is incomplete (see the notes below).")
     for number, eq in enumerate(result.equilibria, start=1):
         table = Table(show_header=True, box=None, pad_edge=False)
         table.add_column("player", overflow="fold")
@@ -360,13 +363,16 @@ def show_solution(console: Console, result) -> None:
         payoffs = ", ".join(f"{p} {format_fraction(v)}" for p, v in zip(game.players, eq.payoffs))
         verdicts = []
         if eq.intuitive is not None:
-            verdicts.append(f"Intuitive Criterion: {'passes' if eq.intuitive.passed else 'fails'}")
+            verdicts.append(f"Intuitive Criterion: {eq.intuitive.word}")
         if eq.d1 is not None:
-            verdicts.append(f"D1: {'passes' if eq.d1.passed else 'fails'}")
+            verdicts.append(f"D1: {eq.d1.word}")
         body = Group(table, Text(f"Outcomes: {outcomes}"), Text(f"Expected payoffs: {payoffs}"),
                      Text(" · ".join(verdicts)), Text(""),
                      Text(describe_equilibrium(game, eq), style="italic"))
-        title = f"Equilibrium {number}: {eq.kind} ({'pure' if eq.pure else 'mixed'})"
+        on_path_pure = all(max(eq.behaviour[i]) == 1 for i, seen in eq.on_path.items() if seen)
+        purity = ("pure" if eq.pure else
+                  "pure on the path, mixing off it" if on_path_pure else "mixed")
+        title = f"Equilibrium {number}: {eq.kind} ({purity})"
         if eq.alternatives > 1:
             title += f" · {eq.alternatives} pure equilibria share this path"
         console.print(Panel(body, title=plain(title), title_align="left"))

@@ -294,7 +294,7 @@ class FTBeliefs:
                     if any(r < 0 for r in rows):
                         if problems is None:
                             return False
-                        problems.append(self._why(infoset_id, play))
+                        problems.append(self._why(infoset_id, members, play, value))
             for child in tree.child_states[state_id]:
                 entered = self.enter(current, state_id, child, holder, play)
                 if isinstance(entered, Fixed):
@@ -458,16 +458,49 @@ class FTBeliefs:
         return BeliefReport(problems=problems, bayes=bayes, free=free)
 
     # ------------------------------------------------------------------ words
-    def _why(self, infoset_id: int, play: Play) -> str:
-        infoset = self.game.infosets[infoset_id]
-        return (f"{infoset.label}: the play is not a best reply to the belief there "
-                f"(Bayes' rule from the last belief)")
+    def _why(self, infoset_id: int, members, play: Play, value: Value) -> str:
+        """Why the play at an information set fails under its (numeric) belief, in words."""
+        from game.model.expr import format_fraction
+        from game.solver.explain.prose import action_name, actor_name, key_name, stage_name
+
+        game = self.game
+        infoset = game.infosets[infoset_id]
+        total = sum((w for _, _, w in members), ZERO)
+        belief = _belief(members, total)
+        horizon = self.structure.myopic_round[infoset_id]
+        worth = []
+        for a in range(len(infoset.actions)):
+            worth.append(sum((w * value(game.nodes[m].children[a], infoset.player, horizon)
+                              for _, m, w in members if w), ZERO) / total)
+        best = max(range(len(worth)), key=worth.__getitem__)
+        played = [a for a in support(play(infoset_id)) if worth[a] < worth[best]]
+        shown = ", ".join(f"{key_name(game, infoset, k)} {format_fraction(p)}"
+                          for k, p in belief.items() if len(belief) > 1)
+        about = f" (believing {shown})" if shown else ""
+        action = played[0] if played else best
+        return (f"{actor_name(game, infoset)} at {stage_name(game, infoset)}{about}: "
+                f"{action_name(game, infoset, action)} is worth {format_fraction(worth[action])} "
+                f"but {action_name(game, infoset, best)} {format_fraction(worth[best])}; the "
+                "belief there follows by Bayes' rule from the belief before, which neither its "
+                "own moves nor chance events change")
 
     def _why_surprise(self, origin: int, holder: int) -> str:
-        node = self.game.nodes[self.tree.states[origin].main[0]]
-        return (f"after the unexpected move that leads to {node.label}, no belief about "
-                f"{self.game.players[1 - holder]}'s type (over the types still possible) "
-                "supports the play that follows")
+        """Why no belief after a surprise supports the play, in words."""
+        from game.solver.explain.prose import action_name
+
+        game = self.game
+        tree = self.tree
+        other = 1 - holder
+        moves = []
+        for player, made, action in tree.states[origin].revealed:
+            if player == other:
+                node = game.nodes[tree.states[made].main[0]]
+                moves.append(action_name(game, game.infosets[node.infoset], action))
+        move = " and ".join(moves) or "the move"
+        return (f"after {game.players[other]} chose {move}, which no type of it still "
+                f"thought possible would choose, {game.players[holder]} may hold any belief "
+                "over those types (but not over types already ruled out), and none of them "
+                "makes its play that follows a best reply")
 
 
 def _maybe(play: Play, infoset: int):

@@ -147,11 +147,15 @@ def classify(structure: Structure, behaviour: Mapping[int, Sequence[Fraction]],
     one per type); complete-information games are 'pure' or 'mixed'.
     """
     game = structure.game
-    pure = all(ONE in p for p in behaviour.values())
+    pure = all(ONE in behaviour[i] for i, seen in on_path.items() if seen)
     spec = game.spec
+    tree = structure.public
     if spec is not None:
         informed = [p for p in (0, 1) if len(spec.players[p].types) > 1]
-    else:  # a .efg game: a player is informed where its information sets share beliefs
+    elif tree.ok:   # a .efg game: the types inferred from its information sets
+        informed = [p for p in (0, 1) if len({tree.labels[n][p] for n in tree.states[0].main}
+                                             | {tree.labels[n][p] for n in structure.terminal_list}) > 1]
+    else:  # a player is informed where its information sets share beliefs
         informed = [p for p in (0, 1) if any(
             len(members) > 1 and game.infosets[members[0]].player == p
             for members in game.group_infosets.values())]
@@ -161,7 +165,12 @@ def classify(structure: Structure, behaviour: Mapping[int, Sequence[Fraction]],
             continue
         if not _observed_later(structure, infoset):
             continue
-        siblings = [game.infosets[i] for i in game.group_infosets[infoset.group]]
+        if tree.ok:   # the player's information sets at this public state, one per type
+            state = tree.states[tree.state_of[infoset.members[0]]]
+            group = state.infosets.get(infoset.player, {}).values()
+        else:
+            group = game.group_infosets[infoset.group]
+        siblings = [game.infosets[i] for i in group if on_path.get(i, False)]
         if len(siblings) < 2:
             continue
         rows = [tuple(behaviour[i.id]) for i in siblings]

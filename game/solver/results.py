@@ -104,6 +104,16 @@ class NashReport:
 
 
 @dataclass(frozen=True)
+class WeakOnly:
+    """A weak perfect Bayesian equilibrium that is not a perfect Bayesian equilibrium."""
+
+    equilibrium: Equilibrium
+    """Its record (beliefs as weak PBE allows them)."""
+    reason: str
+    """What it needs that Fudenberg-Tirole beliefs do not allow, in words."""
+
+
+@dataclass(frozen=True)
 class SolveResult:
     """Everything the solver found for one game at one parameter point."""
 
@@ -119,3 +129,5 @@ class SolveResult:
     concept: str = "pbe"
     """The solution concept used: "pbe" (perfect Bayesian equilibrium as Fudenberg and Tirole
     define it) or "weak" (weak perfect Bayesian equilibrium)."""
+    weak_only: tuple[WeakOnly, ...] = ()
+    """Under "pbe": paths of pure weak PBE that no PBE shares, each with what it needs."""

@@ -130,6 +130,13 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         complete = False
         notes.append("no equilibrium was found within the time allowed; every finite game has "
                       "one, so this says the search is incomplete, not that there is none")
+    weak_only = ()
+    if used == "pbe" and refine:
+        weak_only = _weak_only(structure, equilibria, min(max(seconds, 0.2), 1.0))
+        for item in weak_only:
+            outcomes = ", ".join(f"{k} {_text(v)}" for k, v in item.equilibrium.outcomes.items())
+            notes.append(f"a weak perfect Bayesian equilibrium ({outcomes}) is not a perfect "
+                         f"Bayesian equilibrium: {item.reason}")
     nash = ()
     if not _has_types(structure):
         from game.solver.checks.credibility import non_credible_nash
@@ -142,7 +149,50 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         nash = tuple(found or ())
     return SolveResult(game=game, method="pure enumeration + sequence-form support enumeration",
                        parameters=dict(game.values), equilibria=tuple(equilibria),
-                       complete=complete, nash_not_spe=nash, notes=tuple(notes), concept=used)
+                       complete=complete, nash_not_spe=nash, notes=tuple(notes), concept=used,
+                       weak_only=weak_only)
+
+
+MAX_WEAK_ONLY = 6
+"""The most weak-only equilibria reported."""
+
+
+def _weak_only(structure: Structure, equilibria: list[Equilibrium], seconds: float):
+    """The paths of pure weak PBE that no PBE found shares, each with the first thing it
+    needs that Fudenberg-Tirole beliefs rule out (within `seconds`)."""
+    from game.solver.results import WeakOnly
+    from game.solver.search.assess import PureValues
+
+    game = structure.game
+    weak = Structure(game, concept="weak")
+    families, _ = pure_pbe_search(weak, seconds=seconds)
+    known = {_path(eq) for eq in equilibria}
+    found = []
+    for family in families:
+        profile = family.first()
+        if any(isinstance(a, tuple) for a in profile.values()):
+            continue
+        record = make_equilibrium(weak, _behaviour(game, profile), alternatives=family.count)
+        if _path(record) in known:
+            continue
+        problems = structure.ft.assess(profile.__getitem__,
+                                       PureValues(structure, profile).value).problems
+        if problems:
+            found.append(WeakOnly(record, problems[0]))
+            known.add(_path(record))
+        if len(found) >= MAX_WEAK_ONLY:
+            break
+    return tuple(found)
+
+
+def _path(eq: Equilibrium) -> tuple:
+    return tuple(sorted((i, tuple(p)) for i, p in eq.behaviour.items() if eq.on_path[i]))
+
+
+def _text(value: Fraction) -> str:
+    from game.model.expr import format_fraction
+
+    return format_fraction(value)
 
 
 def _has_types(structure: Structure) -> bool:

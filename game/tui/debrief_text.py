@@ -68,12 +68,12 @@ def equilibria_text(game, result, index: int | None, keys: bool = True) -> str:
 
     if result is None:
         return "THE EQUILIBRIA\nThe game was not solved."
-    concept = getattr(result, "concept", "")
-    head = f"THE EQUILIBRIA ({count_text(len(result.equilibria))} found"
-    if concept:
-        head += f"; solution concept: {concept}"
+    from game.solver.explain.prose import CONCEPT_NAME
+
+    head = (f"THE EQUILIBRIA ({count_text(len(result.equilibria))} found; "
+            f"{CONCEPT_NAME[result.concept]}")
     if not result.complete:
-        head += "; the search was cut short, more may exist"
+        head += "; the search was not complete, more may exist"
     lines = [head + ("; l lists them in full)" if keys else ")")]
     for number, eq in enumerate(result.equilibria, start=1):
         outcomes = ", ".join(f"{label} {format_fraction(p)}" for label, p in

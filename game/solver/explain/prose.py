@@ -9,6 +9,25 @@ from game.model.tree import Game, Infoset
 from game.solver.results import Equilibrium
 
 
+CONCEPT_TEXT = {
+    "pbe": ("Solution concept: perfect Bayesian equilibrium (Fudenberg and Tirole). Each "
+            "player holds one belief about the other's type at each point of the public "
+            "history, whatever its own type. Only the other player's moves change it, by Bayes' "
+            "rule wherever that is defined (also after an unexpected move); after a move no "
+            "type still possible would make, any belief over those types may be held, but a "
+            "type already ruled out stays ruled out. Every choice is a best reply to these "
+            "beliefs and to the play that follows."),
+    "weak": ("Solution concept: weak perfect Bayesian equilibrium. Every choice is a best reply "
+             "to the beliefs and to the play that follows; beliefs follow Bayes' rule on the "
+             "equilibrium path, and off it may be anything."),
+}
+"""One plain paragraph per solution concept (see `SolveResult.concept`)."""
+
+CONCEPT_NAME = {"pbe": "perfect Bayesian equilibrium (Fudenberg-Tirole)",
+                "weak": "weak perfect Bayesian equilibrium"}
+"""A short name per solution concept."""
+
+
 def action_name(game: Game, infoset: Infoset, index: int) -> str:
     """An action's display label."""
     action = infoset.actions[index]

@@ -81,5 +81,7 @@ def result_to_json(result: SolveResult) -> dict:
         "nash_not_subgame_perfect": [
             {"outcomes": {k: _f(v) for k, v in n.outcomes.items()},
              "non_credible": list(n.non_credible)} for n in result.nash_not_spe],
+        "weak_only": [{"outcomes": {k: _f(v) for k, v in w.equilibrium.outcomes.items()},
+                       "why": w.reason} for w in result.weak_only],
         "notes": list(result.notes),
     }
