@@ -24,21 +24,38 @@ from pathlib import Path
 from game.classroom.client import BotClient
 
 
-async def start_host(scenario: str, db: str, *extra: str, port: int = 0):
-    """Starts `deterrence host --headless` as a child; returns (process, code, token, url)."""
+async def launch_host(*arguments: str, port: int = 0):
+    """Starts `deterrence host --headless ARGUMENTS` as a child; returns (process, rooms, url)
+    with rooms a list of (code, instructor token, name), read from what it prints."""
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "game", "host", scenario, "--headless", "--port", str(port),
-        "--db", db, *extra, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
+        sys.executable, "-m", "game", "host", *arguments, "--headless", "--port", str(port),
+        stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE)
     info: dict[str, str] = {}
+    rooms: list[tuple[str, str, str]] = []
     while "address" not in info:
         line = await asyncio.wait_for(process.stdout.readline(), 60)
         if not line:
             err = (await process.stderr.read()).decode()
             raise RuntimeError(f"the host did not start: {err.strip()}")
-        key, _, value = line.decode().partition(": ")
+        text = line.decode().strip()
+        many = re.match(r"room (\w+): (.*) \(.*\), instructor token (\S+)$", text)
+        if many:
+            rooms.append((many.group(1), many.group(3), many.group(2)))
+            continue
+        key, _, value = text.partition(": ")
         info[key.strip()] = value.strip()
-    return process, info["room code"], info["instructor token"], f"ws://{info['address']}"
+    if "room code" in info:
+        rooms.append((info["room code"], info["instructor token"], ""))
+    return process, rooms, f"ws://{info['address']}"
+
+
+async def start_host(scenario: str, db: str, *extra: str, port: int = 0):
+    """Starts a one-room host (`scenario`, or `--resume` in `extra` with an empty scenario);
+    returns (process, code, token, url)."""
+    process, rooms, url = await launch_host(*([scenario] if scenario else []), "--db", db,
+                                            *extra, port=port)
+    return process, rooms[0][0], rooms[0][1], url
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -108,4 +125,4 @@ def format_figures(figures: dict) -> str:
             f"errors {figures['errors']}, every client saw the end: {figures['all_ended']}")
 
 
-__all__ = ["format_figures", "percentile", "run_loadtest", "start_host"]
+__all__ = ["format_figures", "launch_host", "percentile", "run_loadtest", "start_host"]

@@ -21,6 +21,7 @@ returns. `read_pg_rooms` (report, export) reads in a read-only transaction.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import time
 from collections.abc import Callable
@@ -70,8 +71,10 @@ def _psycopg():
 
 
 def _words(err: Exception) -> str:
-    """psycopg's message on one line."""
+    """psycopg's message on one line, without any password it quotes."""
     text = " ".join(str(err).split())
+    text = re.sub(r"(postgres(?:ql)?://[^/:@\s\"]*):[^/@\s\"]*@", r"\1@", text)
+    text = re.sub(r"(password\s*=\s*)\S+", r"\1***", text)
     return text.removeprefix("connection failed: ") or type(err).__name__
 
 
@@ -95,6 +98,9 @@ def connect(url: str, *, read_only: bool = False, error=StoreError):
     except psycopg.ProgrammingError as err:
         raise error(f"{shown(url)} is not a valid PostgreSQL URL ({_words(err)})") from None
     except psycopg.Error as err:
+        if error is NotStoredError:   # told to the students too: no address in it
+            raise error(f"the session database server cannot be reached ({_words(err)})") \
+                from None
         raise error(f"cannot connect to {shown(url)}: {_words(err)}") from None
     if read_only:
         conn.read_only = True

@@ -136,10 +136,18 @@ def run_host(args) -> int:
         codes=tuple(codes), timeout=KEEP if args.timeout is None else (args.timeout or None),
         grace=args.grace, limits=limits,
         standby=tuple(_address(a) for a in args.standby) if args.standby else None)
+    from game.scenario.errors import ScenarioError
+
     try:
         hosted = prepare(options, load_game)
     except StoreError as err:
         raise UsageError(str(err)) from None
+    except ScenarioError as err:   # a room's scenario: its problems, located
+        from game.cli import EXIT_PROBLEMS
+        from game.cli.commands import print_problems
+
+        print_problems(err)
+        return EXIT_PROBLEMS
     web = None
     try:
         web = _start_web(args, hosted.rooms) if args.web else None

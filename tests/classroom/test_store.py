@@ -171,10 +171,11 @@ def _snapshot(db: str):
                     conn.execute("SELECT room, seq, data::text FROM classroom_events "
                                  "ORDER BY room, seq").fetchall())
     import hashlib
+    from pathlib import Path
 
-    return {name: hashlib.sha256(open(os.path.join(os.path.dirname(db), name), "rb")
-                                 .read()).hexdigest()
-            for name in sorted(os.listdir(os.path.dirname(db)))}
+    folder = Path(db).parent
+    return {path.name: (hashlib.sha256(path.read_bytes()).hexdigest(), path.stat().st_mtime_ns)
+            for path in sorted(folder.iterdir())}
 
 
 class _Counter:
