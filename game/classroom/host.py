@@ -94,8 +94,11 @@ def prepare(options: HostOptions, load_game) -> Hosted:
     def game_of(scenario: str, values: dict[str, Fraction], campaign: int | None) -> tuple:
         key = (scenario, tuple(sorted(values.items())), campaign)
         if key not in solved:
+            from game.classroom.report import prepare_debrief
+
             _, game = load_game(scenario, values, campaign)
             solved[key] = (game, solve(game))
+            prepare_debrief(game)
         return solved[key]
 
     database = open_database(options.db)

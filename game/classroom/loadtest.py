@@ -15,6 +15,8 @@ import gc
 import math
 import os
 import re
+import signal
+import socket
 import statistics
 import sys
 import tempfile
@@ -67,18 +69,33 @@ def percentile(values: list[float], q: float) -> float:
 
 
 
+def host_arguments(clients: int, rounds: int, scenario: str, rooms: int, db: str) -> list[str]:
+    """The `deterrence host` arguments of a loaded session: `rooms` rooms of `clients` each,
+    every room starting by itself once full."""
+    where = [scenario, "--seed", "1"] if rooms == 1 else \
+        [a for r in range(rooms) for a in ("--room", f"Room {r + 1}={scenario},seed={r + 1}")]
+    return [*where, "--db", db, "--rounds", str(rounds), "--autostart", str(clients),
+            "--timeout", "60", "--max-students", str(clients), "--join-rate", "0",
+            "--max-connections", str(rooms * clients + 200)]
+
+
+def _bots(rooms: list[tuple[str, str, str]], clients: int, url: str, think: float) -> list:
+    return [BotClient(url, code, f"s{i}", seed=r * clients + i, think=think)
+            for r, (code, _, _) in enumerate(rooms) for i in range(clients)]
+
+
 async def run_loadtest(clients: int, rounds: int, scenario: str = "public-threat",
-                       think: float = 0.0, timeout: float = 300.0) -> dict:
-    """Runs one loaded session and returns the figures."""
+                       think: float = 0.0, timeout: float = 300.0, rooms: int = 1,
+                       db: str | None = None) -> dict:
+    """Runs one loaded session (`rooms` rooms of `clients` each, on `db` or a temporary
+    SQLite file) and returns the figures."""
     with tempfile.TemporaryDirectory() as folder:
-        db = str(Path(folder) / "load.sqlite")
-        process, code, _, url = await start_host(
-            scenario, db, "--rounds", str(rounds), "--autostart", str(clients),
-            "--timeout", "60", "--seed", "1", "--max-students", str(clients),
-            "--join-rate", "0", "--max-connections", str(clients + 200))
+        db = db or str(Path(folder) / "load.sqlite")
+        process, made, url = await launch_host(*host_arguments(clients, rounds, scenario,
+                                                               rooms, db))
         collecting = gc.isenabled()
         try:
-            bots = [BotClient(url, code, f"s{i}", seed=i, think=think) for i in range(clients)]
+            bots = _bots(made, clients, url, think)
             gc.collect()
             gc.disable()
             started = time.perf_counter()
@@ -99,7 +116,8 @@ async def run_loadtest(clients: int, rounds: int, scenario: str = "public-threat
         debrief = re.search(r"with the class debrief: peak RSS ([\d.]+) MB, CPU ([\d.]+) s",
                             out.decode())
         latencies = [x for b in bots for x in b.latencies]
-        return {"clients": clients, "rounds": rounds, "decisions": len(latencies),
+        return {"clients": clients, "rooms": rooms, "rounds": rounds,
+                "decisions": len(latencies),
                 "p50_ms": 1000 * percentile(latencies, 0.5),
                 "p99_ms": 1000 * percentile(latencies, 0.99),
                 "mean_ms": 1000 * statistics.fmean(latencies) if latencies else float("nan"),
@@ -112,8 +130,81 @@ async def run_loadtest(clients: int, rounds: int, scenario: str = "public-threat
                 "all_ended": all(b.ended for b in bots), "pid": os.getpid()}
 
 
+async def run_failover(db: str, clients: int, rooms: int, rounds: int,
+                       scenario: str = "public-threat", think: float = 0.5,
+                       timeout: float = 300.0) -> dict:
+    """A failover drill: a loaded host is killed (-9) mid-round, once half its rounds have
+    begun; every move a client had seen taken must then be in the database (counted there);
+    a second host process resumes on the standby address and the clients finish with it.
+    Returns what was counted."""
+    from collections import Counter
+
+    from game.classroom.storage import read_rooms
+
+    ports = []
+    for _ in range(2):
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            ports.append(probe.getsockname()[1])
+    process, made, url = await launch_host(
+        *host_arguments(clients, rounds, scenario, rooms, db), "--standby",
+        f"127.0.0.1:{ports[1]}", port=ports[0])
+    bots = _bots(made, clients, url, think)
+    tasks = [asyncio.create_task(b.run(timeout=timeout)) for b in bots]
+
+    def stored_moves() -> Counter:
+        return Counter((events[0]["config"]["code"], e["label"], e["round"], e["infoset"],
+                        e["action"]) for events in read_rooms(db) for e in events
+                       if e["kind"] == "move" and not e["bot"])
+
+    def seen() -> Counter:
+        return Counter((b.code, b.name, *move) for b in bots for move in b.sent)
+
+    try:
+        half = max(2, rounds // 2 + 1)
+        end = time.monotonic() + timeout
+        while time.monotonic() < end and not any(
+                m.get("type") == "state" and m["round"] >= half for b in bots
+                for m in b.received[-3:]):
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(0.2)   # moves of that round are in flight
+        process.send_signal(signal.SIGKILL)
+        killed = time.monotonic()
+        await process.wait()
+        at_kill = seen()
+        stored = await asyncio.to_thread(stored_moves)
+        lost = at_kill - stored
+        process, again, _ = await launch_host("--resume", "--db", db, "--grace", "2",
+                                              port=ports[1])
+        resumed = time.monotonic() - killed
+        while time.monotonic() < end and not all(b.link.reconnects for b in bots):
+            await asyncio.sleep(0.05)
+        rejoined = time.monotonic() - killed
+        await asyncio.wait_for(asyncio.gather(*tasks), timeout)
+        await asyncio.wait_for(process.wait(), 60)
+    finally:
+        for task in tasks:
+            task.cancel()
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+    final = await asyncio.to_thread(stored_moves)
+    decisions = [e["decision"] for events in read_rooms(db) for e in events
+                 if e["kind"] == "move"]
+    return {"rooms": rooms, "clients": clients, "rounds": rounds,
+            "moves_seen_at_kill": sum(at_kill.values()),
+            "moves_stored_at_kill": sum(stored.values()), "lost": sum(lost.values()),
+            "same_codes_and_tokens": sorted(again) == sorted(made),
+            "resume_started_s": resumed, "all_rejoined_s": rejoined,
+            "all_ended": all(b.ended for b in bots),
+            "final_equal": final == seen(), "final_moves": sum(final.values()),
+            "doubled_decisions": len(decisions) - len(set(decisions)),
+            "followed": all(b.link.url.endswith(f":{ports[1]}") for b in bots)}
+
+
 def format_figures(figures: dict) -> str:
-    return (f"{figures['clients']} clients x {figures['rounds']} rounds: "
+    rooms = f"{figures['rooms']} rooms x " if figures.get("rooms", 1) > 1 else ""
+    return (f"{rooms}{figures['clients']} clients x {figures['rounds']} rounds: "
             f"{figures['decisions']} decisions in {figures['seconds']:.2f} s\n"
             f"decision round-trip p50 {figures['p50_ms']:.2f} ms, p99 {figures['p99_ms']:.2f} ms\n"
             f"rounds per second {figures['rounds_per_s']:.2f}\n"
@@ -125,4 +216,5 @@ def format_figures(figures: dict) -> str:
             f"errors {figures['errors']}, every client saw the end: {figures['all_ended']}")
 
 
-__all__ = ["format_figures", "launch_host", "percentile", "run_loadtest", "start_host"]
+__all__ = ["format_figures", "host_arguments", "launch_host", "percentile", "run_failover",
+           "run_loadtest", "start_host"]

@@ -44,6 +44,13 @@ CONNECT_TIMEOUT = 5
 KEEPALIVE_SECONDS = 30
 """About how long the server takes to notice a host machine that died (TCP keepalives), and
 so to release its rooms for another host."""
+SYNCHRONOUS_COMMIT = "off"
+"""The host's writes do not wait for the database server's disk: an event is safe from the
+host's crash (kill -9, a dead machine) as soon as the server has it, and the server writes it
+to disk within a fraction of a second (three `wal_writer_delay`s) - the guarantee of the
+SQLite file (WAL, synchronous=NORMAL). Waiting for the disk on every event (`?options=-c%20
+synchronous_commit%3Don` in the URL) costs about 0.2 ms per event on a quiet machine, and
+several times the p99 of a class that all answers at once."""
 STATEMENT_TIMEOUT_MS = 3000
 """A write that takes longer fails (the move is refused and retried) instead of freezing the
 server."""
@@ -90,6 +97,16 @@ def connect(url: str, *, read_only: bool = False, error=StoreError):
     keep = max(1, KEEPALIVE_SECONDS // 3)
     options = (f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c tcp_keepalives_idle={keep} "
                f"-c tcp_keepalives_interval={keep} -c tcp_keepalives_count=3")
+    if not read_only:
+        options += f" -c synchronous_commit={SYNCHRONOUS_COMMIT}"
+    try:
+        from psycopg.conninfo import conninfo_to_dict
+
+        given = conninfo_to_dict(url).get("options")
+    except psycopg.Error as err:
+        raise error(f"{shown(url)} is not a valid PostgreSQL URL ({_words(err)})") from None
+    if given:   # the URL's own options come last, so they win
+        options = f"{options} {given}"
     try:
         conn = psycopg.connect(url, autocommit=not read_only, connect_timeout=CONNECT_TIMEOUT,
                                application_name="deterrence", options=options,

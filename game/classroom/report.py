@@ -5,9 +5,45 @@ shares, and stated beliefs against the Bayes posterior implied by the class's pl
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter, defaultdict
 
 SPARK = "▁▂▃▄▅▆▇█"
+_TRACES: dict[tuple, tuple] = {}
+"""(id of the game, the lambda grid) -> (the game, its QRE points): a trace depends on the
+game alone, so the rooms of one host that play the same game share it (see `trace_qre`)."""
+_TRACES_LOCK = threading.Lock()
+
+
+def coarse_grid() -> list[float]:
+    """The lambdas first tried along the principal branch."""
+    import numpy as np
+
+    return [0.0, *(float(x) for x in np.geomspace(0.01, 200, 48))]
+
+
+def trace_qre(game, grid: list[float]) -> list:
+    """The logit QRE at each lambda of `grid` (remembered for this game: tracing is most of
+    a debrief's work, and a host's rooms often play the same game)."""
+    from game.solver.qre import LogitQRE
+
+    key = (id(game), tuple(grid))
+    with _TRACES_LOCK:
+        cached = _TRACES.get(key)
+    if cached is not None and cached[0] is game:
+        return cached[1]
+    points = LogitQRE(game).trace(list(grid))
+    with _TRACES_LOCK:
+        if len(_TRACES) > 256:
+            _TRACES.clear()
+        _TRACES[key] = (game, points)
+    return points
+
+
+def prepare_debrief(game) -> None:
+    """Traces the game's QRE along the coarse grid now (before the session), so that making a
+    room's debrief at its end costs little while other rooms still play."""
+    trace_qre(game, coarse_grid())
 
 
 def fit_qre(game, counts: dict[int, Counter]) -> tuple[float, float, dict[int, tuple]]:
@@ -15,10 +51,6 @@ def fit_qre(game, counts: dict[int, Counter]) -> tuple[float, float, dict[int, t
     principal branch, then a finer grid around the best point). Returns (lambda, loglik,
     behaviour)."""
     import numpy as np
-
-    from game.solver.qre import LogitQRE
-
-    qre = LogitQRE(game)
 
     def loglik(point) -> float:
         total = 0.0
@@ -31,15 +63,15 @@ def fit_qre(game, counts: dict[int, Counter]) -> tuple[float, float, dict[int, t
                 total += n * math.log(max(probs[actions.index(action)], 1e-12))
         return total
 
-    grid = [0.0, *np.geomspace(0.01, 200, 48)]
-    points = qre.trace(grid)
+    grid = coarse_grid()
+    points = trace_qre(game, grid)
     scored = [(loglik(p), p) for p in points]
     best_index = max(range(len(scored)), key=lambda i: scored[i][0])
     low = points[max(0, best_index - 1)].lam
     high = points[min(len(points) - 1, best_index + 1)].lam
     if high > low:
-        fine = [*grid[:1], *np.linspace(max(low, 1e-3), high, 24)]
-        scored += [(loglik(p), p) for p in qre.trace(sorted(set(fine)))]
+        fine = [*grid[:1], *(float(x) for x in np.linspace(max(low, 1e-3), high, 24))]
+        scored += [(loglik(p), p) for p in trace_qre(game, sorted(set(fine)))]
     ll, point = max(scored, key=lambda s: s[0])
     return point.lam, ll, point.behaviour
 
@@ -177,4 +209,4 @@ def _table(header: list[str], rows: list[list[str]], markdown: bool) -> list[str
            [fmt.format(*r).rstrip() for r in rows]
 
 
-__all__ = ["analyse", "fit_qre", "render"]
+__all__ = ["analyse", "fit_qre", "prepare_debrief", "render", "trace_qre"]

@@ -60,6 +60,32 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
+SHORT_TURN = 0.0005
+"""Seconds a thread may hold the interpreter before it must let another run, while a class
+debrief is made in a thread (Python's default, 5 ms, would make the event loop wait that long
+after each of its system calls for the thread to let go, and the rooms still playing feel
+it)."""
+_debriefs_running = 0
+
+
+class _short_turns:
+    """Shortens the interpreter's switch interval while any class debrief is being made."""
+
+    def __enter__(self) -> None:
+        global _debriefs_running
+        if _debriefs_running == 0:
+            self.previous = sys.getswitchinterval()
+            _short_turns.saved = self.previous
+            sys.setswitchinterval(SHORT_TURN)
+        _debriefs_running += 1
+
+    def __exit__(self, *exc) -> None:
+        global _debriefs_running
+        _debriefs_running -= 1
+        if _debriefs_running == 0:
+            sys.setswitchinterval(_short_turns.saved)
+
+
 _QUIET = logging.getLogger("game.classroom.websockets")
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
@@ -228,12 +254,10 @@ class ClassroomServer:
         server is finished once every room is."""
         room, store, debrief = self.rooms[index], self.stores[index], self.debriefs[index]
         if debrief is not None:
+            read = store.reader() if store is not None else list
             try:
-                if store is not None:   # read in the thread (its own connection) too
-                    read = store.reader()
+                with _short_turns():   # other rooms still play: the loop gets the GIL back
                     text = await asyncio.to_thread(lambda: debrief(read()))
-                else:
-                    text = await asyncio.to_thread(debrief, [])
             except Exception:  # noqa: BLE001 - the session is over either way
                 self._log_internal(f"making the class debrief of room {room.config.code}")
                 text = None
