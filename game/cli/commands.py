@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from fractions import Fraction
 from pathlib import Path
 
 from rich.console import Console
 
-from game.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, UsageError, parse_sets
+from game.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, STARTED, UsageError, parse_sets
 
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
@@ -153,7 +154,10 @@ def run_solve(args) -> int:
     except ScenarioError as error:
         print_problems(error)
         return EXIT_PROBLEMS
-    result = solve(game, concept=args.concept, seconds=args.seconds, all_pure=args.all_pure)
+    # The budget covers the whole command: what reading the file took comes off it.
+    spent = time.monotonic() - STARTED
+    seconds = max(args.seconds - spent, args.seconds / 4)
+    result = solve(game, concept=args.concept, seconds=seconds, all_pure=args.all_pure)
     if args.refine != "none":
         def survives(eq) -> bool:
             verdicts = [eq.intuitive] + ([eq.d1] if args.refine == "d1" else [])

@@ -89,7 +89,10 @@ class LogitQRE:
         self.terminal_payoffs = terminal_payoffs
         scale = max((float(abs(v)) for t in terminal_payoffs.values() for v in t.flat), default=1.0)
         self.scale = scale or 1.0
-        self.edge_of_flat = [np.nonzero(self.flat == f)[0] for f in range(total)]
+        self.starts = np.array(self.offset, dtype=np.int64)
+        """Each information set's first flat action (for the per-set reductions)."""
+        self.first_of = self.starts[self.infoset_of]
+        """Per flat action: the flat index of its set's first action."""
 
     # ------------------------------------------------------------------ evaluation
     def action_values(self, sigma: np.ndarray) -> np.ndarray:
@@ -123,29 +126,24 @@ class LogitQRE:
         return numer / np.maximum(denom, 1e-300)
 
     def softmax(self, y: np.ndarray) -> np.ndarray:
-        """Probabilities from per-infoset logits."""
-        sigma = np.empty_like(y)
-        for infoset in self.game.infosets:
-            start = self.offset[infoset.id]
-            block = y[start:start + len(infoset.actions)]
-            block = block - block.max()
-            e = np.exp(block)
-            sigma[start:start + len(infoset.actions)] = e / e.sum()
-        return sigma
+        """Probabilities from per-infoset logits (all information sets at once)."""
+        starts = self.starts
+        top = np.maximum.reduceat(y, starts)[self.infoset_of]
+        e = np.exp(y - top)
+        return e / np.add.reduceat(e, starts)[self.infoset_of]
 
     def residual(self, y: np.ndarray, lam: float) -> np.ndarray:
         """y - lam * (U - U of the set's first action), per action (first actions: y itself)."""
         u = self.action_values(self.softmax(y))
-        target = np.empty_like(y)
-        for infoset in self.game.infosets:
-            start = self.offset[infoset.id]
-            k = len(infoset.actions)
-            target[start:start + k] = lam * (u[start:start + k] - u[start])
-        return y - target
+        return y - lam * (u - u[self.first_of])
 
     def solve_at(self, lam: float, start: np.ndarray | None = None,
-                 tolerance: float = 1e-10) -> tuple[np.ndarray, bool]:
-        """Newton's method on the logit equations at one lambda (lambda in payoff-scaled units)."""
+                 tolerance: float = 1e-10, deadline: float | None = None
+                 ) -> tuple[np.ndarray, bool]:
+        """Newton's method on the logit equations at one lambda (lambda in payoff-scaled units);
+        it gives up (not converged) once `deadline` (`time.monotonic()`) has passed."""
+        import time
+
         y = np.zeros(self.n_actions) if start is None else start.copy()
         free = [f for f in range(self.n_actions)
                 if f != self.offset[self.infoset_of[f]]]
@@ -157,6 +155,8 @@ class LogitQRE:
             jac = np.zeros((len(free), len(free)))
             h = 1e-7
             for column, f in enumerate(free):
+                if deadline is not None and column % 16 == 0 and time.monotonic() > deadline:
+                    return y, False
                 shifted = y.copy()
                 shifted[f] += h
                 jac[:, column] = (self.residual(shifted, lam)[free] - r[free]) / h
@@ -185,7 +185,7 @@ class LogitQRE:
         """
         import time
 
-        deadline = time.monotonic() + seconds if seconds else None
+        deadline = time.monotonic() + seconds if seconds is not None else None
         points = []
         y = np.zeros(self.n_actions)
         current = 0.0
@@ -195,7 +195,7 @@ class LogitQRE:
                 if deadline is not None and time.monotonic() > deadline:
                     break
                 trial_lam = min(target, max(current * growth, current + 0.25))
-                solved, ok = self.solve_at(trial_lam, y)
+                solved, ok = self.solve_at(trial_lam, y, deadline=deadline)
                 if ok:
                     y, current = solved, trial_lam
                     failures = 0

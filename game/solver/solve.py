@@ -16,6 +16,7 @@ incomplete rather than that there is none.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from fractions import Fraction
 from functools import lru_cache
 
@@ -61,6 +62,13 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
     """
     if concept not in CONCEPTS:
         raise ValueError(f"solve(): `concept` must be one of {CONCEPTS}, not {concept!r}")
+    started = time.monotonic()
+    deadline = started + seconds
+
+    def left(share: float = 1.0) -> float:
+        """What is left of the budget, times `share` (never negative)."""
+        return max(deadline - time.monotonic(), 0.0) * share
+
     structure = Structure(game, concept=concept)
     used = "pbe" if structure.fudenberg_tirole else "weak"
     equilibria: list[Equilibrium] = []
@@ -69,7 +77,9 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         notes.append("weak perfect Bayesian equilibrium is used: the game does not have the "
                      "structure Fudenberg and Tirole's definition needs (moves everyone sees, "
                      f"types drawn privately): {structure.public.reason}")
-    families, pure_truncated, gaps = pure_pbe_search(structure, seconds=seconds, with_gaps=True)
+    # The pure search gets a quarter of the budget (it stops at the latest after half).
+    families, pure_truncated, gaps = pure_pbe_search(structure, seconds=seconds / 4,
+                                                     with_gaps=True, backward=not all_pure)
     if pure_truncated:
         notes.append(f"the search for pure equilibria was too large to finish in {seconds:g} s: "
                      "the pure equilibria shown were found within the time allowed, more may "
@@ -94,15 +104,29 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         notes.append("some paths of play would need mixing off the path of a kind the search "
                      "does not decide (after a move every type was thought never to make, in a "
                      "game that goes on for several stages); more equilibria may exist")
-    if mixed:
+    from game.solver.search.backward import perfect_information
+
+    if mixed and perfect_information(structure):
+        mixed = False   # no beliefs: mixing is only ever among tied moves
+        if len(families) > 1:
+            complete = False
+            notes.append("where a player is indifferent on the path it may also mix; those "
+                         "mixed equilibria are not listed")
+    if mixed and left() < 0.05:
+        complete = False
+        notes.append("the time ran out before the search for mixed equilibria")
+    elif mixed:
         solutions, truncated = mixed_pbe_solve(structure, max_leaves=max_mixed_leaves,
-                                               seconds=seconds)
+                                               seconds=left(0.7))
         complete = complete and not truncated
         if truncated:
             from game.solver.search.guided import qre_guided_solve
 
             known = {tuple(sorted(s.behaviour.items())) for s in solutions}
-            budget = qre_seconds if qre_seconds is not None else min(max(seconds, 0.5), 2.0)
+            budget = min(qre_seconds if qre_seconds is not None else 2.0, left(0.8))
+            # Building the QRE's arrays and the exact checks costs time on a large game:
+            # not worth starting with only a moment left.
+            budget = budget if budget >= 0.3 else 0.0
             for found in qre_guided_solve(structure, seconds=budget):
                 if tuple(sorted(found.behaviour.items())) not in known:
                     solutions.append(found)
@@ -119,10 +143,15 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
 
         by_family = {id(eq): family for eq, family in listed_families}
         refined = []
+        late = Verdict(None, "Not computed: the time allowed ran out before this equilibrium's "
+                             "turn.")
+        refine_until = deadline + 0.5   # the refinements may use half a second more
         for eq in equilibria:
             family = by_family.get(id(eq))
-            if family is not None and family.count > 1 and not all_pure:
-                refined.append(_refine_family(structure, eq, family))
+            if time.monotonic() > refine_until:
+                refined.append(replace(eq, intuitive=late, d1=late))
+            elif family is not None and family.count > 1 and not all_pure:
+                refined.append(_refine_family(structure, eq, family, refine_until))
             else:
                 refined.append(apply_refinements(structure, eq))
         equilibria = refined
@@ -131,8 +160,8 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         notes.append("no equilibrium was found within the time allowed; every finite game has "
                       "one, so this says the search is incomplete, not that there is none")
     weak_only = ()
-    if used == "pbe" and refine:
-        weak_only = _weak_only(structure, equilibria, min(max(seconds, 0.2), 1.0))
+    if used == "pbe" and refine and left() > 0.2:
+        weak_only = _weak_only(structure, equilibria, min(left(0.3), 1.0))
         for item in weak_only:
             outcomes = ", ".join(f"{k} {_text(v)}" for k, v in item.equilibrium.outcomes.items())
             notes.append(f"a weak perfect Bayesian equilibrium ({outcomes}) is not a perfect "
@@ -142,7 +171,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         from game.solver.checks.credibility import non_credible_nash
 
         found = non_credible_nash(structure, equilibria,
-                                  deadline=time.monotonic() + min(max(seconds, 0.5), 2.0))
+                                  deadline=time.monotonic() + min(max(left(), 0.2), 2.0))
         if found is None:
             notes.append("the game is too large to list the Nash equilibria that rest on "
                          "non-credible threats")
@@ -212,12 +241,11 @@ def _behaviour(game: Game, profile: dict) -> dict[int, tuple[Fraction, ...]]:
             for i, a in profile.items()}
 
 
-def _refine_family(structure: Structure, listed: Equilibrium, family: PureFamily) -> Equilibrium:
+def _refine_family(structure: Structure, listed: Equilibrium, family: PureFamily,
+                   until: float | None = None) -> Equilibrium:
     """The verdicts for a family of pure equilibria sharing one path. The Intuitive Criterion
     depends only on the path; D1 also on the replies off it, so it is computed for the members
     (up to `MAX_FAMILY_VERDICTS`), and the member shown is one that passes where any does."""
-    from dataclasses import replace
-
     from game.solver.checks.refine import apply_refinements
 
     first = apply_refinements(structure, listed)
@@ -226,7 +254,7 @@ def _refine_family(structure: Structure, listed: Equilibrium, family: PureFamily
     tried = passing = 0
     shown = first if first.d1.passed else None
     for profile in family.profiles():
-        if tried >= MAX_FAMILY_VERDICTS:
+        if tried >= MAX_FAMILY_VERDICTS or (until is not None and time.monotonic() > until):
             break
         tried += 1
         if tried == 1:

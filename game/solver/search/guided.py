@@ -29,10 +29,15 @@ def qre_guided_solve(structure: Structure, lambdas=(2.0, 5.0, 10.0, 20.0, 50.0, 
     """
     from game.solver.qre import LogitQRE
 
-    solver = MixedSolver(structure, max_leaves=10_000, seconds=None)
+    if seconds <= 0:
+        return []
+    deadline = time.monotonic() + seconds
     qre = LogitQRE(structure.game)
     tried = set()
-    points = qre.trace(list(lambdas), seconds=seconds)
+    points = qre.trace(list(lambdas), seconds=max(deadline - time.monotonic(), 0.0))
+    if time.monotonic() > deadline + seconds:
+        return []
+    solver = MixedSolver(structure, max_leaves=10_000, seconds=None)
     solver.lps.deadline = time.monotonic() + seconds   # the exact checks: as long again
     try:
         for point in reversed(points):

@@ -62,7 +62,8 @@ class MixedSolver:
     def __init__(self, structure: Structure, max_leaves: int, seconds: float | None) -> None:
         self.s = structure
         self.game = game = structure.game
-        self.domains = candidate_actions(structure)
+        self.domains = candidate_actions(
+            structure, time.monotonic() + seconds if seconds else None)
         self.forced = {i: d[0] for i, d in self.domains.items() if len(d) == 1}
         self.lps = ReplyLPs(structure, self.domains)
         self.order = structure.order

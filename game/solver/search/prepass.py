@@ -41,12 +41,25 @@ def _payoff_bounds(structure: Structure, forced: dict[int, int]
     return bounds
 
 
-def candidate_actions(structure: Structure) -> dict[int, tuple[int, ...]]:
+def candidate_actions(structure: Structure, deadline: float | None = None
+                      ) -> dict[int, tuple[int, ...]]:
     """Infoset -> the action indices that survive the pre-pass (a non-empty subset).
 
     Repeated until nothing changes: forcing a move deep in the tree can make an earlier move
-    dominated.
+    dominated. Memoised per game. Past `deadline` (a `time.monotonic()` value) it stops
+    repeating: what it drops so far is dropped soundly, so the domains are only larger.
     """
+    known = structure.memo.get("candidate-actions")
+    if known is not None:
+        return known
+    domains = _candidate_actions(structure, deadline)
+    structure.memo["candidate-actions"] = domains
+    return domains
+
+
+def _candidate_actions(structure: Structure, deadline: float | None):
+    import time
+
     game = structure.game
     domains: dict[int, tuple[int, ...]] = {i.id: tuple(range(len(i.actions)))
                                            for i in game.infosets}
@@ -78,5 +91,5 @@ def candidate_actions(structure: Structure) -> dict[int, tuple[int, ...]]:
                 changed = True
                 if len(keep) == 1:
                     forced[infoset_id] = keep[0]
-        if not changed:
+        if not changed or (deadline is not None and time.monotonic() > deadline):
             return domains

@@ -34,11 +34,14 @@ class PureFamily:
     complete: bool = True
     """False when the time ran out while listing the completions: then `clusters` holds only
     some of them (at least one per cluster) and `count` is a lower bound."""
+    weight: int = 1
+    """Equilibria per listed combination, for families counted rather than listed (backward
+    induction counts the equilibria off the path without writing each out)."""
 
     @property
     def count(self) -> int:
         """How many pure PBE the family holds (a lower bound unless `complete`)."""
-        return prod(len(c) for c in self.clusters)
+        return self.weight * prod(len(c) for c in self.clusters)
 
     def profiles(self) -> Iterator[dict[int, int]]:
         """Yields every equilibrium of the family as a full assignment."""
@@ -74,7 +77,7 @@ class _Solver:
         self.fast = fast
         self.game = structure.game
         self.nash = nash
-        self.domains = candidate_actions(structure) if not nash else {
+        self.domains = candidate_actions(structure, self.deadline) if not nash else {
             i.id: tuple(range(len(i.actions))) for i in self.game.infosets}
         self.rank = {infoset_id: k for k, infoset_id in enumerate(structure.order)}
         self.forced = {i: d[0] for i, d in self.domains.items() if len(d) == 1}
@@ -344,24 +347,29 @@ class _Solver:
             values = PureValues(self.s, assignment)
             return all(check_atom(self.s, atom, assignment, values) for atom in checks)
 
-        def extend(position: int) -> None:
-            nonlocal cut
+        # Depth-first over the positions, with an explicit stack (a cluster can hold thousands
+        # of information sets): stack[k] is the index of the next action to try at position k.
+        stack = [0]
+        while stack:
+            position = len(stack) - 1
             if position == len(order):
                 results.append({i: assignment[i] for i in order})
-                return
+                stack.pop()
+                continue
             infoset_id = order[position]
-            for action in self.domains[infoset_id]:
-                if first_only and results:
-                    break
-                if self.out_of_time() and results:
+            domain = self.domains[infoset_id]
+            tried = stack[position]
+            late = self.out_of_time()   # past the hard deadline this raises _OutOfTime
+            if tried >= len(domain) or (first_only and results) or (results and late):
+                if tried < len(domain) and results and not first_only:
                     cut = True   # enough to show the family exists; its count is cut
-                    break
-                assignment[infoset_id] = action
-                if self.rationalizable(infoset_id, assignment) and holds(position):
-                    extend(position + 1)
-            assignment.pop(infoset_id, None)
-
-        extend(0)
+                assignment.pop(infoset_id, None)
+                stack.pop()
+                continue
+            stack[position] = tried + 1
+            assignment[infoset_id] = domain[tried]
+            if self.rationalizable(infoset_id, assignment) and holds(position):
+                stack.append(0)
         return results, cut
 
     def rationalizable(self, infoset_id: int, assignment: Mapping[int, int]) -> bool:
@@ -398,11 +406,25 @@ def pure_pbe_solve(structure: Structure, fast: bool = True) -> list[PureFamily]:
 
 
 def pure_pbe_search(structure: Structure, seconds: float | None = None, fast: bool = True,
-                    with_gaps: bool = False):
+                    with_gaps: bool = False, backward: bool = True):
     """`pure_pbe_solve` within a time budget: the families found, and whether the search was
     cut short (then more may exist, and a family that is not `complete` lists only some of
     its off-path completions). It stops at the latest after twice `seconds`. With
-    `with_gaps`, also whether some path was dropped for off-path mixing not searched."""
+    `with_gaps`, also whether some path was dropped for off-path mixing not searched.
+
+    A game of perfect information is solved by backward induction (`spe_families`), which
+    counts the equilibria sharing a path instead of listing them (`backward=False` lists them
+    all, by the general search)."""
+    if fast and backward:
+        from game.solver.search.backward import perfect_information, spe_families
+
+        if perfect_information(structure):
+            found = spe_families(structure, seconds=seconds)
+            if found is not None:
+                listed, whole = found
+                families = [PureFamily(base=profile, clusters=(), weight=count)
+                            for profile, count in listed]
+                return (families, not whole, False) if with_gaps else (families, not whole)
     solver = _Solver(structure, fast=fast, seconds=seconds)
     families = solver.run()
     if with_gaps:
