@@ -175,9 +175,18 @@ def make_server(hosted: Hosted, host: str, port: int, *, limits: ServerLimits | 
                 report=None) -> ClassroomServer:
     """The server of every room a host serves."""
     return ClassroomServer(hosted.rooms, hosted.logs, host=host, port=port, limits=limits,
-                           debrief=[class_debrief(r.game, result) for r, result in
-                                    zip(hosted.rooms, hosted.results)],
-                           report=report)
+                           debrief=debriefs(hosted.rooms, hosted.results), report=report)
+
+
+def debriefs(rooms: list[Room], results: list):
+    """What makes the rooms' class debriefs: with one room, a function run in a thread once
+    everybody has finished; with several, a `DebriefMaker` (a child process), since a room
+    that ends early must not slow down the others."""
+    if len(rooms) == 1:
+        return class_debrief(rooms[0].game, results[0])
+    from game.classroom.debrief import DebriefMaker
+
+    return DebriefMaker([(room.game, result) for room, result in zip(rooms, results)])
 
 
 def describe_rooms(rooms: list[Room], out) -> None:
@@ -374,5 +383,5 @@ class HeadlessCommands:
                 self.out(f"{prefix}ok: {word}{' ' + name if name else ''}")
 
 
-__all__ = ["HeadlessCommands", "HostOptions", "Hosted", "StoreError", "class_debrief",
+__all__ = ["HeadlessCommands", "HostOptions", "Hosted", "StoreError", "class_debrief", "debriefs",
            "describe_rooms", "make_server", "peak_rss_mb", "prepare", "serve_headless"]

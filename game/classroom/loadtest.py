@@ -189,8 +189,8 @@ async def run_failover(db: str, clients: int, rooms: int, rounds: int,
             process.kill()
             await process.wait()
     final = await asyncio.to_thread(stored_moves)
-    decisions = [e["decision"] for events in read_rooms(db) for e in events
-                 if e["kind"] == "move"]
+    decisions = [(events[0]["config"]["code"], e["decision"]) for events in read_rooms(db)
+                 for e in events if e["kind"] == "move"]
     return {"rooms": rooms, "clients": clients, "rounds": rounds,
             "moves_seen_at_kill": sum(at_kill.values()),
             "moves_stored_at_kill": sum(stored.values()), "lost": sum(lost.values()),

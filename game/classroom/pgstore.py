@@ -51,6 +51,8 @@ to disk within a fraction of a second (three `wal_writer_delay`s) - the guarante
 SQLite file (WAL, synchronous=NORMAL). Waiting for the disk on every event (`?options=-c%20
 synchronous_commit%3Don` in the URL) costs about 0.2 ms per event on a quiet machine, and
 several times the p99 of a class that all answers at once."""
+TAKE_PATIENCE = 1.0
+"""Seconds `take` waits for a room's lock before saying who holds it."""
 STATEMENT_TIMEOUT_MS = 3000
 """A write that takes longer fails (the move is refused and retried) instead of freezing the
 server."""
@@ -66,6 +68,14 @@ SCHEMA = [
 ]
 INSERT = ("INSERT INTO classroom_events (room, seq, kind, t, data) "
           "VALUES (%s, %s, %s, %s, %s::jsonb)")
+INSERT_MANY = (
+    "WITH new AS (INSERT INTO classroom_events (room, seq, kind, t, data) "
+    "SELECT %s, s, k, t, d::jsonb FROM unnest(%s::bigint[], %s::text[], "
+    "%s::float8[], %s::text[]) AS u (s, k, t, d) RETURNING kind) "
+    "UPDATE classroom_rooms SET ended = TRUE WHERE id = %s "
+    "AND EXISTS (SELECT 1 FROM new WHERE kind = 'end')")
+"""Several events (and the room's `ended` mark when one is its end) in one statement: one
+transaction, one round trip to the server."""
 
 
 def _psycopg():
@@ -192,8 +202,7 @@ class PgDatabase(Database):
             if row is None:
                 raise StoreError(f"{self.where}: no room {key} in it")
             room_id = row[0]
-            if not conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
-                                (LOCK_CLASS, room_id)).fetchone()[0]:
+            if not _try_lock(conn, room_id):
                 from game.classroom.store import holder_text
 
                 raise StoreError(f"the room {key} in {self.where} is in use: "
@@ -212,6 +221,19 @@ class PgDatabase(Database):
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _try_lock(conn, room_id: int, patience: float = TAKE_PATIENCE) -> bool:
+    """Takes the room's lock, waiting up to `patience` seconds for a host that has just gone
+    (the server frees its locks once it has seen its connection end)."""
+    end = time.monotonic() + patience
+    while True:
+        if conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
+                        (LOCK_CLASS, room_id)).fetchone()[0]:
+            return True
+        if time.monotonic() >= end:
+            return False
+        time.sleep(0.1)
 
 
 def _claim(conn, room_id: int, address: str) -> None:
@@ -256,11 +278,9 @@ class PgRoomLog(RoomLog):
                 if len(rows) == 1 and not ends:
                     self._conn.execute(INSERT, rows[0])
                 else:
-                    with self._conn.transaction():
-                        self._conn.cursor().executemany(INSERT, rows)
-                        if ends:
-                            self._conn.execute("UPDATE classroom_rooms SET ended = TRUE "
-                                               "WHERE id = %s", (self.room_id,))
+                    _, seqs, kinds, times, data = (list(column) for column in zip(*rows))
+                    self._conn.execute(INSERT_MANY, (self.room_id, seqs, kinds, times, data,
+                                                     self.room_id))
                 self._next = first + len(rows)
                 return
             except NotStoredError:
@@ -328,12 +348,19 @@ class PgRoomLog(RoomLog):
                 from None
 
     def reader(self) -> Callable[[], list[dict]]:
-        url, code = self.url, self.key
-        return lambda: read_pg_rooms(url, code)[0]
+        """Reads on the room's own connection (psycopg's connections may be shared between
+        threads): a new one would cost a login, and this is called once the room has ended,
+        when nothing else writes it."""
+        return self.events
 
     def release(self) -> None:
         if self._conn is not None:
-            self._conn.close()   # releases the room's lock
+            try:   # at once: the server would let it go only once it has seen the link end
+                self._conn.execute("SELECT pg_advisory_unlock(%s, %s)",
+                                   (LOCK_CLASS, self.room_id))
+            except Exception:  # noqa: BLE001 - closing releases it anyway
+                pass
+            self._conn.close()
             self._conn = None
 
 

@@ -10,6 +10,7 @@ applied; when storing fails, the work left is picked up again at the next tick.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from game.classroom.outbox import Outbound
@@ -39,6 +40,8 @@ class Referee:
     _rng: random.Random
     _touched: set[int]
     _reported: int
+    _emit: Callable[[dict, float], list[Outbound]]
+    _emit_many: Callable[[list[dict], float], list[Outbound]]
 
     def _settle(self, pair: Pair, now: float) -> None:
         """Resolves chance (the participants' types by the session's design) and sets the
@@ -101,6 +104,13 @@ class Referee:
                 return out
             for _ in range(100_000):
                 if self._touched:
+                    finished = sorted(i for i in self._touched if not self.pairs[i].reported
+                                      and self.pairs[i].state.is_terminal)
+                    if len(finished) > 1:   # their results in one write
+                        out += self._emit_many([self._result_event(self.pairs[i])
+                                                for i in finished], now)
+                        self._touched.difference_update(finished)
+                        continue
                     index = self._touched.pop()
                     try:
                         out += self._advance_pair(self.pairs[index], now)
@@ -122,18 +132,21 @@ class Referee:
             return out   # the rest waits for the next tick
         return out
 
+    def _result_event(self, pair: Pair) -> dict:
+        """The event that reports a finished game."""
+        state = pair.state
+        return {"kind": "result", "round": self.round, "pair": pair.index,
+                "labels": [self.seats[s].label if s is not None else "" for s in pair.seats],
+                "types": list(state.types()), "outcome": state.current.outcome,
+                "payoffs": [str(p) for p in state.payoffs()],
+                "actions": list(state.actions_taken())}
+
     def _advance_pair(self, pair: Pair, now: float) -> list[Outbound]:
         state = pair.state
         if state.is_terminal:
             if pair.reported:
                 return []
-            a, b = pair.seats
-            return self._emit({
-                "kind": "result", "round": self.round, "pair": pair.index,
-                "labels": [self.seats[s].label if s is not None else "" for s in (a, b)],
-                "types": list(state.types()), "outcome": state.current.outcome,
-                "payoffs": [str(p) for p in state.payoffs()],
-                "actions": list(state.actions_taken())}, now)
+            return self._emit(self._result_event(pair), now)
         seat = pair.seats[state.to_move]
         if seat is None:
             return self._bot_move(pair, now, "empty")

@@ -35,6 +35,7 @@ class Requests(Outbox):
     _by_conn: dict[str, int]
     _by_label: dict[str, int]
     _status_sent: float
+    _emit: Callable[[dict, float], list[Outbound]]
 
     def _join(self, conn: str, msg: Join, now: float) -> list[Outbound]:
         if msg.code.upper() != self.config.code:
@@ -157,15 +158,22 @@ class Requests(Outbox):
         return pair, seat, role, None
 
     def _move(self, conn: str, msg: Move, now: float) -> list[Outbound]:
-        pair, _, role, problem = self._turn(conn, msg.round, msg.decision)
+        event, problem = self._stage_move(conn, msg, now)
         if problem:
             return [(conn, problem)]
+        return self._emit(event, now)
+
+    def _stage_move(self, conn: str, msg: Move, now: float) -> tuple[dict | None, dict | None]:
+        """The event a move makes, or the error that refuses it (nothing is changed)."""
+        pair, _, role, problem = self._turn(conn, msg.round, msg.decision)
+        if problem:
+            return None, problem
         if msg.action not in pair.state.legal_actions():
             try:
                 pair.state.play(msg.action)   # the engine says why
             except IllegalMoveError as err:
-                return [(conn, error("illegal", str(err)))]
-        return self._emit(self._move_event(pair, role, msg.action, now, False, "human"), now)
+                return None, error("illegal", str(err))
+        return self._move_event(pair, role, msg.action, now, False, "human"), None
 
     def _belief(self, conn: str, msg: Belief, now: float) -> list[Outbound]:
         if not self.config.elicit_beliefs:

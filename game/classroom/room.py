@@ -61,6 +61,9 @@ class Room(Requests, Referee):
     record: Callable[[dict], None] | None = None
     """Stores an event before it is applied (raises `NotStoredError` when it cannot); None
     keeps the events in `journal` (tests, and `drain`)."""
+    record_many: Callable[[list[dict]], None] | None = None
+    """Stores several events in one transaction, all or none (raises `NotStoredError`); None:
+    each is stored and applied in turn."""
     wall: Callable[[], float] = time.time
     """The wall clock that stamps events (`t`, seconds since the epoch) for the data."""
     seats: list[Seat] = field(default_factory=list)
@@ -121,9 +124,40 @@ class Room(Requests, Referee):
             else:  # pragma: no cover - the protocol admits nothing else
                 out = [(conn, error("invalid", "unknown message"))]
         except NotStoredError as err:
-            return [(conn, error("not_saved", f"{err}. Nothing was recorded; the instructor "
-                                              "has been told. Try again in a moment."))]
+            return [(conn, _not_saved(err))]
         return out + self._progress(now)
+
+    def handle_batch(self, items: list[tuple[str, object]], now: float) -> list[Outbound]:
+        """Handles messages that arrived together, in order. The moves among them in different
+        games are stored together (one transaction: a group commit), then applied, so a class
+        answering at once costs one write, not one per student; any other message, or a
+        second move in a game, waits for the moves before it to be stored and applied."""
+        out: list[Outbound] = []
+        staged: list[tuple[str, dict]] = []
+        for conn, message in items:
+            if isinstance(message, Move) and self.record_many is not None:
+                event, problem = self._stage_move(conn, message, now)
+                if problem is not None:
+                    out.append((conn, problem))
+                    continue
+                if all(e["pair"] != event["pair"] for _, e in staged):
+                    staged.append((conn, event))
+                    continue
+            out += self._commit(staged, now)
+            staged = []
+            out += self.handle(conn, message, now)
+        out += self._commit(staged, now)
+        return out + self._progress(now)
+
+    def _commit(self, staged: list[tuple[str, dict]], now: float) -> list[Outbound]:
+        """Stores the staged moves at once and applies them; when they cannot be stored, each
+        mover is told and nothing changes."""
+        if not staged:
+            return []
+        try:
+            return self._emit_many([event for _, event in staged], now)
+        except NotStoredError as err:
+            return [(conn, _not_saved(err)) for conn, _ in staged]
 
     def tick(self, now: float) -> list[Outbound]:
         """Runs the decision timers: an expired decision is made by the bot (marked so)."""
@@ -184,6 +218,25 @@ class Room(Requests, Referee):
         else:
             self.journal.append(event)
         return self.apply(event, now)
+
+    def _emit_many(self, events: list[dict], now: float) -> list[Outbound]:
+        """Stores the events in one transaction (raises `NotStoredError`: then none is
+        stored and nothing changes), then applies them in order."""
+        if len(events) == 1 or (self.record is not None and self.record_many is None):
+            out: list[Outbound] = []
+            for event in events:
+                out += self._emit(event, now)
+            return out
+        for event in events:
+            event.setdefault("t", self.wall())
+        if self.record_many is not None:
+            self.record_many(events)
+        else:
+            self.journal.extend(events)
+        out = []
+        for event in events:
+            out += self.apply(event, now)
+        return out
 
     def apply(self, event: dict, now: float = 0.0) -> list[Outbound]:
         """Applies one event (live or replayed) and returns the messages it causes; `now` (the
@@ -328,6 +381,11 @@ class Room(Requests, Referee):
         self._by_conn.pop(conn, None)
         return [(conn, {"type": "replaced", "message": "the instructor gave this seat a new "
                                                        "token; ask them for it to rejoin"})]
+
+
+def _not_saved(err: NotStoredError) -> dict:
+    return error("not_saved", f"{err}. Nothing was recorded; the instructor has been told. "
+                              "Try again in a moment.")
 
 
 __all__ = ["MATCHINGS", "ROLE_SCHEMES", "STATUS_INTERVAL", "Outbound", "Pair", "Room",

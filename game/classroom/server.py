@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
+from game.classroom.debrief import DebriefMaker, short_turns
 from game.classroom.gate import Gate, JoinLimiter, ServerLimits
 from game.classroom.protocol import (
     OPENING_CAP,
@@ -60,32 +61,6 @@ def peak_rss_mb() -> float:
     return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
-SHORT_TURN = 0.0005
-"""Seconds a thread may hold the interpreter before it must let another run, while a class
-debrief is made in a thread (Python's default, 5 ms, would make the event loop wait that long
-after each of its system calls for the thread to let go, and the rooms still playing feel
-it)."""
-_debriefs_running = 0
-
-
-class _short_turns:
-    """Shortens the interpreter's switch interval while any class debrief is being made."""
-
-    def __enter__(self) -> None:
-        global _debriefs_running
-        if _debriefs_running == 0:
-            self.previous = sys.getswitchinterval()
-            _short_turns.saved = self.previous
-            sys.setswitchinterval(SHORT_TURN)
-        _debriefs_running += 1
-
-    def __exit__(self, *exc) -> None:
-        global _debriefs_running
-        _debriefs_running -= 1
-        if _debriefs_running == 0:
-            sys.setswitchinterval(_short_turns.saved)
-
-
 _QUIET = logging.getLogger("game.classroom.websockets")
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
@@ -106,12 +81,16 @@ class Recorder:
     _retry_at: float = 0.0
 
     def __call__(self, event: dict) -> None:
+        self.many([event])
+
+    def many(self, events: list[dict]) -> None:
+        """Writes events in one transaction, all or none (see the class docstring)."""
         now = time.monotonic()
         problem = self.room.store_problem
         if problem is not None and now < self._retry_at:
             raise NotStoredError(problem)
         try:
-            self.store.append([event])
+            self.store.append(events)
         except NotStoredError as err:
             self.failures += 1
             self._retry_at = now + self.retry
@@ -148,8 +127,8 @@ class ClassroomServer:
         self.joins = JoinLimiter(self.limits.join_rate, self.limits.join_burst)
         self.conns: dict[str, ServerConnection] = {}
         self.debriefs = debrief if isinstance(debrief, list) else [debrief] * len(self.rooms)
-        """Each room's maker of the class debrief from its stored events, sent to everyone in
-        the room at its end."""
+        """Each room's maker of the class debrief from its stored events (a function, or a
+        `DebriefMaker` for all), sent to everyone in the room at its end."""
         self.debrief_texts: dict[int, str] = {}
         self.recorders: list[Recorder | None] = []
         for room, store in zip(self.rooms, self.stores):
@@ -157,6 +136,7 @@ class ClassroomServer:
             if store is not None:
                 recorder = Recorder(store, room, self._reporter(room, report))
                 room.record = recorder
+                room.record_many = recorder.many
                 store.checkpoint_in_background()
             self.recorders.append(recorder)
         self._by_code = {room.config.code.upper(): room for room in self.rooms}
@@ -164,6 +144,8 @@ class ClassroomServer:
         """Connection -> the room it joined."""
         self._spoke: dict[str, set[int]] = {}
         """Connection -> the rooms it sent something to (told when it goes)."""
+        self._inbox: dict[int, list[tuple[str, object, asyncio.Future]]] = {}
+        """Room -> the messages that came in this turn of the loop (see `_submit`)."""
         self._ids = itertools.count(1)
         self._server = None
         self._ticker: asyncio.Task | None = None
@@ -205,6 +187,8 @@ class ClassroomServer:
     async def start(self) -> None:
         self.gate.tighten_handshakes()
         gate = self.gate
+        for maker in {id(d): d for d in self.debriefs if isinstance(d, DebriefMaker)}.values():
+            maker.start()
 
         class Connection(ServerConnection):
             """Registers with the gate as soon as the socket opens (before the handshake)."""
@@ -235,6 +219,8 @@ class ClassroomServer:
         if self._server:
             self._server.close()
             await self._server.wait_closed()
+        for maker in {id(d): d for d in self.debriefs if isinstance(d, DebriefMaker)}.values():
+            maker.close()
 
     async def _tick_loop(self) -> None:
         while True:
@@ -256,8 +242,11 @@ class ClassroomServer:
         if debrief is not None:
             read = store.reader() if store is not None else list
             try:
-                with _short_turns():   # other rooms still play: the loop gets the GIL back
-                    text = await asyncio.to_thread(lambda: debrief(read()))
+                if isinstance(debrief, DebriefMaker):   # in its child process
+                    text = await debrief.make(index, await asyncio.to_thread(read))
+                else:
+                    with short_turns():   # other rooms still play: the loop gets the GIL
+                        text = await asyncio.to_thread(lambda: debrief(read()))
             except Exception:  # noqa: BLE001 - the session is over either way
                 self._log_internal(f"making the class debrief of room {room.config.code}")
                 text = None
@@ -370,20 +359,13 @@ class ClassroomServer:
                     continue
                 index = self.rooms.index(room) if len(self.rooms) > 1 else 0
                 self._spoke.setdefault(conn, set()).add(index)
-                try:
-                    replies = room.handle(conn, message, now)
-                except Exception:  # noqa: BLE001 - a bug: this client gets an error, all go on
-                    self._log_internal(f"handling {type(message).__name__} from {conn}")
-                    await self._send(ws, error("internal", "the server could not handle this"))
-                    continue
-                welcomed = any(c == conn and m.get("type") == "welcome" for c, m in replies)
+                replies = await self._submit(index, conn, message)   # handled and sent
+                welcomed = any(m.get("type") == "welcome" for m in replies)
                 if welcomed:
                     self._room_of[conn] = room
-                if not member and (welcomed or any(c == conn and m.get("type") == "ok"
-                                                   for c, m in replies)):
+                if not member and (welcomed or any(m.get("type") == "ok" for m in replies)):
                     member = True
                     self.gate.admit(ws)
-                await self._flush(replies)
                 text = self.debrief_texts.get(index)
                 if member and room.ended and text and welcomed:
                     await self._send(ws, {"type": "debrief", "text": text})
@@ -394,6 +376,41 @@ class ClassroomServer:
             self._room_of.pop(conn, None)
             for index in self._spoke.pop(conn, ()):
                 await self._flush(self.rooms[index].disconnect(conn, time.monotonic()))
+
+    async def _submit(self, index: int, conn: str, message) -> list[dict]:
+        """Has the room handle a client's message and sends what it causes; returns the
+        replies to this client. The messages that come in one turn of the event loop are
+        handled together at its end (`Room.handle_batch`: their moves are stored in one
+        transaction), then sent; only then does each caller go on."""
+        loop = asyncio.get_running_loop()
+        waiter = loop.create_future()
+        inbox = self._inbox.setdefault(index, [])
+        inbox.append((conn, message, waiter))
+        if len(inbox) == 1:
+            loop.call_soon(self._handle_inbox, index)
+        return await waiter
+
+    def _handle_inbox(self, index: int) -> None:
+        items = self._inbox.pop(index, [])
+        if not items:
+            return
+        room = self.rooms[index]
+        try:
+            out = room.handle_batch([(conn, message) for conn, message, _ in items],
+                                    time.monotonic())
+        except Exception:  # noqa: BLE001 - a bug: these clients get an error, all go on
+            self._log_internal(f"handling {len(items)} messages for room {room.config.code}")
+            out = [(conn, error("internal", "the server could not handle this"))
+                   for conn, _, _ in items]
+        asyncio.get_running_loop().create_task(self._deliver(out, items))
+
+    async def _deliver(self, out: list, items: list) -> None:
+        try:
+            await self._flush(out)
+        finally:
+            for conn, _, waiter in items:
+                if not waiter.done():
+                    waiter.set_result([m for c, m in out if c == conn])
 
     @staticmethod
     def _new_seat(room: Room, message: Join) -> bool:

@@ -135,7 +135,7 @@ class InstructorConsole(App[None]):
         yield Footer()
 
     async def on_mount(self) -> None:
-        from game.classroom.host import class_debrief
+        from game.classroom.host import debriefs
 
         self.query_one("#roster", DataTable).add_columns("student", "connected", "bot")
         self.query_one("#choices", DataTable).add_columns("information set",
@@ -145,8 +145,7 @@ class InstructorConsole(App[None]):
                 "room", "code", "round", "state", "students", "pairs done", "storing")
         self.server = ClassroomServer(self.rooms, self.stores, host=self.host, port=self.port,
                                       limits=self.limits,
-                                      debrief=[class_debrief(r.game, result) for r, result
-                                               in zip(self.rooms, self.results)],
+                                      debrief=debriefs(self.rooms, self.results),
                                       report=self._store_problem)
         await self.server.start()
         self.set_interval(0.5, self.refresh_status)

@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from game.classroom.client import BotClient
+from game.classroom.client import BotClient, ClassroomClient
 from game.classroom.loadtest import launch_host
 from game.classroom.storage import read_rooms
 from tests.browser import free_port
@@ -28,6 +28,19 @@ async def _until(condition, seconds: float) -> bool:
     while time.monotonic() < end and not condition():
         await asyncio.sleep(0.02)
     return condition()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (from /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
 
 
 def _run(*argv: str) -> subprocess.CompletedProcess:
@@ -49,16 +62,26 @@ async def test_kill_nine_then_another_host_resumes_and_the_clients_follow(pg_url
     tasks = [asyncio.create_task(b.run(timeout=90)) for b in bots]
     try:
         assert await _until(lambda: sum(len(b.sent) for b in bots) >= 8, 30)
+        assert await _until(lambda: _children(process.pid), 10)   # the debrief maker
+        children = _children(process.pid)
         process.send_signal(signal.SIGKILL)
         await process.wait()
+        assert await _until(lambda: not any(Path(f"/proc/{c}").exists() for c in children),
+                            5), "the killed host's child processes outlived it"
         assert await _until(lambda: all(b.notes for b in bots), 10)
         tokens = {b.name: b.token for b in bots}
         assert all(not any(e["kind"] == "end" for e in room) for room in read_rooms(pg_url))
         process, again, url2 = await launch_host(
             "--resume", "--db", pg_url, "--grace", "0.5", port=second_port)
         assert sorted(again) == sorted(rooms)   # the same codes, tokens and names
+        instructor = await ClassroomClient(url2).connect()
+        for _, token, _ in rooms:   # held still while a third host tries
+            await instructor.instructor(token, "pause")
         third = await asyncio.to_thread(_run, "host", "--resume", "--db", pg_url,
                                         "--headless", "--port", "0")
+        for _, token, _ in rooms:
+            await instructor.instructor(token, "resume")
+        await instructor.close()
         assert third.returncode == 2 and "Traceback" not in third.stderr
         assert "served by a running host" in third.stderr
         assert f"process id {process.pid}" in third.stderr
