@@ -149,8 +149,8 @@ def read_one_shot(spec: GameSpec, values: Mapping[str, Fraction] | None = None) 
 
     for move in root.moves:
         target = spec.nodes[move.to]
-        branches = ([(F(1), move.to)] if isinstance(target, DecisionNode) else
-                    [(evaluate(m.prob, values), m.to) for m in target.moves])
+        branches = ([(evaluate(m.prob, values), m.to) for m in target.moves]
+                    if isinstance(target, ChanceNode) else [(F(1), move.to)])
         found = []
         for chance, node_id in branches:
             node = spec.nodes[node_id]
