@@ -22,9 +22,22 @@ def verdict_text(name: str, verdict) -> str:
         return f"{name} not applied"
     passed = getattr(verdict, "passed", None)
     if passed is None:
-        reason = getattr(verdict, "reason", "")
+        reason = getattr(verdict, "reason", "").strip().rstrip(".")
+        if reason[:13].lower() == "not computed:":         # the solver's reasons start so
+            reason = reason[13:].strip()
         return f"{name} not computed" + (f" ({reason})" if reason else "")
     return f"{name} {'passes' if passed else 'fails'}"
+
+
+def verdicts_text(intuitive, d1) -> str:
+    """Both refinement verdicts: 'Intuitive Criterion passes, D1 fails'; one reason when
+    neither was computed for the same reason."""
+    both = verdict_text("Intuitive Criterion and D1", intuitive)
+    if intuitive is not None and d1 is not None and getattr(intuitive, "passed", 0) is None \
+            and getattr(d1, "passed", 0) is None and both == verdict_text(
+                "Intuitive Criterion and D1", d1):
+        return both
+    return f"{verdict_text('Intuitive Criterion', intuitive)}, {verdict_text('D1', d1)}"
 
 
 def count_text(count: int) -> str:
@@ -53,7 +66,9 @@ def summary(spec, state, driver, equilibrium, index: int | None, note: str = "",
     if state is not None:
         lines += opening(spec, state.game, result, index, state, me)
     lines.append("")
-    if driver is not None and driver.opponent_description:
+    if driver is not None and len(getattr(driver, "humans", ())) > 1:
+        lines.append("Hot-seat: two players shared this terminal, one for each side.")
+    elif driver is not None and driver.opponent_description:
         lines.append(f"Your opponent ({driver.opponent_name}): {driver.opponent_description}")
     if keys:
         lines.append(keys)
@@ -81,8 +96,7 @@ def equilibria_text(game, result, index: int | None, keys: bool = True) -> str:
         mark = ("  <- compared with your play" + (" (e: the next one)" if keys else "")
                 if number - 1 == index else "")
         lines.append(f"{number}. {eq.kind}: {outcomes}; "
-                     f"{verdict_text('Intuitive Criterion', eq.intuitive)}, "
-                     f"{verdict_text('D1', eq.d1)}.{mark}")
+                     f"{verdicts_text(eq.intuitive, eq.d1)}.{mark}")
         for extra in getattr(eq, "notes", ()) or ():
             lines.append(f"   Note: {extra}")
     if index is not None and result.equilibria:

@@ -280,3 +280,30 @@ def test_what_if_says_why_the_regime_changed():
     assert "Back down -> Fight" in fight
     assert "Fight: w_I = -2; Back down: -a = -3 (was -1): Fight is now the best reply." in fight
     assert any("belief at 'Resist or concede?'" in line for line in lines)
+
+
+def test_the_debrief_names_the_concept_and_why_a_verdict_was_not_computed():
+    """In a two-round public threat the challenger moves again after an unexpected move, so
+    the refinements are not computed: the debrief says so once, with the solver's reason."""
+    from game.solver.explain.prose import CONCEPT_NAME
+    from game.solver.solve import solve
+    from game.tui.debrief_text import equilibria_text
+    from game.tui.teach.listing import listing_lines, table_rows
+
+    _, game = load("public-threat", {}, 2)
+    for concept in ("pbe", "weak"):
+        result = solve(game, seconds=60, concept=concept)
+        text = equilibria_text(game, result, 0)
+        assert text.startswith(f"THE EQUILIBRIA ({len(result.equilibria)} equilibria found; "
+                               f"{CONCEPT_NAME[concept]}")
+    result = solve(game, seconds=60)
+    open_verdicts = [eq for eq in result.equilibria if eq.d1.passed is None]
+    assert open_verdicts and all(eq.intuitive.passed is None for eq in open_verdicts)
+    reason = "not computed (after Leave the status quo, State A moves again"
+    text = equilibria_text(game, result, 0)
+    assert f"Intuitive Criterion and D1 {reason}" in text
+    assert "Not computed:" not in text and "not computed (Not" not in text
+    assert f"Intuitive Criterion and D1 {reason}" in "\n".join(listing_lines(game, result, 0))
+    headers, rows = table_rows(game, result)
+    number = result.equilibria.index(open_verdicts[0]) + 1
+    assert rows[5][number].startswith(reason) and rows[6][number].startswith(reason)

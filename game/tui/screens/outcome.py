@@ -81,7 +81,9 @@ class OutcomeScreen(Screen[None]):
         lines.append("")
         lines.append("What happened:")
         lines += [f"  {line}" for line in self.events_log]
-        if self.driver.opponent_description:
+        if len(humans) > 1:
+            lines += ["", "Hot-seat: two players shared this terminal, one for each side."]
+        elif self.driver.opponent_description:
             lines.append("")
             lines.append(f"Your opponent: {self.driver.opponent_description}")
         from game.tui.teach.panels import grade_predictions

@@ -67,7 +67,7 @@ def listing_lines(game, result, index: int | None = None) -> list[str]:
     """Every equilibrium, in order of play, one line per information set (folded off the
     path where lines would repeat)."""
     from game.solver.structure import Structure
-    from game.tui.debrief_text import count_text, verdict_text
+    from game.tui.debrief_text import count_text, verdicts_text
 
     structure = Structure(game)
     depth = structure.depth
@@ -79,8 +79,7 @@ def listing_lines(game, result, index: int | None = None) -> list[str]:
     for number, eq in enumerate(result.equilibria, start=1):
         mark = "  <- compared with your play" if number - 1 == index else ""
         lines += ["", f"Equilibrium {number}: {eq.kind}; "
-                      f"{verdict_text('Intuitive Criterion', eq.intuitive)}, "
-                      f"{verdict_text('D1', eq.d1)}{mark}"]
+                      f"{verdicts_text(eq.intuitive, eq.d1)}{mark}"]
         folded: dict[tuple[str, str, str, str], list[str]] = {}
         for infoset_id in order:
             infoset = game.infosets[infoset_id]

@@ -8,6 +8,7 @@ Labels only, never ids; sentences are not repeated.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from fractions import Fraction
 
 from game.model.expr import format_fraction
@@ -91,6 +92,30 @@ def lesson(spec) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class Voice:
+    """How the sentences about one player's decision name that player: "you" when the reader
+    made it, its name and "it" when the debrief speaks to both players (hot-seat)."""
+
+    subject: str
+    """'You' or 'State A', to start a sentence."""
+    named: str
+    """'you' or 'State A', inside a sentence."""
+    obj: str
+    """'you' or 'it', once named."""
+    poss: str
+    """'your' or 'its', once named."""
+    owner: str
+    """'your' or "State A's", not yet named."""
+
+    @staticmethod
+    def of(spec, mover: int, addressed: bool) -> Voice:
+        if addressed:
+            return Voice("You", "you", "you", "your", "your")
+        name = spec.players[mover].name
+        return Voice(name, name, "it", "its", f"{name}'s")
+
+
 def _prescription(probability: Fraction, number: int) -> str:
     if probability == 1:
         return f"as equilibrium {number} prescribes"
@@ -144,7 +169,8 @@ def opening(spec, game, result, index: int | None, state, me: int | None) -> lis
     return lines
 
 
-def _counterfactual(game, equilibrium, state, position: int, me: int, number: int) -> list[str]:
+def _counterfactual(game, equilibrium, state, position: int, me: int, number: int,
+                    voice: Voice | None = None) -> list[str]:
     """After the move at `position`: had the other player answered otherwise, what then."""
     from game.solver.evaluate import Evaluation
     from game.solver.structure import Structure
@@ -159,6 +185,7 @@ def _counterfactual(game, equilibrium, state, position: int, me: int, number: in
     probs = equilibrium.behaviour[child.infoset]
     spec = game.spec
     other = spec.players[child.player].name
+    voice = voice or Voice.of(spec, me, True)
     lines = []
     for reply, (p, after) in enumerate(zip(probs, child.children)):
         if reply == taken:
@@ -168,7 +195,7 @@ def _counterfactual(game, equilibrium, state, position: int, me: int, number: in
                   f"never{typed} in equilibrium {number}")
         text = f"Had {other} chosen {label(game, child, child.actions[reply])} ({chance}), "
         follow = nodes[after]
-        text += "you would have "
+        text += f"{voice.named} would have "
         if follow.player == me:
             mine = equilibrium.behaviour[follow.infoset]
             if max(mine) == 1:
@@ -188,7 +215,8 @@ def _counterfactual(game, equilibrium, state, position: int, me: int, number: in
     return lines
 
 
-def _concept(spec, game, fact, state, position: int, me: int) -> str:
+def _concept(spec, game, fact, state, position: int, me: int, voice: Voice | None = None
+             ) -> str:
     """The concept a decision illustrates, as a sentence (or '')."""
     from game.solver.explain.debrief import is_reply
 
@@ -196,15 +224,17 @@ def _concept(spec, game, fact, state, position: int, me: int) -> str:
     node_id, index = state.steps[position]
     node = nodes[node_id]
     other = spec.players[1 - me].name
+    v = voice or Voice.of(spec, me, True)
     if node.conceals or (node.parent >= 0 and nodes[node.parent].conceals):
-        return (f"A simultaneous move: you chose without seeing {other}'s choice, so each "
-                f"action is worth what it earns against what you expected {other} to do.")
+        return (f"A simultaneous move: {v.named} chose without seeing {other}'s choice, so "
+                f"each action is worth what it earns against what {v.obj} expected {other} "
+                "to do.")
     if fact.threat is not None and fact.credible is not None and fact.values is not None:
         threat = label(game, node, fact.threat)
         best = max(fact.values, key=fact.values.get)
-        carried = "You carried out the threat" if fact.action == fact.threat else \
-            "You did not carry out the threat"
-        yours = " for your type" if len(spec.players[me].types) > 1 else ""
+        carried = f"{v.subject} carried out the threat" if fact.action == fact.threat else \
+            f"{v.subject} did not carry out the threat"
+        yours = f" for {v.poss} type" if len(spec.players[me].types) > 1 else ""
         if fact.credible:
             return (f"{carried} ({threat}). It was credible{yours}: carrying it out was a best "
                     f"reply ({format_fraction(fact.values[fact.threat])}).")
@@ -217,28 +247,31 @@ def _concept(spec, game, fact, state, position: int, me: int) -> str:
     if before is not None and after is not None and after != before:
         others = [types[t] for t in before if t != mine]
         if after.get(mine, ZERO) < before.get(mine, ZERO):
-            return (f"You bluffed: as {types[mine]}, your move made {other} think you more "
-                    f"likely {' or '.join(others)} ({format_fraction(1 - before[mine])} -> "
+            return (f"{v.subject} bluffed: as {types[mine]}, {v.poss} move made {other} think "
+                    f"{v.obj} more likely {' or '.join(others)} "
+                    f"({format_fraction(1 - before[mine])} -> "
                     f"{format_fraction(1 - after.get(mine, ZERO))}).")
         if after.get(mine, ZERO) == 1:
-            return (f"A revealing signal: only your type ({types[mine]}) makes this move, so "
-                    f"{other} now knows it.")
-        return (f"A signal: your move made {other} think you more likely {types[mine]} "
+            return (f"A revealing signal: only {v.owner} type ({types[mine]}) makes this "
+                    f"move, so {other} now knows it.")
+        return (f"A signal: {v.owner} move made {other} think {v.obj} more likely {types[mine]} "
                 f"({format_fraction(before[mine])} -> {format_fraction(after[mine])}).")
-    deterred = _deterred(spec, game, fact, node, index, me)
+    deterred = _deterred(spec, game, fact, node, index, me, v)
     if deterred:
         return deterred
     if is_reply(game, state.steps[:position], node_id):
         last = next((nodes[n], k) for n, k in reversed(state.steps[:position])
                     if nodes[n].player == 1 - me)
-        typed = (" and on your belief about its type" if len(spec.players[1 - me].types) > 1
-                 else "")
-        return (f"You answered {other}'s {label(game, last[0], last[0].actions[last[1]])}: "
+        typed = ((" and on your belief about its type" if v.named == "you" else
+                  f" and on {v.owner} belief about {other}'s type")
+                 if len(spec.players[1 - me].types) > 1 else "")
+        return (f"{v.subject} answered {other}'s "
+                f"{label(game, last[0], last[0].actions[last[1]])}: "
                 f"each answer is worth what {other} does next{typed}.")
     return ""
 
 
-def _deterred(spec, game, fact, node, index: int, me: int) -> str:
+def _deterred(spec, game, fact, node, index: int, me: int, voice: Voice | None = None) -> str:
     """'You stayed out, deterred by a threat that is (not) credible ...' for a move that ends
     the game where another would have let the other side answer."""
     nodes = game.nodes
@@ -246,6 +279,7 @@ def _deterred(spec, game, fact, node, index: int, me: int) -> str:
             any(len(p.types) > 1 for p in spec.players):
         return ""
     stay = nodes[node.children[index]].payoffs[me]
+    v = voice or Voice.of(spec, me, True)
     for alt, child_id in enumerate(node.children):
         child = nodes[child_id]
         if child.player != 1 - me:
@@ -257,15 +291,16 @@ def _deterred(spec, game, fact, node, index: int, me: int) -> str:
         move = label(game, node, node.actions[alt])
         best_label = label(game, child, child.actions[best])
         if answers[best][1] < stay:
-            return (f"You stayed out instead of choosing {move}, deterred by a credible "
-                    f"answer: {other} would best reply with {best_label} "
-                    f"({format_fraction(answers[best][0])} for it), which would leave you "
+            return (f"{v.subject} stayed out instead of choosing {move}, deterred by a "
+                    f"credible answer: {other} would best reply with {best_label} "
+                    f"({format_fraction(answers[best][0])} for it), which would leave {v.obj} "
                     f"{format_fraction(answers[best][1])} < {format_fraction(stay)}.")
         harsh_label = label(game, child, child.actions[harsh])
-        return (f"You stayed out instead of choosing {move}, deterred by a threat that is not "
-                f"credible ({harsh_label} gives {other} {format_fraction(answers[harsh][0])} "
-                f"< {format_fraction(answers[best][0])} for {best_label}, which would leave "
-                f"you {format_fraction(answers[best][1])}): staying out is the Nash "
+        return (f"{v.subject} stayed out instead of choosing {move}, deterred by a threat "
+                f"that is not credible ({harsh_label} gives {other} "
+                f"{format_fraction(answers[harsh][0])} < {format_fraction(answers[best][0])} "
+                f"for {best_label}, which would leave {v.obj} "
+                f"{format_fraction(answers[best][1])}): staying out is the Nash "
                 "equilibrium that subgame perfection rules out.")
     return ""
 
@@ -275,25 +310,31 @@ def _answer_values(game, node) -> list[tuple[Fraction, Fraction]]:
     induction from there (a game without private types)."""
     nodes = game.nodes
     memo: dict[int, tuple[Fraction, Fraction]] = {}
-
-    def value(node_id: int) -> tuple[Fraction, Fraction]:
+    stack = list(node.children)               # children before parents, without recursion
+    while stack:
+        node_id = stack[-1]
         if node_id in memo:
-            return memo[node_id]
+            stack.pop()
+            continue
         here = nodes[node_id]
         if here.player == TERMINAL:
-            result = (here.payoffs[0], here.payoffs[1])
-        elif here.player == NATURE:
-            parts = [value(c) for c in here.children]
-            result = (sum((p * v[0] for p, v in zip(here.probs, parts)), ZERO),
-                      sum((p * v[1] for p, v in zip(here.probs, parts)), ZERO))
+            memo[node_id] = (here.payoffs[0], here.payoffs[1])
+            stack.pop()
+            continue
+        pending = [c for c in here.children if c not in memo]
+        if pending:
+            stack += pending
+            continue
+        parts = [memo[c] for c in here.children]
+        if here.player == NATURE:
+            memo[node_id] = (sum((p * v[0] for p, v in zip(here.probs, parts)), ZERO),
+                             sum((p * v[1] for p, v in zip(here.probs, parts)), ZERO))
         else:
-            parts = [value(c) for c in here.children]
-            result = max(parts, key=lambda v: v[here.player])
-        memo[node_id] = result
-        return result
+            memo[node_id] = max(parts, key=lambda v: v[here.player])
+        stack.pop()
 
     owner = node.player
-    return [(value(c)[owner], value(c)[1 - owner]) for c in node.children]
+    return [(memo[c][owner], memo[c][1 - owner]) for c in node.children]
 
 
 def decision_lines(spec, game, result, index: int, state, me: int | None) -> list[str]:
@@ -312,15 +353,15 @@ def decision_lines(spec, game, result, index: int, state, me: int | None) -> lis
         node_id, action_index = state.steps[position]
         node = game.nodes[node_id]
         mover = node.player
-        who = "you" if me is not None else spec.players[mover].name
+        voice = Voice.of(spec, mover, me is not None)
         history = history_words(game, node_id)
         head = f"- {title(game, node.stage)}" + (f" ({history})" if history else
                                                   f" (round {node.round})"
                                                   if game.rounds > 1 else "") + ": "
-        text = (f"{who.capitalize()} chose {label(game, node, fact.action)} "
+        text = (f"{voice.subject} chose {label(game, node, fact.action)} "
                 f"({_prescription(fact.prescribed[fact.action], number)}).")
         sentences = [text]
-        concept = _concept(spec, game, fact, state, position, mover)
+        concept = _concept(spec, game, fact, state, position, mover, voice)
         if concept:
             sentences.append(concept)
         infoset = game.infosets[node.infoset]
@@ -337,10 +378,11 @@ def decision_lines(spec, game, result, index: int, state, me: int | None) -> lis
                               for a, v in fact.values.items())
             sentences.append(f"Worth then: {worth}.")
         sentences += mixing
-        sentences += _counterfactual(game, equilibrium, state, position, mover, number)
-        kept = [s for s in sentences if s not in seen]
-        seen.update(kept)
+        sentences += _counterfactual(game, equilibrium, state, position, mover, number, voice)
+        kept = [text] + [s for s in sentences[1:] if s not in seen]   # what was chosen, always;
+        seen.update(kept)                                          # no explanation twice
         lines.append(head + " ".join(kept))
     if not lines:
-        lines.append("You made no decision in this play.")
+        lines.append("You made no decision in this play." if me is not None else
+                     "Nobody made a decision in this play.")
     return lines
