@@ -183,22 +183,20 @@ class DebriefScreen(Screen[None]):
         tree.root.expand()
         budget = [400]
 
-        def add(parent, node_id: int) -> None:
+        frames = [(tree.root, 0, 0)]          # (tree node, game node, next edge): no recursion
+        while frames and budget[0] > 0:
+            parent, node_id, index = frames.pop()
             line = lines[node_id]
-            for child, edge in zip(line.children, line.edge_texts):
-                if budget[0] <= 0:
-                    return
-                budget[0] -= 1
-                child_line = lines[child]
-                on_path = "<- played" in edge
-                label = Text(f"{edge}  {child_line.text}")
-                if nodes[child].children:
-                    branch = parent.add(label, expand=on_path)
-                    add(branch, child)
-                else:
-                    parent.add_leaf(label)
-
-        add(tree.root, 0)
+            if index >= len(line.children):
+                continue
+            frames.append((parent, node_id, index + 1))
+            budget[0] -= 1
+            child, edge = line.children[index], line.edge_texts[index]
+            label = Text(f"{edge}  {lines[child].text}")
+            if nodes[child].children:
+                frames.append((parent.add(label, expand="<- played" in edge), child, 0))
+            else:
+                parent.add_leaf(label)
 
     # -- actions --------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -295,9 +293,11 @@ class DebriefScreen(Screen[None]):
             written = export_debrief(self.spec, self.game, self.result, self.index, self.state,
                                      self.me, self.driver)
         except OSError as error:
-            self.notify(f"The debrief could not be written: {error}", severity="error")
+            self.notify(f"The debrief could not be written: {error}", severity="error",
+                        markup=False)
             return
-        self.notify("Wrote " + " and ".join(str(path) for path in written), timeout=8)
+        self.notify("Wrote " + " and ".join(str(path) for path in written), timeout=8,
+                    markup=False)
 
 
 def play_again(screen, spec, game, driver, switch: bool) -> None:

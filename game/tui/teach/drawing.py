@@ -25,29 +25,112 @@ def _spec_nodes(spec):
     return ChanceNode, DecisionNode, SimultaneousNode, TerminalNode
 
 
+MAX_PATHS = 8
+"""Paths listed per outcome in the payoff table (the others are counted)."""
+LONG_PATH = 12
+"""Moves past which a path is shown by its first and last five moves."""
+
+
+def _stage_moves(spec, node) -> list[tuple[str, str]] | None:
+    """(label, next stage) per move of a stage; None for a terminal or a missing stage."""
+    ChanceNode, DecisionNode, SimultaneousNode, _ = _spec_nodes(spec)
+    if isinstance(node, (DecisionNode, ChanceNode)):
+        return [(move.label or move.action, move.to) for move in node.moves]
+    if isinstance(node, SimultaneousNode):
+        names = [spec.players[spec.player_index(p)].name for p in node.players]
+        moves = []
+        for branch in node.branches:
+            labels = [spec.action_label(node.id, a) for a in branch.actions]
+            step = " + ".join(f"{n}: {label}" for n, label in zip(names, labels))
+            moves.append((f"({step})", branch.to))
+        return moves
+    return None
+
+
+def _path_text(trail: list[str]) -> str:
+    if not trail:
+        return "(at once)"
+    if len(trail) > LONG_PATH:
+        return (" > ".join(trail[:5]) + f" > ({len(trail) - 10} more moves) > "
+                + " > ".join(trail[-5:]))
+    return " > ".join(trail)
+
+
 def stage_paths(spec) -> dict[str, list[str]]:
-    """Terminal stage id -> every path of move labels that reaches it ("Probe > Concede")."""
-    ChanceNode, DecisionNode, SimultaneousNode, TerminalNode = _spec_nodes(spec)
+    """Terminal stage id -> the paths of move labels that reach it ("Probe > Concede"), in
+    order of play: at most `MAX_PATHS` each (`path_counts` says how many there are), a path
+    longer than `LONG_PATH` moves shortened to its first and last five.
+
+    A depth-first walk with an explicit stack (no recursion over the stage's depth) that
+    takes at most a few steps per stage, so stages that meet again do not multiply the work.
+    """
+    _, _, _, TerminalNode = _spec_nodes(spec)
     paths: dict[str, list[str]] = {}
+    trail: list[str] = []
+    budget = 4 * len(spec.nodes) + 1000
 
-    def walk(stage_id: str, trail: tuple[str, ...], depth: int) -> None:
+    def arrive(stage_id: str) -> list[tuple[str, str]] | None:
         node = spec.nodes.get(stage_id)
-        if node is None or depth > 40:
-            return
         if isinstance(node, TerminalNode):
-            paths.setdefault(stage_id, []).append(" > ".join(trail) or "(at once)")
-        elif isinstance(node, (DecisionNode, ChanceNode)):
-            for move in node.moves:
-                walk(move.to, (*trail, move.label or move.action), depth + 1)
-        elif isinstance(node, SimultaneousNode):
-            names = [spec.players[spec.player_index(p)].name for p in node.players]
-            for branch in node.branches:
-                labels = [spec.action_label(node.id, a) for a in branch.actions]
-                step = " + ".join(f"{n}: {label}" for n, label in zip(names, labels))
-                walk(branch.to, (*trail, f"({step})"), depth + 1)
+            listed = paths.setdefault(stage_id, [])
+            if len(listed) < MAX_PATHS:
+                listed.append(_path_text(trail))
+            return None
+        return _stage_moves(spec, node) if node is not None else None
 
-    walk(spec.root, (), 0)
+    frames: list[list] = []                     # [moves, next position] per open stage
+    moves = arrive(spec.root)
+    if moves:
+        frames.append([moves, 0])
+    while frames and budget > 0:
+        frame = frames[-1]
+        moves, position = frame
+        if position == len(moves):
+            frames.pop()
+            if frames:
+                trail.pop()                     # the move that led into the closed stage
+            continue
+        frame[1] = position + 1
+        budget -= 1
+        label, target = moves[position]
+        trail.append(label)
+        below = arrive(target)
+        if below:
+            frames.append([below, 0])
+        else:
+            trail.pop()
     return paths
+
+
+def path_counts(spec) -> dict[str, int]:
+    """Terminal stage id -> how many paths of moves reach it (counted, not listed: a stage
+    graph whose stages meet again can have very many)."""
+    _, _, _, TerminalNode = _spec_nodes(spec)
+    targets: dict[str, list[str]] = {}
+    waiting: dict[str, int] = {}
+    order = [spec.root] if spec.root in spec.nodes else []
+    seen = set(order)
+    for stage_id in order:                      # grows as it goes: every reachable stage
+        moves = _stage_moves(spec, spec.nodes[stage_id]) or []
+        targets[stage_id] = [to for _, to in moves if to in spec.nodes]
+        for to in targets[stage_id]:
+            waiting[to] = waiting.get(to, 0) + 1
+            if to not in seen:
+                seen.add(to)
+                order.append(to)
+    count = {stage_id: 0 for stage_id in order}
+    if order:
+        count[spec.root] = 1
+    ready = [spec.root] if order and not waiting.get(spec.root) else []
+    while ready:                                # in topological order (Kahn)
+        stage_id = ready.pop()
+        for to in targets[stage_id]:
+            count[to] += count[stage_id]
+            waiting[to] -= 1
+            if waiting[to] == 0:
+                ready.append(to)
+    return {stage_id: n for stage_id, n in count.items()
+            if isinstance(spec.nodes[stage_id], TerminalNode)}
 
 
 @dataclass(frozen=True)
@@ -68,7 +151,7 @@ def payoff_rows(spec, values) -> list[PayoffRow]:
     """The whole payoff table: each terminal's rows (one per type pair) with its path."""
     from game.model.spec import payoff_rows as plain_rows
 
-    paths = stage_paths(spec)
+    paths, counts = stage_paths(spec), path_counts(spec)
     terminals = [n for n in spec.nodes.values() if _spec_nodes(spec)[3] is type(n)]
     rows = plain_rows(spec, values)
     per_terminal = len(spec.players[0].types) * len(spec.players[1].types)
@@ -76,17 +159,28 @@ def payoff_rows(spec, values) -> list[PayoffRow]:
     for position, row in enumerate(rows):
         terminal = terminals[position // per_terminal]
         first = position % per_terminal == 0
-        path = " or ".join(paths.get(terminal.id, [])) if first else ""
+        path = _paths_text(paths.get(terminal.id, []), counts.get(terminal.id, 0)) \
+            if first else ""
         result.append(PayoffRow(row[0], path, row[1], (row[2], row[3]), first))
     return result
+
+
+def _paths_text(listed: list[str], total: int) -> str:
+    text = " or ".join(listed)
+    more = total - len(listed)
+    if more > 0:
+        text += f"{' or ' if listed else ''}{more} {'more ' if listed else ''}" \
+                f"path{'s' if more > 1 else ''}"
+    return text
 
 
 def tags(game) -> dict[int, str]:
     """A short tag per information set: the player's letter and a number ("A1", "B2")."""
     letters = []
-    for name in game.players:
-        letter = (name.split()[-1][:1] or "P").upper()
-        letters.append(letter)
+    for name in game.players:            # the first letter or digit of the last word with one
+        words = [w for w in name.split() if any(c.isalnum() for c in w)]
+        letter = next((c for c in words[-1] if c.isalnum()), "P") if words else "P"
+        letters.append(letter.upper())
     if letters[0] == letters[1]:
         letters = ["1.", "2."]
     counts = [0, 0]
@@ -135,34 +229,41 @@ def draw_tree(game, equilibrium=None, played: frozenset | set = frozenset(),
         pays = ", ".join(format_fraction(p) for p in node.payoffs)
         return f"{node.outcome} ({pays})"
 
-    def walk(node_id: int, prefix: str) -> None:
-        node = nodes[node_id]
-        count = len(node.children)
-        for index, child_id in enumerate(node.children):
-            if len(lines) >= MAX_DRAWN:
-                return
-            child = nodes[child_id]
-            last = index == count - 1
-            branch = "└─ " if last else "├─ "
-            label = _edge_label(game, node, index)
-            if node.player == NATURE:
-                label += f" ({format_fraction(node.probs[index])})"
-            elif equilibrium is not None:
-                label += f" (eq {format_fraction(equilibrium.behaviour[node.infoset][index])})"
-            mark = "  <- played" if (node_id, index) in played else ""
-            if child.player == TERMINAL:
-                lines.append(f"{prefix}{branch}{label} -> {leaf(child)}{mark}")
-                continue
-            if first_round_only and child.round > 1 and node.round == 1:
-                lines.append(f"{prefix}{branch}{label} -> round 2 begins{mark}")
-                continue
-            lines.append(f"{prefix}{branch}{label}{mark}")
-            inner = prefix + ("   " if last else "│  ")
-            lines.append(f"{inner}{describe(child)}")
-            walk(child_id, inner)
+    def step(node, node_id: int, index: int, prefix: str) -> tuple[int, str] | None:
+        """Draws the edge `index` of a node; returns (child, prefix) when the child's own
+        edges are drawn next."""
+        child_id = node.children[index]
+        child = nodes[child_id]
+        last = index == len(node.children) - 1
+        branch = "└─ " if last else "├─ "
+        label = _edge_label(game, node, index)
+        if node.player == NATURE:
+            label += f" ({format_fraction(node.probs[index])})"
+        elif equilibrium is not None:
+            label += f" (eq {format_fraction(equilibrium.behaviour[node.infoset][index])})"
+        mark = "  <- played" if (node_id, index) in played else ""
+        if child.player == TERMINAL:
+            lines.append(f"{prefix}{branch}{label} -> {leaf(child)}{mark}")
+            return None
+        if first_round_only and child.round > 1 and node.round == 1:
+            lines.append(f"{prefix}{branch}{label} -> round 2 begins{mark}")
+            return None
+        lines.append(f"{prefix}{branch}{label}{mark}")
+        inner = prefix + ("   " if last else "│  ")
+        lines.append(f"{inner}{describe(child)}")
+        return child_id, inner
 
     lines.append(describe(nodes[0]))
-    walk(0, "")
+    frames = [(0, "", 0)]                    # (node, prefix, next edge): no recursion
+    while frames and len(lines) < MAX_DRAWN:
+        node_id, prefix, index = frames.pop()
+        node = nodes[node_id]
+        if index >= len(node.children):
+            continue
+        frames.append((node_id, prefix, index + 1))
+        below = step(node, node_id, index, prefix)
+        if below is not None:
+            frames.append((below[0], below[1], 0))
     if len(lines) >= MAX_DRAWN:
         lines.append(f"(the drawing stops after {MAX_DRAWN} lines)")
     shown = {nodes[n].infoset for n in range(len(nodes))

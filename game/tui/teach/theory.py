@@ -244,33 +244,39 @@ def threats(result) -> list[Threat]:
     return [found[key] for key in order]
 
 
-def _plan(game, equilibrium, node_id: int, depth: int = 0) -> list[str]:
-    """What the equilibrium does from a node on, step by step, in words."""
+def _plan(game, equilibrium, node_id: int) -> list[str]:
+    """What the equilibrium does from a node on, step by step, in words (up to seven steps;
+    a loop down the one path play takes, no recursion)."""
     nodes = game.nodes
-    node = nodes[node_id]
-    if node.player == TERMINAL or depth > 6:
-        return [f"it ends in {node.outcome}"] if node.player == TERMINAL else []
-    if node.player == NATURE:
-        going = [(p, c, a) for p, c, a in zip(node.probs, node.children, node.actions)
-                 if p and nodes[c].player != TERMINAL]
-        if len(going) != 1:
-            return []
-        p, child, action = going[0]
-        return [f"if {label(game, node, action).lower()} ({format_fraction(p)})",
-                *_plan(game, equilibrium, child, depth + 1)]
-    probs = equilibrium.behaviour[node.infoset]
-    who = game.players[node.player]
-    support = [a for a, p in enumerate(probs) if p]
-    if len(support) > 1:
-        mix = ", ".join(f"{label(game, node, node.actions[a])} {format_fraction(probs[a])}"
-                        for a in support)
-        return [f"{who} would mix ({mix})"]
-    step = f"{who} would answer with {label(game, node, node.actions[support[0]])}" \
-        if depth == 0 else f"{who} would {label(game, node, node.actions[support[0]])}"
-    child = node.children[support[0]]
-    if nodes[child].player == TERMINAL:
-        return [step]
-    return [step, *_plan(game, equilibrium, child, depth + 1)]
+    steps: list[str] = []
+    for depth in range(8):
+        node = nodes[node_id]
+        if node.player == TERMINAL:
+            return [*steps, f"it ends in {node.outcome}"]
+        if depth > 6:
+            return steps
+        if node.player == NATURE:
+            going = [(p, c, a) for p, c, a in zip(node.probs, node.children, node.actions)
+                     if p and nodes[c].player != TERMINAL]
+            if len(going) != 1:
+                return steps
+            p, node_id, action = going[0]
+            steps.append(f"if {label(game, node, action).lower()} ({format_fraction(p)})")
+            continue
+        probs = equilibrium.behaviour[node.infoset]
+        who = game.players[node.player]
+        support = [a for a, p in enumerate(probs) if p]
+        if len(support) > 1:
+            mix = ", ".join(f"{label(game, node, node.actions[a])} {format_fraction(probs[a])}"
+                            for a in support)
+            return [*steps, f"{who} would mix ({mix})"]
+        steps.append(f"{who} would answer with {label(game, node, node.actions[support[0]])}"
+                     if depth == 0 else
+                     f"{who} would {label(game, node, node.actions[support[0]])}")
+        node_id = node.children[support[0]]
+        if nodes[node_id].player == TERMINAL:
+            return steps
+    return steps
 
 
 def off_path_plans(game, equilibrium) -> list[str]:

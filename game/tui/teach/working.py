@@ -150,19 +150,29 @@ def best_reply(game, behaviour: Behaviour, player: int, structure=None
     nodes = game.nodes
     memo: dict[tuple[int, int], Fraction] = {}
 
-    def value(node_id: int, horizon: int) -> Fraction:
-        key = (node_id, horizon)
-        if key in memo:
-            return memo[key]
-        node = nodes[node_id]
-        if node.player == TERMINAL:
-            result = structure.payoff(node_id, player, horizon)
-        else:
+    def value(start: int, horizon: int) -> Fraction:
+        """The player's payoff from a node on under `profile` (children first, no recursion;
+        a node's value is kept once its information sets below are settled)."""
+        stack = [start]
+        while stack:
+            node_id = stack[-1]
+            if (node_id, horizon) in memo:
+                stack.pop()
+                continue
+            node = nodes[node_id]
+            if node.player == TERMINAL:
+                memo[(node_id, horizon)] = structure.payoff(node_id, player, horizon)
+                stack.pop()
+                continue
             probs = node.probs if node.player == NATURE else profile[node.infoset]
-            result = sum((p * value(c, horizon) for p, c in zip(probs, node.children) if p),
-                         ZERO)
-        memo[key] = result
-        return result
+            pending = [c for p, c in zip(probs, node.children) if p and (c, horizon) not in memo]
+            if pending:
+                stack += pending
+                continue
+            memo[(node_id, horizon)] = sum((p * memo[(c, horizon)]
+                                            for p, c in zip(probs, node.children) if p), ZERO)
+            stack.pop()
+        return memo[(start, horizon)]
 
     for infoset_id in reversed(structure.order):
         infoset = game.infosets[infoset_id]
