@@ -31,7 +31,7 @@ def _pick_scenario(console: Console) -> str:
     table.add_column("title")
     table.add_column("concepts")
     for number, spec in enumerate(entries, start=1):
-        table.add_row(str(number), spec.title, ", ".join(spec.concepts))
+        table.add_row(str(number), Text(spec.title), Text(", ".join(spec.concepts)))
     console.print(table)
     choice = IntPrompt.ask("Play which scenario", choices=[str(n) for n in range(1, len(entries) + 1)],
                            show_choices=False, default=1)
@@ -210,8 +210,8 @@ def play_plain(console: Console, args) -> int:
     while not driver.finished:
         seat = driver.seat
         if len(driver.humans) > 1 and seat != shown:
-            Prompt.ask(f"Pass the keyboard to {spec.players[seat].name}; press Enter when "
-                       "alone", default="", show_default=False)
+            Prompt.ask(Text(f"Pass the keyboard to {spec.players[seat].name}; press Enter "
+                            "when alone"), default="", show_default=False)
             shown = seat
         action = _ask(console, spec, game, driver, seat, args.exam)
         driver.submit(action)
@@ -255,7 +255,7 @@ def _briefing(console: Console, spec, game, driver, result, exam: bool) -> None:
     if result is not None and not exam:
         found = len(result.equilibria)
         lines.append(f"The solver found {found} equilibri{'um' if found == 1 else 'a'}.")
-    console.print(Panel(Text("\n".join(lines)), title=spec.title, title_align="left"))
+    console.print(Panel(Text("\n".join(lines)), title=Text(spec.title), title_align="left"))
     console.print(payoff_table(spec, game.values))
     if spec.parameters:
         from game.tui.screens.briefing import _plain
@@ -282,7 +282,7 @@ def _ask(console: Console, spec, game, driver, seat: int, exam: bool) -> str:
     header += ")"
     if game.rounds > 1:
         header += f"  round {view.round} of {game.rounds}"
-    console.print(Panel(Text(" ".join((stage.text or "").split())), title=header,
+    console.print(Panel(Text(" ".join((stage.text or "").split())), title=Text(header),
                         title_align="left"))
     legal = view.legal_actions
     for number, action in enumerate(legal, start=1):
@@ -332,7 +332,7 @@ def _outcome(console: Console, spec, game, driver, me: int | None) -> None:
             type_text = f" ({spec.type_of(index, types[index]).name})"
         lines.append(f"{player.name}{type_text}: payoff {format_fraction(node.payoffs[index])}"
                      + ("  <- you" if index == me else ""))
-    console.print(Panel(Text("\n".join(lines)), title=f"Outcome: {node.outcome}",
+    console.print(Panel(Text("\n".join(lines)), title=Text(f"Outcome: {node.outcome}"),
                         title_align="left"))
     index = driver.equilibrium_index
     for heading, body in debrief_sections(spec, game, driver.result, index, state, me, driver):

@@ -85,3 +85,52 @@ def test_plain_exam_hides_the_answers_and_grades_predictions(monkeypatch, capsys
     assert "Worth: hidden (exam mode)." in before and "Risk of disaster" not in before
     assert "The solver found" not in before and "so it always fights" not in before
     assert "YOUR PREDICTIONS:" in out
+
+
+MARKUP = "[link=http://example.invalid]x[/link][/]"
+
+
+@pytest.fixture
+def hostile_file(tmp_path):
+    """public-threat with escape codes, NUL bytes and rich markup (`[/]`) in every text."""
+    from tests.cli.test_hostile import hostile_text
+
+    path = tmp_path / "public-threat.yaml"
+    path.write_text(hostile_text(), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("extra", [["--as", "challenger", "--seed", "4"],
+                                   ["--as", "defender", "--seed", "2", "--exam"]])
+def test_plain_prints_file_text_with_markup_as_written(extra, hostile_file, monkeypatch,
+                                                       capsys):
+    out = _plain(monkeypatch, capsys, ["1"] * 8, str(hostile_file), *extra)
+    # the title (a panel title), the payoff table's cells, a decision's title and actions,
+    # the outcome's title and the debrief all print the text as it is, markup and all
+    assert out.count(MARKUP) > 20
+    for part in out.split("DEBRIEF"):
+        assert MARKUP in part
+    assert "\x1b" not in out and "\x00" not in out and "\u241b[31m" in out
+
+
+def test_plain_hot_seat_with_markup_in_the_players_names(hostile_file, monkeypatch, capsys):
+    out = _plain(monkeypatch, capsys, ["1", "", "1", "", "1", "", "1"], str(hostile_file),
+                 "--opponent", "human", "--seed", "1")
+    assert "THE DECISIONS" in out and out.count(MARKUP) > 20
+
+
+@pytest.mark.parametrize("scenario, answers", [
+    ("public-threat", ["1", "", "1", "", "2", "", "2"]),       # threat, resist, back down
+    ("escalation-ladder", ["1", "", "1", "", "1", "", "1"]),
+    ("chicken", ["1", "", "1", "", "1"]),
+])
+def test_hot_seat_decisions_speak_of_each_player_by_name(scenario, answers, monkeypatch,
+                                                         capsys):
+    import re
+
+    out = _plain(monkeypatch, capsys, answers, scenario, "--opponent", "human", "--seed", "1")
+    decisions = out.split("THE DECISIONS")[1].split("THE EQUILIBRIA")[0]
+    words = re.findall(r"[a-z]+", decisions.lower())
+    assert "you" not in words and "your" not in words, decisions
+    assert "State A chose" in " ".join(decisions.split())
+    assert "Hot-seat: two players shared this terminal" in out

@@ -54,6 +54,7 @@ def payoff_table(spec, values):
     path that leads to it, one row per pair of types."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     from game.tui.teach.drawing import payoff_rows
 
@@ -67,13 +68,13 @@ def payoff_table(spec, values):
     for position, (name, ratio) in enumerate(columns):
         flexible = position < 2               # outcome and path wrap; the others fit content
         words = [w for row in cells for w in row[position].split()] + [name]
-        table.add_column(name, ratio=ratio if flexible else None, overflow="fold",
+        table.add_column(Text(name), ratio=ratio if flexible else None, overflow="fold",
                          min_width=min(12, max(len(w) for w in words)) if flexible else None,
                          no_wrap=not flexible)
     for number, row in enumerate(rows):
         last = number + 1 == len(rows) or rows[number + 1].first
-        table.add_row(row.outcome, row.path, *([row.types] if typed else []), *row.payoffs,
-                      end_section=last and typed)
+        # Text cells: a scenario's labels are never read as rich markup ("[/]" is text).
+        table.add_row(*(Text(cell) for cell in cells[number]), end_section=last and typed)
     return table
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -138,7 +139,7 @@ class DecisionScreen(Screen[None]):
         """Shows one button per legal action (the nine buttons are mounted once)."""
         for number, button in enumerate(self.query(".action").results(Button), start=1):
             if number <= len(labels):
-                button.label = labels[number - 1]
+                button.label = Text(labels[number - 1])   # a file's label is not markup
                 button.display = True
             else:
                 button.display = False

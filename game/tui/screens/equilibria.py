@@ -15,6 +15,7 @@ def equilibria_table(game, result):
     """The side-by-side table as a Rich table that wraps to the screen."""
     from rich import box
     from rich.table import Table
+    from rich.text import Text
 
     from game.tui.teach.listing import table_rows
 
@@ -22,9 +23,9 @@ def equilibria_table(game, result):
     table = Table(title="All equilibria side by side", title_justify="left", expand=True,
                   box=box.SIMPLE_HEAD, show_lines=True, pad_edge=False)
     for position, header in enumerate(headers):
-        table.add_column(header, ratio=2 if position == 0 else 3, overflow="fold")
+        table.add_column(Text(header), ratio=2 if position == 0 else 3, overflow="fold")
     for row in rows:
-        table.add_row(*row)
+        table.add_row(*(Text(cell) for cell in row))   # file text, never markup
     return table
 
 

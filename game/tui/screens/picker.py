@@ -95,7 +95,7 @@ class PickerScreen(Screen[None]):
         for scenario_id, spec, problem in self.rows:
             if spec is None:
                 if not needle:
-                    table.add_row(scenario_id, "-", "-", f"(cannot load: {problem})",
+                    table.add_row(Text(scenario_id), "-", "-", Text(f"(cannot load: {problem})"),
                                   key=scenario_id)
                 continue
             haystack = " | ".join((*(c.replace("-", " ") for c in spec.concepts),
@@ -103,8 +103,8 @@ class PickerScreen(Screen[None]):
                                    spec.title.lower(), scenario_id.replace("-", " ")))
             if needle and needle not in haystack:
                 continue
-            table.add_row(spec.title, spec.difficulty, str(spec.minutes),
-                          _fit(spec.concepts, room), key=scenario_id)
+            table.add_row(Text(spec.title), Text(spec.difficulty), str(spec.minutes),
+                          Text(_fit(spec.concepts, room)), key=scenario_id)
         self.show_summary()
 
     def selected(self) -> str | None:
