@@ -5,7 +5,6 @@ headless host's commands on stdin."""
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 import secrets
 import sys
 import time
@@ -21,6 +20,7 @@ from game.classroom.session import (
     KEEP,
     check_new,
     pick_rooms,
+    scenario_source,
     session_event,
     start_room,
     take_rooms,
@@ -108,7 +108,7 @@ def prepare(options: HostOptions, load_game) -> Hosted:
     try:
         if options.resume:
             infos = pick_rooms(database, list(options.codes) or None)
-            games = [game_of(i.session["scenario"],
+            games = [game_of(scenario_source(i.session),
                              {k: Fraction(v) for k, v in i.session["values"].items()},
                              i.session.get("campaign_rounds")) for i in infos]
             hosted.logs = take_rooms(database, infos, address)
@@ -329,8 +329,9 @@ class HeadlessCommands:
         for room in self.selected:
             await self._command(room, command, name, words[0])
 
-    def _title(self, room: Room) -> str:
-        return f"room {room_title({'config': dataclasses.asdict(room.config)})}"
+    @staticmethod
+    def _title(room: Room) -> str:
+        return f"room {room_title({'config': room.config.to_dict()})}"
 
     @staticmethod
     def _status(room: Room) -> str:

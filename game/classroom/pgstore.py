@@ -20,6 +20,7 @@ returns. `read_pg_rooms` (report, export) reads in a read-only transaction.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -58,13 +59,13 @@ STATEMENT_TIMEOUT_MS = 3000
 server."""
 
 SCHEMA = [
-    "CREATE TABLE IF NOT EXISTS classroom_rooms (id BIGSERIAL PRIMARY KEY, "
-    "code TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '', created DOUBLE PRECISION, "
-    "ended BOOLEAN NOT NULL DEFAULT FALSE, host_pid INTEGER, host_machine TEXT, "
-    "host_since DOUBLE PRECISION, host_address TEXT)",
-    "CREATE TABLE IF NOT EXISTS classroom_events (room BIGINT NOT NULL REFERENCES "
-    "classroom_rooms (id), seq BIGINT NOT NULL, kind TEXT NOT NULL, t DOUBLE PRECISION, "
-    "data JSONB NOT NULL, PRIMARY KEY (room, seq))",
+    ("CREATE TABLE IF NOT EXISTS classroom_rooms (id BIGSERIAL PRIMARY KEY, "
+     "code TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '', created DOUBLE PRECISION, "
+     "ended BOOLEAN NOT NULL DEFAULT FALSE, host_pid INTEGER, host_machine TEXT, "
+     "host_since DOUBLE PRECISION, host_address TEXT)"),
+    ("CREATE TABLE IF NOT EXISTS classroom_events (room BIGINT NOT NULL REFERENCES "
+     "classroom_rooms (id), seq BIGINT NOT NULL, kind TEXT NOT NULL, t DOUBLE PRECISION, "
+     "data JSONB NOT NULL, PRIMARY KEY (room, seq))"),
 ]
 INSERT = ("INSERT INTO classroom_events (room, seq, kind, t, data) "
           "VALUES (%s, %s, %s, %s, %s::jsonb)")
@@ -355,11 +356,9 @@ class PgRoomLog(RoomLog):
 
     def release(self) -> None:
         if self._conn is not None:
-            try:   # at once: the server would let it go only once it has seen the link end
+            with contextlib.suppress(Exception):   # closing releases it anyway, a bit later
                 self._conn.execute("SELECT pg_advisory_unlock(%s, %s)",
                                    (LOCK_CLASS, self.room_id))
-            except Exception:  # noqa: BLE001 - closing releases it anyway
-                pass
             self._conn.close()
             self._conn = None
 

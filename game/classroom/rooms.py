@@ -73,7 +73,7 @@ class _Settings(BaseModel):
               int | Decimal | str] | None = None
     """The scenario's parameter values (exact numbers: 3, 0.25, "1/4")."""
     rounds: Annotated[int, Field(ge=1, le=200)] | None = None
-    campaign_rounds: Annotated[int, Field(ge=1, le=50)] | None = None
+    campaign_rounds: Annotated[int, Field(ge=1, le=12)] | None = None
     matching: Literal["random", "fixed", "perfect-strangers"] | None = None
     roles: Literal["rotate", "fixed"] | None = None
     roster: Annotated[str, Field(min_length=1)] | None = None

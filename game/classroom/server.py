@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import secrets
 import logging
 import resource
+import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -34,13 +34,14 @@ from game.classroom.debrief import DebriefMaker, short_turns
 from game.classroom.gate import Gate, JoinLimiter, ServerLimits
 from game.classroom.protocol import (
     OPENING_CAP,
+    Instructor,
     Join,
+    Ping,
     ProtocolError,
     encode,
     error,
     parse_client,
 )
-from game.classroom.protocol import Instructor, Ping
 from game.classroom.room import Room
 from game.classroom.session import build_room, open_session, session_event
 from game.classroom.storage import NotStoredError, RoomLog
@@ -254,6 +255,9 @@ class ClassroomServer:
                 self.debrief_texts[index] = text
                 message = {"type": "debrief", "text": text}
                 await self._flush([(s.conn, message) for s in room.seats if s.conn])
+        if room.watchers:   # the instructor's last status says it ended (not throttled)
+            status = room.status()
+            await self._flush([(watcher, status) for watcher in room.watchers])
         self._closed.add(index)
         if len(self._closed) == len(self.rooms):
             self.finished.set()

@@ -10,8 +10,13 @@ held for a grace period and, when asked, a new decision timeout and new standby 
 
 from __future__ import annotations
 
+import atexit
+import hashlib
+import shutil
+import tempfile
 import time
 from fractions import Fraction
+from pathlib import Path
 
 from game.classroom.room import Room
 from game.classroom.seating import RoomConfig
@@ -33,12 +38,47 @@ its stored standby addresses)."""
 
 def session_event(scenario: str, values: dict[str, Fraction], campaign_rounds: int | None,
                   config: RoomConfig, bot: str, game=None) -> dict:
-    """The first event of a room."""
+    """The first event of a room (with the text of its scenario when that is a file, so a
+    host on another machine can resume the room)."""
     players = list(game.player_ids or game.players) if game is not None else ["0", "1"]
-    return {"kind": "session", "t": time.time(), "scenario": scenario, "players": players,
-            "title": game.title if game is not None else "",
-            "values": {k: str(v) for k, v in values.items()}, "campaign_rounds": campaign_rounds,
-            "config": config.to_dict(), "bot": bot}
+    event = {"kind": "session", "t": time.time(), "scenario": scenario, "players": players,
+             "title": game.title if game is not None else "",
+             "values": {k: str(v) for k, v in values.items()},
+             "campaign_rounds": campaign_rounds, "config": config.to_dict(), "bot": bot}
+    text = _file_text(scenario)
+    if text is not None:
+        event["scenario_text"] = text
+    return event
+
+
+def _file_text(scenario: str) -> str | None:
+    path = Path(scenario)
+    if not path.is_file():
+        return None   # a shipped scenario's id
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+_COPIES: list[str] = []
+
+
+def scenario_source(session: dict) -> str:
+    """Where to load a room's scenario from: its name, or, when that file is not on this
+    machine (a host resumed elsewhere), a copy of the text stored with the room."""
+    name = session["scenario"]
+    text = session.get("scenario_text")
+    if text is None or Path(name).is_file():
+        return name
+    if not _COPIES:
+        _COPIES.append(tempfile.mkdtemp(prefix="deterrence-scenarios-"))
+        atexit.register(shutil.rmtree, _COPIES[0], True)
+    folder = Path(_COPIES[0]) / hashlib.sha256(text.encode()).hexdigest()[:16]
+    folder.mkdir(exist_ok=True)
+    copy = folder / (Path(name).name or "scenario.yaml")
+    copy.write_text(text, encoding="utf-8")
+    return str(copy)
 
 
 def build_room(game, result, config: RoomConfig, bot_kind: str = "equilibrium") -> Room:
@@ -183,5 +223,5 @@ def open_session(db: str, *, resume: bool, session: dict | None, game, result,
     return room, store
 
 
-__all__ = ["KEEP", "build_room", "check_new", "open_session", "pick_rooms", "session_event",
-           "start_room", "take_rooms"]
+__all__ = ["KEEP", "build_room", "check_new", "open_session", "pick_rooms", "scenario_source",
+           "session_event", "start_room", "take_rooms"]

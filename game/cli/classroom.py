@@ -150,7 +150,7 @@ def run_host(args) -> int:
         return EXIT_PROBLEMS
     web = None
     try:
-        web = _start_web(args, hosted.rooms) if args.web else None
+        web = _start_web(args) if args.web else None
         if not args.headless:
             from game.tui.classroom_console import InstructorConsole
 
@@ -214,8 +214,8 @@ def _room_specs(args) -> list:
 
     from game.bots import BotSpecError, check_kind
     from game.classroom.rooms import (
-        RoomSpec,
         RoomsFileError,
+        RoomSpec,
         check_room_names,
         parse_room_option,
         read_rooms_file,
@@ -254,7 +254,7 @@ def _room_specs(args) -> list:
     return specs
 
 
-def _start_web(args, rooms=()):
+def _start_web(args):
     """A textual-serve child serving `deterrence join` (which asks for the room code, the
     name and, to take a seat back, the token) to browsers on --bind:--web-port, at most
     --web-sessions at once; each browser session joins its room on this machine."""
@@ -378,6 +378,7 @@ def run_report(args) -> int:
     from fractions import Fraction
 
     from game.classroom.report import analyse, render
+    from game.classroom.session import scenario_source
     from game.classroom.storage import room_title
     from game.cli.commands import load_game
     from game.solver.solve import solve
@@ -386,7 +387,7 @@ def run_report(args) -> int:
     for index, events in enumerate(rooms):
         session = events[0]
         values = {k: Fraction(v) for k, v in session["values"].items()}
-        _, game = load_game(session["scenario"], values, session.get("campaign_rounds"))
+        _, game = load_game(scenario_source(session), values, session.get("campaign_rounds"))
         if len(rooms) > 1:
             title = f"Room {room_title(session)}"
             heading = f"# {title}" if args.markdown else f"{title}\n{'#' * len(title)}"

@@ -11,9 +11,8 @@ from fractions import Fraction
 import pytest
 
 from game.classroom.client import BotClient, ClassroomClient
-from game.classroom.host import HeadlessCommands, make_server, prepare
-from game.classroom.host import HostOptions
-from game.classroom.rooms import RoomSpec, RoomsFileError, parse_room_option, read_rooms_file
+from game.classroom.host import HeadlessCommands, HostOptions, make_server, prepare
+from game.classroom.rooms import RoomsFileError, RoomSpec, parse_room_option, read_rooms_file
 from game.classroom.storage import read_rooms
 from game.cli import main
 from tests.classroom.conftest import LOOSE
@@ -258,3 +257,29 @@ async def test_the_console_lists_the_rooms_and_acts_on_the_one_chosen(tmp_path):
                 await client.close()
     finally:
         hosted.close()
+
+
+def test_a_room_from_a_scenario_file_resumes_where_that_file_is_not(db, tmp_path, capsys):
+    """A host on another machine has not the instructor's scenario file: the room keeps its
+    text, and resume and report use it."""
+    import shutil
+
+    from game.scenario.library import resolve
+
+    custom = tmp_path / "elsewhere" / "my-game.yaml"
+    custom.parent.mkdir()
+    shutil.copy(resolve("signal-choice"), custom)
+    spec = RoomSpec(name="", scenario=str(custom), rounds=1, seed=1, timeout=None)
+    hosted = prepare(HostOptions(db=db, rooms=[spec], port=0), _load)
+    code = hosted.rooms[0].config.code
+    title = hosted.rooms[0].game.title
+    hosted.close()
+    shutil.rmtree(custom.parent)   # the other machine: no such file
+    again = prepare(HostOptions(db=db, resume=True, port=0), _load)
+    try:
+        assert again.rooms[0].config.code == code and again.rooms[0].game.title == title
+        assert again.rooms[0].source["scenario"] == str(custom)   # told to clients as it was
+    finally:
+        again.close()
+    assert main(["report", db]) == 0
+    assert f"Class debrief: {title}" in capsys.readouterr().out
