@@ -170,6 +170,20 @@ async def test_rooms_share_a_port_each_with_its_code_token_and_log(db):
     for index, room in enumerate(hosted.rooms):   # made in the child: what report makes
         expected = render(analyse(stored[room.config.code], room.game, hosted.results[index]))
         assert texts[index] == expected
+    import json
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:   # export: one room, or every room
+        one, every = Path(folder) / "one.json", Path(folder) / "all.json"
+        assert main(["export", db, "--room", b.config.code.lower(), "--json", str(one)]) == 0
+        assert main(["export", db, "--json", str(every)]) == 0
+        one_data, all_data = json.loads(one.read_text()), json.loads(every.read_text())
+    assert {r["session"] for r in one_data["decisions"]} == {b.config.code}
+    assert {r["session"] for r in all_data["decisions"]} == {a.config.code, b.config.code}
+    assert [r["room_name"] for r in all_data["session"]] == ["Section A", "Section B"]
+    assert len(all_data["decisions"]) == sum(1 for events in stored.values() for e in events
+                                             if e["kind"] == "move")
     for room, bot_names in ((a, {"a0", "a1", "a2", "a3"}), (b, {"b0", "b1"})):
         events = stored[room.config.code]
         assert events[0]["config"]["name"] == room.config.name

@@ -5,6 +5,7 @@ and every event stored before the room applies it."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 
 import pytest
@@ -245,3 +246,28 @@ def test_an_empty_database_is_not_a_session(db):
             pick_rooms(database)
     finally:
         database.close()
+
+
+def test_a_sqlite_file_from_before_rooms_is_read_and_resumed(tmp_path):
+    """A session database written before rooms (no `room` column) is one room, key ''."""
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    old = sqlite3.connect(str(path))
+    old.execute("CREATE TABLE events (seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, t REAL, "
+                "data TEXT NOT NULL)")
+    for event in (_session("OLD111"), {"kind": "start", "t": 1.0}):
+        old.execute("INSERT INTO events (kind, t, data) VALUES (?, ?, ?)",
+                    (event["kind"], event.get("t"), json.dumps(event)))
+    old.commit()
+    old.close()
+    assert [[e["kind"] for e in r] for r in read_rooms(str(path))] == [["session", "start"]]
+    game, result = solved("public-threat")
+    room, store = open_session(str(path), resume=True, session=None, game=game,
+                               result=result)
+    try:
+        assert room.config.code == "OLD111" and room.started and store.key == ""
+        store.append([{"kind": "pause", "t": 2.0}])
+    finally:
+        store.close()
+    assert [e["kind"] for e in read_rooms(str(path))[0]] == ["session", "start", "pause"]
