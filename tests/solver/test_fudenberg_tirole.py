@@ -37,7 +37,8 @@ WEAK_IS_NOT_TEXTBOOK = (
     "Mas-Colell-Whinston-Green) define weak PBE as Bayes on the path and any belief off it, "
     "and this weak PBE needs an off-path belief that rule forbids. Either list it under "
     "--concept weak or document that concept as 'weak PBE with Bayes after one's own "
-    "deviation' (game/solver/structure.py, concept='weak')")
+    "deviation' (the weak beliefs drop the holder's own moves: Structure.belief_steps in "
+    "game/solver/structure.py)")
 
 
 def _paths(result) -> set[tuple]:
