@@ -133,21 +133,36 @@ class Room(Requests, Referee):
         answering at once costs one write, not one per student; any other message, or a
         second move in a game, waits for the moves before it to be stored and applied."""
         out: list[Outbound] = []
-        staged: list[tuple[str, dict]] = []
-        for conn, message in items:
-            if isinstance(message, Move) and self.record_many is not None:
-                event, problem = self._stage_move(conn, message, now)
-                if problem is not None:
-                    out.append((conn, problem))
-                    continue
-                if all(e["pair"] != event["pair"] for _, e in staged):
-                    staged.append((conn, event))
-                    continue
-            out += self._commit(staged, now)
-            staged = []
-            out += self.handle(conn, message, now)
-        out += self._commit(staged, now)
+        rest = list(items)
+        while rest:
+            staged, refused, rest = self.stage(rest, now)
+            out += refused + self._commit(staged, now)
+            if rest:
+                conn, message = rest.pop(0)
+                out += self.handle(conn, message, now)
         return out + self._progress(now)
+
+    def stage(self, items: list[tuple[str, object]], now: float
+              ) -> tuple[list[tuple[str, dict]], list[Outbound], list[tuple[str, object]]]:
+        """Validates the moves at the head of `items` (up to any other message, or a second
+        move in a game) without changing anything. Returns the events of the valid ones (with
+        their connections), the replies refusing the others, and the items left."""
+        staged: list[tuple[str, dict]] = []
+        refused: list[Outbound] = []
+        if self.record is not None and self.record_many is None:
+            return staged, refused, list(items)   # no group commit: one by one
+        for position, (conn, message) in enumerate(items):
+            if not isinstance(message, Move):
+                return staged, refused, list(items[position:])
+            event, problem = self._stage_move(conn, message, now)
+            if problem is not None:
+                refused.append((conn, problem))
+                continue
+            if any(e["pair"] == event["pair"] for _, e in staged):
+                return staged, refused, list(items[position:])
+            event.setdefault("t", self.wall())
+            staged.append((conn, event))
+        return staged, refused, []
 
     def _commit(self, staged: list[tuple[str, dict]], now: float) -> list[Outbound]:
         """Stores the staged moves at once and applies them; when they cannot be stored, each
@@ -157,7 +172,7 @@ class Room(Requests, Referee):
         try:
             return self._emit_many([event for _, event in staged], now)
         except NotStoredError as err:
-            return [(conn, _not_saved(err)) for conn, _ in staged]
+            return refusals(staged, err)
 
     def tick(self, now: float) -> list[Outbound]:
         """Runs the decision timers: an expired decision is made by the bot (marked so)."""
@@ -381,6 +396,11 @@ class Room(Requests, Referee):
         self._by_conn.pop(conn, None)
         return [(conn, {"type": "replaced", "message": "the instructor gave this seat a new "
                                                        "token; ask them for it to rejoin"})]
+
+
+def refusals(staged: list[tuple[str, dict]], err: NotStoredError) -> list[Outbound]:
+    """The replies to the movers whose staged moves could not be stored."""
+    return [(conn, _not_saved(err)) for conn, _ in staged]
 
 
 def _not_saved(err: NotStoredError) -> dict:

@@ -25,13 +25,13 @@ import secrets
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from websockets.asyncio.server import ServerConnection, serve
 from websockets.exceptions import ConnectionClosed
 
 from game.classroom.debrief import DebriefMaker, short_turns
 from game.classroom.gate import Gate, JoinLimiter, ServerLimits
+from game.classroom.recorder import RETRY, Recorder
 from game.classroom.protocol import (
     OPENING_CAP,
     Instructor,
@@ -51,8 +51,6 @@ RATE = 20.0
 BURST = 40.0
 STRIKES = 50
 """Rate-limited frames after which a client is disconnected."""
-RETRY = 0.5
-"""Seconds between two attempts to write to a database that refused a write."""
 CLOSING = {"removed", "replaced"}
 """Messages after which the server closes the connection (the seat is not this client's)."""
 
@@ -66,45 +64,6 @@ _QUIET = logging.getLogger("game.classroom.websockets")
 _QUIET.addHandler(logging.NullHandler())
 _QUIET.propagate = False
 _QUIET.setLevel(logging.CRITICAL)   # strangers' broken handshakes are not worth a traceback
-
-
-@dataclass
-class Recorder:
-    """Writes each event before the room applies it; after a failed write, refuses further
-    events without touching the file until `retry` seconds have passed, then tries again."""
-
-    store: RoomLog
-    room: Room
-    report: Callable[[str | None], None] | None = None
-    """Told the problem when storing fails, and None when it works again."""
-    retry: float = RETRY
-    failures: int = 0
-    _retry_at: float = 0.0
-
-    def __call__(self, event: dict) -> None:
-        self.many([event])
-
-    def many(self, events: list[dict]) -> None:
-        """Writes events in one transaction, all or none (see the class docstring)."""
-        now = time.monotonic()
-        problem = self.room.store_problem
-        if problem is not None and now < self._retry_at:
-            raise NotStoredError(problem)
-        try:
-            self.store.append(events)
-        except NotStoredError as err:
-            self.failures += 1
-            self._retry_at = now + self.retry
-            self.room.dirty = True
-            if self.room.store_problem is None and self.report is not None:
-                self.report(str(err))
-            self.room.store_problem = str(err)
-            raise
-        if problem is not None:
-            self.room.store_problem = None
-            self.room.dirty = True
-            if self.report is not None:
-                self.report(None)
 
 
 class ClassroomServer:
@@ -146,7 +105,10 @@ class ClassroomServer:
         self._spoke: dict[str, set[int]] = {}
         """Connection -> the rooms it sent something to (told when it goes)."""
         self._inbox: dict[int, list[tuple[str, object, asyncio.Future]]] = {}
-        """Room -> the messages that came in this turn of the loop (see `_submit`)."""
+        """Room -> the messages waiting for it (see `_submit`)."""
+        self._locks = [asyncio.Lock() for _ in self.rooms]
+        """Held while a room's batch (or instructor command) is handled and sent, so that its
+        messages go out in order."""
         self._ids = itertools.count(1)
         self._server = None
         self._ticker: asyncio.Task | None = None
@@ -227,6 +189,8 @@ class ClassroomServer:
         while True:
             await asyncio.sleep(self.tick_seconds)
             for index, room in enumerate(self.rooms):
+                if self._locks[index].locked():
+                    continue   # a batch is being sent: its timers wait for the next tick
                 try:
                     await self._flush(room.tick(time.monotonic()))
                 except Exception:  # noqa: BLE001 - a bug must not stop every timer
@@ -273,8 +237,9 @@ class ClassroomServer:
         room = self._route(conn, message)
         if isinstance(room, dict):
             return [(conn, room)]
-        replies = room.handle(conn, message, time.monotonic() if now is None else now)
-        await self._flush(replies)
+        async with self._locks[self.rooms.index(room)]:
+            replies = room.handle(conn, message, time.monotonic() if now is None else now)
+            await self._flush(replies)
         return replies
 
     def _route(self, conn: str, message) -> Room | dict:
@@ -384,37 +349,38 @@ class ClassroomServer:
     async def _submit(self, index: int, conn: str, message) -> list[dict]:
         """Has the room handle a client's message and sends what it causes; returns the
         replies to this client. The messages that come in one turn of the event loop are
-        handled together at its end (`Room.handle_batch`: their moves are stored in one
-        transaction), then sent; only then does each caller go on."""
+        handled together (`Room.handle_batch`: their moves are stored in one transaction),
+        then sent; only then does each caller go on. (Writing from a worker thread instead,
+        so that the loop could serve other rooms meanwhile, was slower: the thread and the
+        loop take turns at the interpreter lock.)"""
         loop = asyncio.get_running_loop()
         waiter = loop.create_future()
         inbox = self._inbox.setdefault(index, [])
         inbox.append((conn, message, waiter))
         if len(inbox) == 1:
-            loop.call_soon(self._handle_inbox, index)
+            loop.call_soon(lambda: loop.create_task(self._handle_inbox(index)))
         return await waiter
 
-    def _handle_inbox(self, index: int) -> None:
-        items = self._inbox.pop(index, [])
-        if not items:
-            return
-        room = self.rooms[index]
-        try:
-            out = room.handle_batch([(conn, message) for conn, message, _ in items],
-                                    time.monotonic())
-        except Exception:  # noqa: BLE001 - a bug: these clients get an error, all go on
-            self._log_internal(f"handling {len(items)} messages for room {room.config.code}")
-            out = [(conn, error("internal", "the server could not handle this"))
-                   for conn, _, _ in items]
-        asyncio.get_running_loop().create_task(self._deliver(out, items))
-
-    async def _deliver(self, out: list, items: list) -> None:
-        try:
-            await self._flush(out)
-        finally:
-            for conn, _, waiter in items:
-                if not waiter.done():
-                    waiter.set_result([m for c, m in out if c == conn])
+    async def _handle_inbox(self, index: int) -> None:
+        async with self._locks[index]:   # one batch of a room at a time, in order
+            items = self._inbox.pop(index, [])
+            if not items:
+                return
+            room = self.rooms[index]
+            try:
+                out = room.handle_batch([(conn, message) for conn, message, _ in items],
+                                        time.monotonic())
+            except Exception:  # noqa: BLE001 - a bug: these clients get an error, all go on
+                self._log_internal(f"handling {len(items)} messages for room "
+                                   f"{room.config.code}")
+                out = [(conn, error("internal", "the server could not handle this"))
+                       for conn, _, _ in items]
+            try:
+                await self._flush(out)
+            finally:
+                for conn, _, waiter in items:
+                    if not waiter.done():
+                        waiter.set_result([m for c, m in out if c == conn])
 
     @staticmethod
     def _new_seat(room: Room, message: Join) -> bool:

@@ -82,6 +82,7 @@ class RoomLog(ABC):
     owner: Database | None = None
     """The database this log closes with itself (a session opened for one room)."""
 
+
     def checkpoint_in_background(self) -> None:
         """Starts whatever upkeep the database needs while it is written (none by default)."""
 
