@@ -174,3 +174,23 @@ def test_a_database_without_sessions_is_not_made_one_by_reading(pg_url, capsys):
     assert "no classroom tables" in capsys.readouterr().err
     with psycopg.connect(pg_url) as conn:   # reading made no table
         assert conn.execute("SELECT to_regclass('classroom_events')").fetchone()[0] is None
+
+
+def test_writes_skip_the_disk_wait_unless_the_url_asks_for_it(pg_url):
+    """The host's connections commit without waiting for the server's disk (the SQLite
+    file's guarantee); options in the URL come last and win."""
+    from game.classroom.pgstore import connect
+
+    with connect(pg_url) as conn:
+        assert conn.execute("SHOW synchronous_commit").fetchone()[0] == "off"
+        assert conn.execute("SHOW statement_timeout").fetchone()[0] == "3s"
+    durable = f"{pg_url}?options=-c%20synchronous_commit%3Don"
+    with connect(durable) as conn:
+        assert conn.execute("SHOW synchronous_commit").fetchone()[0] == "on"
+    database = open_database(durable)
+    try:
+        log = database.add(_session("AAA111"))
+        assert log._conn.execute("SHOW synchronous_commit").fetchone()[0] == "on"
+        log.close()
+    finally:
+        database.close()
