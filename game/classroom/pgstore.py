@@ -260,6 +260,8 @@ class PgRoomLog(RoomLog):
         """Seqs of a write whose connection broke before it was known to be committed."""
         self._lost: str | None = None
         """Why this host may no longer write the room (another host took it over)."""
+        self._backend: int | None = conn.info.backend_pid
+        """The server process of this host's connection (see `_end_old`)."""
 
     def append(self, events: list[dict]) -> None:
         if not events:
@@ -307,14 +309,13 @@ class PgRoomLog(RoomLog):
         psycopg = _psycopg()
         conn = connect(self.url, error=NotStoredError)
         try:
-            if not conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
-                                (LOCK_CLASS, self.room_id)).fetchone()[0]:
+            if not _try_lock(conn, self.room_id, patience=0) and not self._end_old(conn):
                 self._lost = (f"another host holds the room {self.key} now; this host no "
                               "longer writes it")
                 raise NotStoredError(self._lost)
             last = conn.execute("SELECT COALESCE(MAX(seq), 0) FROM classroom_events "
                                 "WHERE room = %s", (self.room_id,)).fetchone()[0]
-            doubt, self._doubt = self._doubt, None
+            doubt = self._doubt
             if doubt is not None and last == doubt[1]:   # it was stored, never applied
                 with conn.transaction():
                     conn.execute("DELETE FROM classroom_events WHERE room = %s AND seq >= %s",
@@ -334,7 +335,21 @@ class PgRoomLog(RoomLog):
         except NotStoredError:
             conn.close()
             raise
+        self._doubt = None
         self._conn = conn
+        self._backend = conn.info.backend_pid
+
+    def _end_old(self, conn) -> bool:
+        """When this host's own previous connection still holds the room's lock (the server
+        has not yet noticed that the link broke), ends it and takes the lock; another host's
+        hold is left alone. Returns True once the lock is this connection's."""
+        if self._backend is None:
+            return False
+        held = conn.execute("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE "
+                            "locktype = 'advisory' AND granted AND classid = %s AND "
+                            "objid = %s AND objsubid = 2 AND pid = %s",
+                            (LOCK_CLASS, self.room_id, self._backend)).fetchone()
+        return bool(held and held[0]) and _try_lock(conn, self.room_id, patience=2.0)
 
     def events(self) -> list[dict]:
         psycopg = _psycopg()

@@ -72,6 +72,33 @@ def test_a_write_of_unknown_fate_is_taken_back_before_the_next(pg_server, pg_url
         database.close()
 
 
+def test_its_own_link_that_the_server_still_holds_does_not_lock_the_host_out(pg_url):
+    """The link broke on the host's side, and the server has not noticed yet: its old
+    session still holds the room's lock. The host ends that session (its own) and goes on."""
+    database = open_database(pg_url)
+    log = database.add(_session("AAA111"))
+    zombie = log._conn   # still open, still holding the lock
+    try:
+        log.append([{"kind": "start", "t": 1.0}])
+        log._conn = None   # as if the link broke here
+        log.append([{"kind": "pause", "t": 2.0}])
+        assert zombie.broken or zombie.closed or _dead(zombie)
+        assert [e["kind"] for e in read_rooms(pg_url)[0]] == ["session", "start", "pause"]
+        assert database.rooms()[0].held_by
+    finally:
+        zombie.close()
+        log.close()
+        database.close()
+
+
+def _dead(conn) -> bool:
+    try:
+        conn.execute("SELECT 1")
+    except psycopg.Error:
+        return True
+    return False
+
+
 def test_a_room_taken_over_by_another_host_is_never_written_again(pg_server, pg_url):
     database, other = open_database(pg_url), open_database(pg_url)
     log = database.add(_session("AAA111"), address="first")
