@@ -131,3 +131,5 @@ class SolveResult:
     define it) or "weak" (weak perfect Bayesian equilibrium)."""
     weak_only: tuple[WeakOnly, ...] = ()
     """Under "pbe": paths of pure weak PBE that no PBE shares, each with what it needs."""
+    timings: dict[str, float] = field(default_factory=dict, compare=False)
+    """Seconds spent per stage of the solve (for benchmarks)."""

@@ -28,7 +28,10 @@ from game.solver.search.pure import PureFamily, pure_pbe_search
 from game.solver.structure import ONE, ZERO, Structure
 
 MAX_LISTED_PURE = 400
-"""The most pure equilibria listed one by one; larger families are summarised."""
+"""The most families of pure equilibria listed (one member each)."""
+
+MAX_LISTED_ALL = 10_000
+"""With `all_pure`, the most pure equilibria listed one by one."""
 
 MAX_FAMILY_VERDICTS = 256
 """The most members of a family of pure equilibria whose D1 verdicts are computed."""
@@ -69,6 +72,14 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         """What is left of the budget, times `share` (never negative)."""
         return max(deadline - time.monotonic(), 0.0) * share
 
+    timings: dict[str, float] = {}
+    clock = [started]
+
+    def lap(stage: str) -> None:
+        now = time.monotonic()
+        timings[stage] = timings.get(stage, 0.0) + now - clock[0]
+        clock[0] = now
+
     structure = Structure(game, concept=concept)
     used = "pbe" if structure.fudenberg_tirole else "weak"
     equilibria: list[Equilibrium] = []
@@ -79,16 +90,20 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                      f"types drawn privately): {structure.public.reason}")
     # The pure search gets a quarter of the budget (it stops at the latest after half).
     families, pure_truncated, gaps = pure_pbe_search(structure, seconds=seconds / 4,
-                                                     with_gaps=True, backward=not all_pure)
+                                                     with_gaps=True, listed=all_pure)
+    lap("pure search")
     if pure_truncated:
         notes.append(f"the search for pure equilibria was too large to finish in {seconds:g} s: "
                      "the pure equilibria shown were found within the time allowed, more may "
                      "exist, and the counts of equilibria sharing their play may be low")
     listed = 0
+    limit = MAX_LISTED_ALL if all_pure else MAX_LISTED_PURE
     listed_families: list[tuple[Equilibrium, PureFamily]] = []
     for family in families:
+        if listed >= limit:
+            break
         for profile in family.profiles():
-            if listed >= MAX_LISTED_PURE:
+            if listed >= limit:
                 break
             equilibrium = make_equilibrium(structure, _behaviour(game, profile),
                                            alternatives=family.count)
@@ -97,9 +112,15 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             listed += 1
             if not all_pure:
                 break
-    if listed >= MAX_LISTED_PURE:
-        notes.append(f"only the first {MAX_LISTED_PURE} pure equilibria are listed")
+    lap("describe pure")
     complete = not pure_truncated and not gaps
+    total = sum(f.count for f in families)
+    if (listed < total if all_pure else listed < len(families)):
+        complete = False
+        shown = "pure equilibria" if all_pure else "paths of play (families)"
+        notes.append(f"only {listed} {shown} are listed, of {total} pure equilibria in "
+                     f"{len(families)} families" +
+                     ("" if all_pure else "; `solve --all` lists more"))
     if gaps:
         notes.append("some paths of play would need mixing off the path of a kind the search "
                      "does not decide (after a move every type was thought never to make, in a "
@@ -138,6 +159,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             continuum = (Continuum(solution.ranges, solution.endpoints)
                          if solution.continuum else None)
             equilibria.append(make_equilibrium(structure, solution.behaviour, continuum=continuum))
+        lap("mixed search")
     if refine:
         from game.solver.checks.refine import apply_refinements
 
@@ -155,6 +177,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             else:
                 refined.append(apply_refinements(structure, eq))
         equilibria = refined
+        lap("refinements")
     if not equilibria:
         complete = False
         notes.append("no equilibrium was found within the time allowed; every finite game has "
@@ -166,6 +189,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             outcomes = ", ".join(f"{k} {_text(v)}" for k, v in item.equilibrium.outcomes.items())
             notes.append(f"a weak perfect Bayesian equilibrium ({outcomes}) is not a perfect "
                          f"Bayesian equilibrium: {item.reason}")
+        lap("weak PBE compared")
     nash = ()
     if not _has_types(structure):
         from game.solver.checks.credibility import non_credible_nash
@@ -176,10 +200,11 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             notes.append("the game is too large to list the Nash equilibria that rest on "
                          "non-credible threats")
         nash = tuple(found or ())
+        lap("non-credible Nash")
     return SolveResult(game=game, method="pure enumeration + sequence-form support enumeration",
                        parameters=dict(game.values), equilibria=tuple(equilibria),
                        complete=complete, nash_not_spe=nash, notes=tuple(notes), concept=used,
-                       weak_only=weak_only)
+                       weak_only=weak_only, timings=timings)
 
 
 MAX_WEAK_ONLY = 6

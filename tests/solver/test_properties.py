@@ -84,14 +84,36 @@ def test_the_vectorised_sender_receiver_path_matches_the_general_enumerator(spec
     structure = Structure(game)
     domains = candidate_actions(structure)
     forced = {i: d[0] for i, d in domains.items() if len(d) == 1}
+    if len(game.infosets) - len(forced) > 9:
+        return   # too many open moves for the general enumerator to list them quickly
     fast = stage_families(structure, domains, forced)
     if fast is None:   # not that shape (or too many ties below the replies)
         return
     general = [f for f in pure_pbe_solve(structure, fast=False)
                if all(isinstance(a, int) for a in f.first().values())]
-    assert {_key(game, p) for f in fast for p in f.profiles()} == \
+    fast = [f for f in fast if all(isinstance(a, int) for a in f.first().values())]
+    # The fast path writes out one tie-break of each class off the path and counts the rest:
+    # the same paths of play, the same number of equilibria on each.
+    assert _paths(structure, fast) == _paths(structure, general)
+    assert {_key(game, p) for f in fast for p in f.profiles()} <= \
         {_key(game, p) for p in _pure(general)}
-    assert sum(f.count for f in fast) == sum(f.count for f in general)
+
+
+def _paths(structure, families) -> dict:
+    """Path of play (the actions taken where the play goes) -> how many equilibria share it."""
+    from game.solver.evaluate import Evaluation
+
+    found: dict = {}
+    game = structure.game
+    for family in families:
+        profile = family.first()
+        behaviour = {i: tuple(F(int(a == b)) for b in range(len(game.infosets[i].actions)))
+                     for i, a in profile.items()}
+        reach = Evaluation(structure, behaviour).reach
+        path = tuple(sorted((game.infosets[i].label, a) for i, a in profile.items()
+                            if any(reach[m] for m in game.infosets[i].members)))
+        found[path] = found.get(path, 0) + family.count
+    return found
 
 
 def test_the_vectorised_path_takes_ties_below_the_replies():
@@ -118,9 +140,8 @@ def test_the_vectorised_path_takes_ties_below_the_replies():
     assert len(forced) < len(game.infosets) - 7   # some ties are left below the replies
     fast = stage_families(structure, domains, forced)
     assert fast is not None
-    found = {_key(game, p) for f in fast for p in f.profiles()}
-    assert len(found) == 400
-    assert found == {_key(game, p) for p in _pure(pure_pbe_solve(structure, fast=False))}
+    assert sum(f.count for f in fast) == 400
+    assert _paths(structure, fast) == _paths(structure, pure_pbe_solve(structure, fast=False))
 
 
 @pytest.mark.parametrize("concept", ["pbe", "weak"])

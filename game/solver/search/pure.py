@@ -37,10 +37,15 @@ class PureFamily:
     weight: int = 1
     """Equilibria per listed combination, for families counted rather than listed (backward
     induction counts the equilibria off the path without writing each out)."""
+    multiplicities: tuple[tuple[int, ...], ...] = ()
+    """Per cluster, per completion: how many equilibria it stands for (ties broken in ways
+    that change no payoff that matters; empty: one each)."""
 
     @property
     def count(self) -> int:
         """How many pure PBE the family holds (a lower bound unless `complete`)."""
+        if self.multiplicities:
+            return self.weight * prod(sum(m) for m in self.multiplicities)
         return self.weight * prod(len(c) for c in self.clusters)
 
     def profiles(self) -> Iterator[dict[int, int]]:
@@ -406,16 +411,18 @@ def pure_pbe_solve(structure: Structure, fast: bool = True) -> list[PureFamily]:
 
 
 def pure_pbe_search(structure: Structure, seconds: float | None = None, fast: bool = True,
-                    with_gaps: bool = False, backward: bool = True):
+                    with_gaps: bool = False, listed: bool = False):
     """`pure_pbe_solve` within a time budget: the families found, and whether the search was
     cut short (then more may exist, and a family that is not `complete` lists only some of
     its off-path completions). It stops at the latest after twice `seconds`. With
     `with_gaps`, also whether some path was dropped for off-path mixing not searched.
 
-    A game of perfect information is solved by backward induction (`spe_families`), which
-    counts the equilibria sharing a path instead of listing them (`backward=False` lists them
-    all, by the general search)."""
-    if fast and backward:
+    A game of perfect information is solved by backward induction (`spe_families`), and a
+    sender-receiver stage by `stage_families`; both count the equilibria that differ only in
+    ties off the path instead of writing each out. With `listed`, the general search writes
+    out every one."""
+    fast = fast and not listed
+    if fast:
         from game.solver.search.backward import perfect_information, spe_families
 
         if perfect_information(structure):

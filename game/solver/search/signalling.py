@@ -11,10 +11,13 @@ when
 - each reply to a signal nobody sends is a best reply to some belief over all types, and
   no type would rather face it than take its equilibrium payoff.
 
-Moves below the replies that the pre-pass leaves open (a tie at a single node) are settled
-every possible way, one pass each; a family here therefore fixes those moves too, so a game
-with such ties can have more (smaller) families than the general enumerator reports, with
-the same equilibria in all.
+Moves below the replies that the pre-pass leaves open (ties at single nodes, where the sender
+is indifferent) are not enumerated: below each reply they fall into classes by the payoff they
+give the receiver, and only the classes matter to the checks. On the path, each way the
+sender breaks its tie makes its own family (the path differs); off it, the ways are counted
+(`PureFamily.multiplicities`, `weight`), one of each class written out. A reply nobody can be
+deterred by purely may deter mixed (its support a set of replies best together under some
+belief).
 
 The sender's profiles are checked in blocks with integer arrays (the payoffs are exact
 fractions brought to one denominator), so games with many types and signals (5 x 10 x 10)
@@ -43,7 +46,9 @@ BLOCK = 1 << 15
 LIMIT = 1 << 62
 """Scaled payoffs must stay well inside int64."""
 MAX_SETTLINGS = 256
-"""The most ways to settle tied moves below the replies (each is a separate pass)."""
+"""The most ways to settle tied moves below one reply at one node."""
+MAX_COMBOS = 4096
+"""The most combinations of tie classes below one receiver set's replies."""
 MAX_VARIANTS = 64
 """The most combinations of tied on-path best replies (each is a separate pass)."""
 
@@ -114,24 +119,42 @@ def _recognise(structure: Structure, forced) -> tuple[_Stage, set[int]] | None:
     return stage, loose
 
 
-def _settled(structure: Structure, domains, forced, loose: set[int]):
-    """Every way to settle the moves below the replies that the pre-pass left open (ties at a
-    single node): a list of full `forced`-like assignments, or None if that is not the case."""
+@dataclass
+class _Below:
+    """What one reply leads to at one node of a receiver set."""
+
+    sender: Fraction
+    """The sender's value (the same however its ties below are broken)."""
+    classes: list[tuple[Fraction, list[dict[int, int]]]]
+    """The receiver's value -> the settlements of the ties below that give it."""
+
+
+def _below(structure: Structure, domains, forced, loose: set[int], stage: _Stage, node: int,
+           reply: int) -> _Below | None:
+    """The classes below one reply at one node, or None outside the shape (the sender's value
+    depends on a tie, a tie at a set of several nodes, too many ways)."""
     game = structure.game
-    if any(len(game.infosets[i].members) != 1 for i in loose):
+    child = game.nodes[node].children[reply]
+    inside = sorted(structure.child_subtree_infosets[(node, reply)] & loose,
+                    key=structure.order.index)
+    if any(len(game.infosets[i].members) != 1 for i in inside):
         return None
-    ordered = sorted(loose, key=structure.order.index)
-    if prod(len(domains[i]) for i in ordered) > MAX_SETTLINGS:
+    if prod(len(domains[i]) for i in inside) > MAX_SETTLINGS:
         return None
-    settled = []
-    for choice in product(*(domains[i] for i in ordered)):
+    senders: set[Fraction] = set()
+    by_value: dict[Fraction, list[dict[int, int]]] = {}
+    for choice in product(*(domains[i] for i in inside)):
         fixed = dict(forced)
-        fixed.update(zip(ordered, choice))
+        fixed.update(zip(inside, choice))
         values = PureValues(structure, fixed)
-        if all(max(row) == row[fixed[i]]
-               for i in ordered for row in values.member_values(i)):
-            settled.append(fixed)
-    return settled
+        if not all(max(row) == row[fixed[i]] for i in inside for row in values.member_values(i)):
+            continue
+        senders.add(values.value(child, stage.sender))
+        by_value.setdefault(values.value(child, stage.receiver), []).append(
+            dict(zip(inside, choice)))
+    if len(senders) != 1:
+        return None
+    return _Below(senders.pop(), sorted(by_value.items()))
 
 
 def stage_families(structure: Structure, domains: dict[int, tuple[int, ...]],
@@ -141,52 +164,63 @@ def stage_families(structure: Structure, domains: dict[int, tuple[int, ...]],
     if found is None:
         return None
     stage, loose = found
-    settlings = _settled(structure, domains, forced, loose) if loose else [forced]
-    if settlings is None:
+    game = structure.game
+    below: dict[tuple[int, int, int], _Below] = {}
+    for r, listed in stage.members.items():
+        for i, a, node in listed:
+            for b in range(len(game.infosets[r].actions)):
+                item = _below(structure, domains, forced, loose, stage, node, b)
+                if item is None:
+                    return None
+                below[(i, a, b)] = item
+    return _stage_families(structure, domains, forced, stage, below)
+
+
+def _combos(listed, actions: int, below) -> list[tuple[list[list[Fraction]], dict, int]] | None:
+    """Every combination of tie classes below one receiver set: (values[member][reply],
+    one settlement of each class, how many settlements the combination stands for)."""
+    slots = [(m, b) for m in range(len(listed)) for b in range(actions)]
+    options = [below[(listed[m][0], listed[m][1], b)].classes for m, b in slots]
+    count = prod(len(o) for o in options)
+    if count > MAX_COMBOS:
         return None
-    families: list[PureFamily] = []
-    for fixed in settlings:
-        more = _stage_families(structure, domains, fixed, stage)
-        if more is None:
-            return None
-        families.extend(more)
-    return families
+    combos = []
+    for choice in product(*options):
+        values = [[Fraction(0)] * actions for _ in listed]
+        settled: dict[int, int] = {}
+        multiplicity = 1
+        for (m, b), (value, settlements) in zip(slots, choice):
+            values[m][b] = value
+            settled.update(settlements[0])
+            multiplicity *= len(settlements)
+        combos.append((values, settled, multiplicity))
+    return combos
 
 
-def _stage_families(structure: Structure, domains, forced,
-                    stage: _Stage) -> list[PureFamily] | None:
-    """One pass: the families with the moves below the replies as in `forced`."""
-    sender, receiver, reply, members = stage.sender, stage.receiver, stage.reply, stage.members
+def _stage_families(structure: Structure, domains, forced, stage: _Stage,
+                    below: dict) -> list[PureFamily] | None:
+    """The families of the stage, ties below the replies counted by class."""
+    sender, reply, members = stage.sender, stage.reply, stage.members
     sender_infosets, priors = stage.sender_infosets, stage.priors
-    values = PureValues(structure, forced)
     game = structure.game
     k = len(priors)
     receivers = sorted(members, key=structure.order.index)
     index_of = {r: j for j, r in enumerate(receivers)}
     responses = [len(game.infosets[r].actions) for r in receivers]
     width = max(responses)
-
-    # Exact values below each reply: v[player][(type, signal, response)].
-    exact = {}
-    for r in receivers:
-        for i, a, node in members[r]:
-            for b, child in enumerate(game.nodes[node].children):
-                exact[(i, a, b)] = (values.value(child, sender), values.value(child, receiver))
-    scale = lcm(*(v[0].denominator for v in exact.values()))
-    if max(abs(v[0] * scale) for v in exact.values()) >= LIMIT:
+    scale = lcm(*(v.sender.denominator for v in below.values()))
+    if max(abs(v.sender * scale) for v in below.values()) >= LIMIT:
         return None
     signals = [len(row) for row in reply]
     # sender value table V[i, a, b] (b beyond the infoset's actions: never used)
     V = np.zeros((k, max(signals), width), dtype=np.int64)
-    for (i, a, b), (v, _) in exact.items():
-        V[i, a, b] = int(v * scale)
-
-    # Best replies to each Bayes posterior: per receiver infoset, per mask of live members
-    # (in integers: priors and the receiver's values each brought to one denominator).
-    weight = lcm(*(p.denominator for p in priors))
-    prior_int = [int(p * weight) for p in priors]
-    rscale = lcm(*(v[1].denominator for v in exact.values()))
-    R = {key: int(v[1] * rscale) for key, v in exact.items()}
+    for (i, a, b), item in below.items():
+        V[i, a, b] = int(item.sender * scale)
+    low = {key: item.classes[0][0] for key, item in below.items()}
+    high = {key: item.classes[-1][0] for key, item in below.items()}
+    # Best replies to each Bayes posterior, per receiver set and mask of live members: a
+    # reply is admissible when, breaking the ties below it on the path as the receiver likes
+    # best and those below the other replies as it likes least, it is as good as any.
     best: list[list[tuple[int, ...]]] = []
     for r in receivers:
         listed = members[r]
@@ -196,29 +230,52 @@ def _stage_families(structure: Structure, domains, forced,
             if mask == 0:
                 table.append(())
                 continue
-            live = [(prior_int[i], i, a) for bit, (i, a, _) in enumerate(listed) if mask >> bit & 1]
-            totals = [sum(w * R[(i, a, b)] for w, i, a in live) for b in actions]
-            top = max(totals)
-            table.append(tuple(b for b, t in enumerate(totals)
-                               if t == top and b in domains[r]))
+            live = [(priors[i], i, a) for bit, (i, a, _) in enumerate(listed) if mask >> bit & 1]
+            lows = [sum((w * low[(i, a, b)] for w, i, a in live), Fraction(0)) for b in actions]
+            highs = [sum((w * high[(i, a, b)] for w, i, a in live), Fraction(0))
+                     for b in actions]
+            table.append(tuple(b for b in actions if b in domains[r] and
+                               all(highs[b] >= lows[c] for c in actions if c != b)))
         best.append(table)
-    variants = list(product(*(range(max(1, max(len(t) for t in table))) for table in best)))
-    if len(variants) > MAX_VARIANTS:
-        return None
-    # Off the path, a reply must be a best reply to some belief over all of the infoset's
-    # nodes (with the moves below settled as in this pass, so the pre-pass is not enough).
-    rational = {r: tuple(b for b in domains[r]
-                         if best_reply_to_some_belief(values.member_values(r), b))
-                for r in receivers}
-    allowed = [np.zeros(width, dtype=bool) for _ in receivers]
+    # Per receiver set: a table mask -> its admissible replies (padded with -2), and their
+    # number (1 for mask 0: off the path, written -1).
+    tables, counts = [], []
+    for table in best:
+        widest = max(1, max(len(t) for t in table))
+        padded = np.full((len(table), widest), -2, dtype=np.int64)
+        number = np.zeros(len(table), dtype=np.int64)
+        for mask, options in enumerate(table):
+            if mask == 0:
+                padded[0, 0], number[0] = -1, 1
+            else:
+                padded[mask, :len(options)] = options
+                number[mask] = len(options)
+        tables.append(padded)
+        counts.append(number)
+    # Off the path, a reply must be a best reply to some belief over all the set's nodes, for
+    # some way of breaking the ties below: the combinations that make it one, per reply.
+    rational: dict[int, dict[int, list[tuple[dict, int]]]] = {}
+    combos_of: dict[int, list] = {}
     for j, r in enumerate(receivers):
-        allowed[j][list(rational[r])] = True
-    # Off the path, a mixed reply may deter where no pure one does: its support must be a
-    # set of actions that are best together under some belief (a cell).
-    deterrence = _MixedDeterrence(structure, receivers, members, values, domains, V)
+        combos = _combos(members[r], responses[j], below)
+        if combos is None:
+            return None
+        rational[j] = {b: [] for b in domains[r]}
+        listed = []
+        for values, settled, count in combos:
+            fine = tuple(b for b in domains[r] if best_reply_to_some_belief(values, b))
+            for b in fine:
+                rational[j][b].append(({r: b, **settled}, count))
+            listed.append((values, settled, count, fine))
+        combos_of[j] = listed
+    allowed = [np.zeros(width, dtype=bool) for _ in receivers]
+    for j in range(len(receivers)):
+        allowed[j][[b for b, found in rational[j].items() if found]] = True
+    deterrence = _MixedDeterrence(structure, receivers, members, combos_of, domains, V)
     # Masks of the live members of each receiver infoset, per sender profile.
     bits = [[(i, a, bit) for bit, (i, a, _) in enumerate(members[r])] for r in receivers]
     where = [np.array([index_of[r] for r in reply[i]], dtype=np.int64) for i in range(k)]
+    context = _Context(stage, receivers, index_of, below, rational, forced, V, priors)
 
     sender_domains = [np.array(domains[s], dtype=np.int64) for s in sender_infosets]
     sizes = [len(d) for d in sender_domains]
@@ -235,24 +292,24 @@ def _stage_families(structure: Structure, domains, forced,
         for j, listed in enumerate(bits):
             for i, a, bit in listed:
                 masks[:, j] |= (S[:, i] == a).astype(np.int64) << bit
-        for variant in variants:
-            resp = np.stack([_pick(best[j], variant[j])[masks[:, j]]
-                             for j in range(len(receivers))], axis=1)
-            rows, mixed = _check_block(S, resp, V, reply, members, receivers, index_of, where,
-                                       allowed, deterrence)
-            for row in rows:
-                families.append(_family(S[row], resp[row], V, reply, members, receivers,
-                                        index_of, rational, forced, sender_infosets,
-                                        mixed.get(int(row), {})))
+        # Each sender profile once per combination of admissible replies on its path.
+        number = np.stack([counts[j][masks[:, j]] for j in range(len(receivers))], axis=1)
+        ways = number.prod(axis=1)
+        if int(ways.sum()) > 64 * count:
+            return None   # ties everywhere: the general search lists these better
+        rows_of = np.repeat(np.arange(count), ways)
+        local = np.arange(len(rows_of)) - np.repeat(np.cumsum(ways) - ways, ways)
+        resp = np.empty((len(rows_of), len(receivers)), dtype=np.int64)
+        for j in range(len(receivers)):
+            n = number[rows_of, j]
+            resp[:, j] = tables[j][masks[rows_of, j], local % n]
+            local //= n
+        rows, mixed = _check_block(S[rows_of], resp, V, reply, members, receivers, index_of,
+                                   where, allowed, deterrence)
+        for row in rows:
+            families.extend(context.families(S[rows_of[row]], resp[row],
+                                             mixed.get(int(row), {})))
     return families
-
-
-def _pick(table: list[tuple[int, ...]], choice: int) -> np.ndarray:
-    """Per mask: the `choice`-th best reply; -1 off the path (choice 0 only), -2 for none
-    (so each tie is enumerated once)."""
-    return np.array([(-1 if choice == 0 else -2) if mask == 0 else
-                     (t[choice] if choice < len(t) else -2)
-                     for mask, t in enumerate(table)], dtype=np.int64)
 
 
 def _check_block(S, resp, V, reply, members, receivers, index_of, where, allowed, deterrence):
@@ -297,54 +354,151 @@ def _check_block(S, resp, V, reply, members, receivers, index_of, where, allowed
     return rows[ok], mixed
 
 
-def _family(signals, replies, V, reply, members, receivers, index_of, rational, forced,
-            sender_infosets, mixed) -> PureFamily:
-    """The family of one checked row: its base and the admissible replies off the path (a
-    mixed one where no pure reply deters)."""
-    payoff = [int(V[i, a, replies[index_of[reply[i][a]]]]) for i, a in enumerate(signals)]
-    base = dict(forced)
-    base.update({s: int(a) for s, a in zip(sender_infosets, signals)})
-    clusters = []
-    for j, r in enumerate(receivers):
-        if replies[j] >= 0:
-            base[r] = int(replies[j])
-            continue
-        if j in mixed:
-            clusters.append(({r: mixed[j]},))
-            continue
-        clusters.append(tuple({r: b} for b in rational[r]
-                              if all(V[i, a, b] <= payoff[i] for i, a, _ in members[r])))
-    return PureFamily(base=base, clusters=tuple(clusters))
+@dataclass
+class _Context:
+    """What building a checked row's families needs."""
+
+    stage: _Stage
+    receivers: list[int]
+    index_of: dict[int, int]
+    below: dict
+    rational: dict
+    forced: dict
+    V: np.ndarray
+    priors: list[Fraction]
+
+    def families(self, signals, replies, mixed) -> list[PureFamily]:
+        """The families of one checked row: one per way the sender breaks its ties on the
+        path; off the path, the admissible replies with their tie classes, counted."""
+        stage, below, V = self.stage, self.below, self.V
+        payoff = [int(V[i, a, replies[self.index_of[stage.reply[i][a]]]])
+                  for i, a in enumerate(signals)]
+        base = dict(self.forced)
+        base.update({s: int(a) for s, a in zip(stage.sender_infosets, signals)})
+        weight = 1
+        clusters, multiplicities = [], []
+        on_path: list[list[tuple[dict, int]]] = []
+        for j, r in enumerate(self.receivers):
+            listed = stage.members[r]
+            if replies[j] < 0:
+                if j in mixed:
+                    clusters.append((mixed[j],))
+                    multiplicities.append((1,))
+                    continue
+                options = [(completion, count) for b, found in self.rational[j].items()
+                           if all(V[i, a, b] <= payoff[i] for i, a, _ in listed)
+                           for completion, count in found]
+                clusters.append(tuple(c for c, _ in options))
+                multiplicities.append(tuple(n for _, n in options))
+                continue
+            chosen = int(replies[j])
+            base[r] = chosen
+            pool = [(i, a) for i, a, _ in listed if signals[i] == a]
+            for i, a, _ in listed:
+                if signals[i] != a:   # nobody there: the ties below are free
+                    for b in range(len(V[0, 0])):
+                        item = below.get((i, a, b))
+                        if item is not None:
+                            weight *= sum(len(s) for _, s in item.classes)
+                            base.update(item.classes[0][1][0])
+            on_path.append(self._on_path(pool, chosen))
+        families = []
+        for choice in product(*on_path):
+            settled = dict(base)
+            count = weight
+            for part, n in choice:
+                settled.update(part)
+                count *= n
+            families.append(PureFamily(base=settled, clusters=tuple(clusters),
+                                       multiplicities=tuple(multiplicities), weight=count))
+        return families
+
+    def _on_path(self, pool, chosen: int) -> list[tuple[dict, int]]:
+        """At a receiver set on the path: each way the pool's types break their ties below
+        the reply (a settlement each, with how many ways the ties below the other replies
+        can go with it)."""
+        below = self.below
+        actions = len(self.stage.reply[0]) and len(self.V[0, 0])
+        others = [b for b in range(actions) if b != chosen and (pool[0][0], pool[0][1], b) in below]
+        threshold = max((sum((self.priors[i] * below[(i, a, b)].classes[0][0]
+                              for i, a in pool), Fraction(0)) for b in others),
+                        default=Fraction(0))
+        found = []
+        for choice in product(*([(v, s) for v, ss in below[(i, a, chosen)].classes for s in ss]
+                                for i, a in pool)):
+            total = sum((self.priors[i] * v for (i, _), (v, _) in zip(pool, choice)), Fraction(0))
+            if others and total < threshold:
+                continue
+            part: dict[int, int] = {}
+            for _, settlement in choice:
+                part.update(settlement)
+            count = 1
+            for b in others:
+                ways = 0
+                for combo in product(*(below[(i, a, b)].classes for i, a in pool)):
+                    value = sum((self.priors[i] * v for (i, _), (v, _) in zip(pool, combo)),
+                                Fraction(0))
+                    if value <= total:
+                        n = 1
+                        for _, settlements in combo:
+                            n *= len(settlements)
+                        if not ways:
+                            for _, settlements in combo:
+                                part.update(settlements[0])
+                        ways += n
+                count *= ways
+            found.append((part, count))
+        return found
+
+
+def _deters(V, listed, payoffs, actions) -> bool:
+    """Does some mixture of `actions` keep every member type at or below its payoff?"""
+    le_rows = [({k: Fraction(int(V[i, a, b])) for k, b in enumerate(actions)}, Fraction(u))
+               for (i, a, _), u in zip(listed, payoffs)]
+    eq_rows = [({k: Fraction(1) for k in range(len(actions))}, Fraction(1))]
+    return solve_lp(len(actions), {}, eq_rows, le_rows).status == "optimal"
 
 
 class _MixedDeterrence:
     """Mixed replies off the path that keep every type at or below its equilibrium payoff."""
 
-    def __init__(self, structure: Structure, receivers, members, values, domains, V) -> None:
+    def __init__(self, structure: Structure, receivers, members, combos, domains, V) -> None:
         self.structure = structure
         self.receivers = receivers
         self.members = members
-        self.values = values
+        self.combos = combos
+        """Per receiver set: its combinations of tie classes below (`_combos`)."""
         self.domains = domains
         self.V = V
         self.memo: dict = {}
 
-    def cells(self, j: int) -> list[tuple[int, ...]]:
+    def cells(self, j: int, combo: int) -> list[tuple[int, ...]]:
         """The largest sets of actions of receiver set j that are best together under some
-        belief (found at the vertices of each action's region of beliefs)."""
-        key = ("cells", j)
+        belief, for one combination of tie classes below (found at the vertices of each
+        action's region of beliefs)."""
+        key = ("cells", j, combo)
         if key in self.memo:
             return self.memo[key]
         r = self.receivers[j]
-        member_values = self.values.member_values(r)
-        domain = self.domains[r]
+        member_values = self.combos[j][combo][0]
+        domain = self.combos[j][combo][3]   # the replies some belief supports
+        floats = np.array([[float(v) for v in row] for row in member_values])
         found: list[frozenset[int]] = []
-        for b in domain:
-            rows = [tuple(row[b] - row[c] for row in member_values) for c in domain if c != b]
+        every = range(len(member_values[0]))
+        for b in domain:   # b best against every reply (those no belief supports included)
+            rows = [tuple(row[b] - row[c] for row in member_values) for c in every if c != b]
             _, vertices = simplex_region(rows, len(member_values))
             for vertex in vertices:
+                # Floating point finds the few actions that may tie at the top; those are
+                # then compared exactly (a single best action makes no cell worth keeping).
+                totals_float = np.array([float(w) for w in vertex]) @ floats
+                top_float = max(totals_float[c] for c in domain)
+                near = [c for c in domain
+                        if totals_float[c] >= top_float - 1e-9 * (1 + abs(top_float))]
+                if len(near) < 2:
+                    continue
                 totals = {c: sum((w * row[c] for w, row in zip(vertex, member_values)),
-                                 Fraction(0)) for c in domain}
+                                 Fraction(0)) for c in near}
                 top = max(totals.values())
                 cell = frozenset(c for c, t in totals.items() if t == top)
                 if cell not in found:
@@ -354,16 +508,34 @@ class _MixedDeterrence:
         self.memo[key] = maximal
         return maximal
 
-    def reply(self, j: int, payoffs: tuple[int, ...]) -> tuple[Fraction, ...] | None:
-        """Probabilities over receiver set j's actions that no member type would rather face
-        than take its (scaled) equilibrium payoff, or None."""
+    def reply(self, j: int, payoffs: tuple[int, ...]) -> dict | None:
+        """A completion of receiver set j: probabilities over its actions that no member type
+        would rather face than take its (scaled) equilibrium payoff, with the ties below
+        settled as the belief needs; or None."""
         key = ("reply", j, payoffs)
         if key in self.memo:
             return self.memo[key]
         r = self.receivers[j]
         size = len(self.structure.game.infosets[r].actions)
         found = None
-        for cell in self.cells(j):
+        # First without asking the reply to be a best reply: if no mixture of all the replies
+        # deters every type, none of the supports below can.
+        if not _deters(self.V, self.members[r], payoffs, tuple(self.domains[r])):
+            self.memo[key] = None
+            return None
+        for combo, (_, settled, _, fine) in enumerate(self.combos[j]):
+            if len(fine) < 2 or not _deters(self.V, self.members[r], payoffs, fine):
+                continue   # no mixture of the replies some belief supports deters
+            found = self._reply(j, combo, payoffs, r, size)
+            if found is not None:
+                found = {r: found, **settled}
+                break
+        self.memo[key] = found
+        return found
+
+    def _reply(self, j: int, combo: int, payoffs, r: int, size: int):
+        found = None
+        for cell in self.cells(j, combo):
             le_rows = [({k: Fraction(int(self.V[i, a, b])) for k, b in enumerate(cell)},
                         Fraction(u))
                        for (i, a, _), u in zip(self.members[r], payoffs)]
@@ -373,5 +545,4 @@ class _MixedDeterrence:
                 probs = dict(zip(cell, result.x))
                 found = tuple(probs.get(b, Fraction(0)) for b in range(size))
                 break
-        self.memo[key] = found
         return found
