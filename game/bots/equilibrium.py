@@ -12,14 +12,17 @@ from game.solver.results import Equilibrium, SolveResult
 
 
 def preferred_equilibrium(result: SolveResult) -> Equilibrium | None:
-    """The equilibrium a bot plays by default: the refined one (D1, then the IC), pure first."""
+    """The equilibrium a bot plays by default: the refined one (passing D1, then the IC; a
+    verdict not computed ranks between passing and failing), then one not in a continuum,
+    pure first."""
+    def rank(verdict) -> int:
+        if verdict is None or verdict.passed:
+            return 0
+        return 1 if verdict.passed is None else 2
+
     def score(eq: Equilibrium) -> tuple:
-        return (
-            0 if eq.d1 is None or eq.d1.passed else 1,
-            0 if eq.intuitive is None or eq.intuitive.passed else 1,
-            1 if eq.continuum else 0,
-            0 if eq.pure else 1,
-        )
+        return (rank(eq.d1), rank(eq.intuitive), 1 if eq.continuum else 0,
+                0 if eq.pure else 1)
     ranked = sorted(result.equilibria, key=score)
     return ranked[0] if ranked else None
 

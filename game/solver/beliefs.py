@@ -3,17 +3,20 @@
 In a game with observed actions and independent private types (`game.solver.public`), each
 player holds one belief about the other's type per public state, the same whatever its own
 type. From the prior, it moves only on the other player's moves, by Bayes' rule wherever that
-is defined, also after a deviation (from the belief just before it). A move every type still
-in the running would never make is a *surprise*: the belief after it is free, but only over
-the types still in the running (a type ruled out stays ruled out), and from there on it moves
-by Bayes' rule again. Neither a player's own moves nor public chance events move it.
+is defined, also after a deviation (from the belief just before it); so a type that earlier
+play ruled out stays ruled out as long as Bayes' rule applies. A move every type still in the
+running would never make is a *surprise*: Bayes' rule says nothing, and the belief after it
+is free over the types Nature could have drawn (a type with prior probability zero never
+returns; one ruled out by play may: for two types this is exactly what sequential
+equilibrium allows). From there on it moves by Bayes' rule again. Neither a player's own moves
+nor public chance events move it.
 
 A surprise's free belief is an unknown: the play below must be sequentially rational for some
 value of it. For each set of types S' that may keep positive probability, the conditions are
-linear in the belief (exactly: homogeneous rows over S'), and a later surprise below starts a
-new unknown whose allowed types depend on S'. `FTBeliefs` enumerates those sets, solves the
-belief regions exactly (`simplex_region`), and combines them from the deepest surprise up,
-so nothing recurses over the tree.
+linear in the belief (exactly: homogeneous rows over S'); a later surprise below starts a new
+unknown. `FTBeliefs` enumerates those sets, solves the belief regions exactly
+(`simplex_region`), and combines them from the deepest surprise up, so nothing recurses over
+the tree.
 """
 
 from __future__ import annotations
@@ -75,6 +78,8 @@ class _Region:
     groups: dict[int, list[tuple[str, int, Fraction]]] = field(default_factory=dict)
     """Infoset -> its members' belief terms: (key, coordinate index, factor)."""
     vertices: list[tuple[Fraction, ...]] | None = None
+    broken: bool = False
+    """Some play below, under a belief that is a number there, is not a best reply."""
 
 
 @dataclass
@@ -109,18 +114,20 @@ class FTBeliefs:
         moves = [(made, action) for player, made, action in state.revealed if player == other]
         cut = tree.label_length[parent][other]
         labels: dict[Label, Fraction] = {}
+        possible = []   # the labels Nature could have drawn: free after a surprise
         for node in state.main:
             label = tree.labels[node][other]
             if label not in labels:
                 labels[label] = tree.entry_factor[node][other]
+                if tree.possible[node][other]:
+                    possible.append(label)
+        allowed = sorted(possible)
         if isinstance(status, Fixed):
             weights: dict[Label, Fraction] = {}
-            allowed = []
             for label, entry in labels.items():
                 before = status.weights.get(label[:cut], ZERO)
                 if not before or not entry:
                     continue
-                allowed.append(label)
                 moved = self._moves(moves, label, other, play) if moves else ONE
                 if moved:
                     weight = before if entry == 1 else before * entry
@@ -131,21 +138,19 @@ class FTBeliefs:
                 return Fixed({allowed[0]: ONE})
             return ("surprise", frozenset(allowed))
         terms: dict[Label, tuple[Label, Fraction]] = {}
-        allowed = []
         for label, entry in labels.items():
             before = status.terms.get(label[:cut])
             if before is None or not before[1] or not entry:
                 continue
             if keep is not None and before[0] not in keep:
                 continue
-            allowed.append(label)
             factor = before[1] * entry * self._moves(moves, label, other, play)
             if factor:
                 terms[label] = (before[0], factor)
         if terms:
             return Free(status.origin, terms)
-        if len(allowed) == 1:
-            return Free(status.origin, {allowed[0]: (status.terms[allowed[0][:cut]][0], ONE)})
+        if len(allowed) == 1:   # one type possible: the belief after a surprise is certain
+            return Fixed({allowed[0]: ONE})
         return ("surprise", frozenset(allowed))
 
     def entry_weights(self, status: Fixed, parent: int, child: int, holder: int, play: Play
@@ -329,6 +334,10 @@ class FTBeliefs:
                 entered = self.enter(current, state_id, child, holder, play, keep)
                 if isinstance(entered, Free):
                     statuses[child] = entered
+                elif isinstance(entered, Fixed):   # a surprise with one type possible
+                    if not self._walk_fixed(child, entered, holder, play, value, None, None,
+                                            region.nested):
+                        region.broken = True
                 else:
                     region.nested.append((child, entered[1]))
         return region
@@ -481,8 +490,9 @@ class FTBeliefs:
         return (f"{actor_name(game, infoset)} at {stage_name(game, infoset)}{about}: "
                 f"{action_name(game, infoset, action)} is worth {format_fraction(worth[action])} "
                 f"but {action_name(game, infoset, best)} {format_fraction(worth[best])}; the "
-                "belief there follows by Bayes' rule from the belief before, which neither its "
-                "own moves nor chance events change")
+                "belief there is fixed by what came before (Bayes' rule from the belief before, "
+                "and no weight on a type Nature never draws), and neither its own moves nor "
+                "chance events change it")
 
     def _why_surprise(self, origin: int, holder: int) -> str:
         """Why no belief after a surprise supports the play, in words."""
@@ -499,7 +509,7 @@ class FTBeliefs:
         move = " and ".join(moves) or "the move"
         return (f"after {game.players[other]} chose {move}, which no type of it still "
                 f"thought possible would choose, {game.players[holder]} may hold any belief "
-                "over those types (but not over types already ruled out), and none of them "
+                "about its type (over the types Nature could have drawn), and none of them "
                 "makes its play that follows a best reply")
 
 
@@ -521,6 +531,9 @@ def _belief(members, total: Fraction) -> dict[str, Fraction]:
 def _positive(region: _Region) -> bool:
     """Has the region a point with every coordinate positive? (It is convex: some vertex is
     positive in each coordinate exactly when some point is positive in all.)"""
+    if region.broken:
+        region.vertices = []
+        return False
     ok, vertices = simplex_region(region.rows, len(region.coords))
     region.vertices = vertices
     if not ok:

@@ -94,8 +94,8 @@ def make_equilibrium(structure: Structure, behaviour: Behaviour, kind_hint: str 
             if points:
                 keys = structure.group_keys[group]
                 off_path[group] = BeliefSet(
-                    keys=keys, vertices=tuple(tuple(p.get(k, ZERO) for k in keys)
-                                              for p in points))
+                    keys=keys, vertices=tuple(dict.fromkeys(tuple(p.get(k, ZERO) for k in keys)
+                                                            for p in points)))
                 continue
         bayes = evaluation.group_belief(group)
         if bayes is not None:

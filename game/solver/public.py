@@ -67,6 +67,7 @@ class PublicTree:
         # Type labels: the outcomes of each player's private draws on the path.
         labels: list[tuple[tuple[str, ...], tuple[str, ...]]] = [((), ())] * count
         entry_factor: list[tuple[Fraction, Fraction]] = [(Fraction(1), Fraction(1))] * count
+        possible: list[tuple[bool, bool]] = [(True, True)] * count
         state_of = [0] * count
         states = [PublicState(id=0, parent=-1)]
         index: dict[tuple, int] = {}
@@ -83,12 +84,16 @@ class PublicTree:
                     factor = list(entry_factor[node.id])
                     factor[owner] = factor[owner] * node.probs[k]
                     entry_factor[child] = (factor[0], factor[1])
+                    drawn = list(possible[node.id])
+                    drawn[owner] = drawn[owner] and node.probs[k] > 0
+                    possible[child] = (drawn[0], drawn[1])
                     state_of[child] = state.id
                 continue
             state.main.append(node.id)
             hidden = self._hides(node)
             for k, child in enumerate(node.children):
                 labels[child] = labels[node.id]
+                possible[child] = possible[node.id]
                 if hidden:
                     step: tuple = (CONCEALED,)
                     pending[child] = (state.id, k)
@@ -115,6 +120,9 @@ class PublicTree:
                 state.children.setdefault(step, child_state)
         self.labels = labels
         """Per node: (player 0's type label, player 1's type label)."""
+        self.possible = possible
+        """Per node and player: could Nature have drawn the player's type label there (no
+        draw on the way has probability zero)?"""
         self.entry_factor = entry_factor
         """Per node: the probability of the type draws made in its own public state on its path
         (per player); 1 at a node whose state made no draws before it."""

@@ -276,18 +276,17 @@ def _refine_family(structure: Structure, listed: Equilibrium, family: PureFamily
     first = apply_refinements(structure, listed)
     if first.d1 is None or first.d1.passed is None:
         return first
-    tried = passing = 0
+    tried, passing = 1, int(bool(first.d1.passed))   # the member shown is always judged
     shown = first if first.d1.passed else None
-    for profile in family.profiles():
+    members = family.profiles()
+    next(members, None)
+    for profile in members:
         if tried >= MAX_FAMILY_VERDICTS or (until is not None and time.monotonic() > until):
             break
         tried += 1
-        if tried == 1:
-            verdict = first
-        else:
-            member = make_equilibrium(structure, _behaviour(structure.game, profile),
-                                      alternatives=family.count)
-            verdict = apply_refinements(structure, member)
+        member = make_equilibrium(structure, _behaviour(structure.game, profile),
+                                  alternatives=family.count)
+        verdict = apply_refinements(structure, member)
         if verdict.d1.passed:
             passing += 1
             if shown is None:
@@ -299,9 +298,11 @@ def _refine_family(structure: Structure, listed: Equilibrium, family: PureFamily
                  f"the {tried} of the {total} equilibria sharing this path that were checked "
                  "all fail")
         return replace(first, d1=Verdict(False, f"{first.d1.reason} ({scope})"))
-    if passing == tried and exact:
-        return replace(first, d1=Verdict(True, first.d1.reason + f" (all {total} equilibria "
-                                               "that share this path pass)"))
+    if passing == tried:
+        scope = (f"all {total} equilibria that share this path pass" if exact else
+                 f"the {tried} of the {total} equilibria sharing this path that were checked "
+                 "all pass")
+        return replace(first, d1=Verdict(True, f"{first.d1.reason} ({scope})"))
     scope = (f"{passing} of the {total} equilibria that share this path pass" if exact else
              f"of the {tried} of {total} equilibria sharing this path that were checked, "
              f"{passing} pass")

@@ -137,10 +137,24 @@ class Structure:
     def belief_steps(self) -> dict[int, tuple[tuple[int, int], ...]]:
         """For every decision node: the player moves on its path that shape its owner's belief.
 
-        A player's belief ignores its own earlier moves (Bayes' rule conditions on what the
-        others did), except that a short-run player is a fresh agent each round: its
-        earlier rounds' moves count as someone else's.
+        Under weak perfect Bayesian equilibrium, every move: Bayes' rule applies where the
+        information set is reached with positive probability, and nowhere else. Otherwise a
+        player's belief ignores its own earlier moves (Bayes' rule conditions on what the
+        others did, also after its own deviation), except that a short-run player is a fresh
+        agent each round: its earlier rounds' moves count as someone else's.
         """
+        if self.concept == "weak":
+            game = self.game
+            return {node.id: tuple((p, a) for p, a in self.steps[node.id]
+                                   if game.nodes[p].player in (0, 1))
+                    for node in game.nodes if node.player in (0, 1)}
+        return self.opponent_steps
+
+    @cached_property
+    def opponent_steps(self) -> dict[int, tuple[tuple[int, int], ...]]:
+        """For every decision node: the moves on its path made by others than its owner (for a
+        short-run owner, its own earlier rounds count as others): with chance, what decides
+        whether the owner's information set can be reached whatever the owner does."""
         game = self.game
         result = {}
         for node in game.nodes:
@@ -151,7 +165,8 @@ class Structure:
             result[node.id] = tuple(
                 (p, a) for p, a in self.steps[node.id]
                 if game.nodes[p].player in (0, 1)
-                and (game.nodes[p].player != owner or (myopic and game.nodes[p].round < node.round)))
+                and (game.nodes[p].player != owner
+                     or (myopic and game.nodes[p].round < node.round)))
         return result
 
     @cached_property

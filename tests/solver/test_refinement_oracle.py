@@ -216,12 +216,6 @@ def test_the_comparison_is_not_empty():
     assert _compare(_signal_behind("types")) >= 2
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "solver bug: game/solver/solve.py _refine_family checks the clock before counting the "
-    "member whose verdict it has already computed; when the time is up at that point it "
-    "reports D1 as failed with '(the 0 of the N equilibria sharing this path that were "
-    "checked all fail)', after a reason that says 'Passes'. Seen in solve() on random "
-    "games under a short budget; should be the computed member's verdict or 'not computed'"))
 def test_a_family_verdict_cut_short_by_the_clock_is_not_a_failure():
     """The tie game of test_cases.test_ties_are_counted_not_lost: pooling on m1 answered by
     r1, off-path reply r1 or r2 (a family of two), and D1 passes for both members (every
@@ -241,7 +235,7 @@ def test_a_family_verdict_cut_short_by_the_clock_is_not_a_failure():
              "z22": ("Z", (0, 0))}
     game = expand_game(build_spec({"A": F(1, 2), "B": F(1, 2)}, None, nodes))
     structure = Structure(game)
-    families, _, _ = pure_pbe_search(structure, seconds=5, with_gaps=True, backward=True)
+    families, _, _ = pure_pbe_search(structure, seconds=5, with_gaps=True)
     family = next(f for f in families if f.count > 1)
     listed = make_equilibrium(structure, _behaviour(game, family.first()),
                               alternatives=family.count)

@@ -287,14 +287,14 @@ def test_the_debrief_names_the_concept_and_why_a_verdict_was_not_computed():
     the refinements are not computed: the debrief says so once, with the solver's reason."""
     from game.solver.explain.prose import CONCEPT_NAME
     from game.solver.solve import solve
-    from game.tui.debrief_text import equilibria_text
+    from game.tui.debrief_text import count_text, equilibria_text
     from game.tui.teach.listing import listing_lines, table_rows
 
     _, game = load("public-threat", {}, 2)
     for concept in ("pbe", "weak"):
         result = solve(game, seconds=60, concept=concept)
         text = equilibria_text(game, result, 0)
-        assert text.startswith(f"THE EQUILIBRIA ({len(result.equilibria)} equilibria found; "
+        assert text.startswith(f"THE EQUILIBRIA ({count_text(len(result.equilibria))} found; "
                                f"{CONCEPT_NAME[concept]}")
     result = solve(game, seconds=60)
     open_verdicts = [eq for eq in result.equilibria if eq.d1.passed is None]

@@ -13,10 +13,11 @@ CONCEPT_TEXT = {
     "pbe": ("Solution concept: perfect Bayesian equilibrium (Fudenberg and Tirole). Each "
             "player holds one belief about the other's type at each point of the public "
             "history, whatever its own type. Only the other player's moves change it, by Bayes' "
-            "rule wherever that is defined (also after an unexpected move); after a move no "
-            "type still possible would make, any belief over those types may be held, but a "
-            "type already ruled out stays ruled out. Every choice is a best reply to these "
-            "beliefs and to the play that follows."),
+            "rule wherever that is defined (also after an unexpected move), so a type that "
+            "earlier moves ruled out stays ruled out while Bayes' rule applies; after a move no "
+            "type still possible would make, any belief over the types Nature could have drawn "
+            "may be held (a type with prior probability zero never). Every choice is a best "
+            "reply to these beliefs and to the play that follows."),
     "weak": ("Solution concept: weak perfect Bayesian equilibrium. Every choice is a best reply "
              "to the beliefs and to the play that follows; beliefs follow Bayes' rule on the "
              "equilibrium path, and off it may be anything."),

@@ -64,7 +64,7 @@ class ReplyLPs:
                           for player in (0, 1)}
         """Each player's information sets, later ones first."""
         self.belief_steps = {m: tuple((game.nodes[p].infoset, a)
-                                      for p, a in structure.belief_steps[m])
+                                      for p, a in structure.opponent_steps[m])
                              for infoset in game.infosets for m in infoset.members}
         # The best-reply rows in integers: player i's rows (and values) scaled by the common
         # denominator of its terms, so that building an LP needs no Fraction arithmetic.

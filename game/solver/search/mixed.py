@@ -82,6 +82,10 @@ class MixedSolver:
         self.seen: set = set()
         self._forced_cache: dict = {}
         self.last_to_fail = 0
+        self.belief_steps = {m: tuple((game.nodes[p].infoset, a)
+                                      for p, a in structure.belief_steps[m])
+                             for infoset in game.infosets for m in infoset.members}
+        """Per member: the moves that shape its owner's belief (`Structure.belief_steps`)."""
         self.member_steps = {m: tuple((game.nodes[p].infoset, a) for p, a in structure.steps[m]
                                       if game.nodes[p].player in (0, 1))
                              for infoset in game.infosets for m in infoset.members}
@@ -200,7 +204,7 @@ class MixedSolver:
             for key, m in zip(infoset.keys, infoset.members):
                 if key in keys or self.s.chance[m] == 0:
                     continue
-                if blocked.isdisjoint(self.lps.belief_steps[m]):
+                if blocked.isdisjoint(self.belief_steps[m]):
                     keys.append(key)
         return keys
 

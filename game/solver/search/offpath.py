@@ -171,13 +171,20 @@ def _last_moves(structure, base, infosets, atoms, domains):
         touches[atom] = touched
         for other in touched[1:]:
             parent[find(touched[0])] = find(other)
+    for atom, deps in atoms:   # a joint check (a belief group, a public state) joins its sets
+        if atom.kind != "alt":
+            joined = sorted(deps & infosets)
+            for other in joined[1:]:
+                parent[find(joined[0])] = find(other)
     components: dict[int, list[int]] = {}
     for i in ordered:
         components.setdefault(find(i), []).append(i)
     completion: dict[int, tuple[Fraction, ...]] = {}
+    deps_of = {id(atom): deps for atom, deps in atoms}
     for members in components.values():
         relevant = [a for a in alt_atoms if set(touches[a]) & set(members) or not touches[a]]
-        found = _component(structure, base, members, relevant, other_atoms, domains, completion)
+        own = [a for a in other_atoms if deps_of[id(a)] & set(members) or not deps_of[id(a)]]
+        found = _component(structure, base, members, relevant, own, domains, completion)
         if found is None or found is UNKNOWN:
             return found
         completion.update(found)
