@@ -80,6 +80,10 @@ class _Region:
     vertices: list[tuple[Fraction, ...]] | None = None
     broken: bool = False
     """Some play below, under a belief that is a number there, is not a best reply."""
+    closed: bool = False
+    """The region stands for every set of types at once: any belief in the closed simplex
+    will do (no move of the other player below comes before one of the holder's, so which
+    types keep weight never matters later)."""
 
 
 @dataclass
@@ -355,6 +359,14 @@ class FTBeliefs:
             origin, allowed = key
             regions = []
             ordered = sorted(allowed)
+            if not self.tree.answered_below(origin, holder):
+                # No move of the other player below comes before one of the holder's: which
+                # types keep weight never matters, and one closed region decides.
+                region = self._region(origin, tuple(ordered), holder, play, value, record)
+                region.closed = True
+                table[key] = [region]
+                pending.extend(n for n in region.nested if n not in table)
+                continue
             for size in range(1, len(ordered) + 1):
                 for kept in combinations(ordered, size):
                     region = self._region(origin, kept, holder, play, value, record)
@@ -536,8 +548,8 @@ def _positive(region: _Region) -> bool:
         return False
     ok, vertices = simplex_region(region.rows, len(region.coords))
     region.vertices = vertices
-    if not ok:
-        return False
+    if not ok or region.closed:
+        return ok
     return all(any(v[k] > 0 for v in vertices) for k in range(len(region.coords)))
 
 

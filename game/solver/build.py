@@ -82,7 +82,7 @@ def make_equilibrium(structure: Structure, behaviour: Behaviour, kind_hint: str 
     beliefs: dict[int, dict[str, Fraction]] = {}
     off_path: dict[int, BeliefSet] = {}
     report = None
-    if structure.fudenberg_tirole:
+    if structure.fudenberg_tirole and not structure.one_signal_stage:
         report = structure.ft.assess(behaviour.__getitem__, evaluation.value)
     for group, infosets in game.group_infosets.items():
         if report is not None and not report.problems:

@@ -129,6 +129,7 @@ class PublicTree:
         self.state_of = state_of
         """Per node: its public state."""
         self.states = states
+        self._answered: dict[tuple[int, int], bool] = {}
         self._check(pending)
 
     # ------------------------------------------------------------------ inference
@@ -291,6 +292,32 @@ class PublicTree:
                 acc |= result[child]
             result[state.id] = frozenset(acc)
         return tuple(result)
+
+    @cached_property
+    def movers_below(self) -> tuple[frozenset[int], ...]:
+        """Per state: the players (0, 1) who move in its subtree, itself included."""
+        result: list[frozenset[int]] = [frozenset()] * len(self.states)
+        for state in reversed(self.states):
+            acc = {state.mover} & {0, 1}
+            for child in set(state.children.values()):
+                acc |= result[child]
+            result[state.id] = frozenset(acc)
+        return tuple(result)
+
+    def answered_below(self, state_id: int, player: int) -> bool:
+        """Does `player` move somewhere in the state's subtree after a move of the other
+        player made there (so that a belief about the other's type could move before it
+        is used)?"""
+        key = (state_id, player)
+        known = self._answered.get(key)
+        if known is None:
+            other = 1 - player
+            known = any(player in self.movers_below[child]
+                        for s in self.subtree_states[state_id]
+                        if self.states[s].mover == other
+                        for child in self.child_states[s])
+            self._answered[key] = known
+        return known
 
     @cached_property
     def child_states(self) -> tuple[tuple[int, ...], ...]:

@@ -137,24 +137,26 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         complete = False
         notes.append("the time ran out before the search for mixed equilibria")
     elif mixed:
+        # The refinements need time after it: the mixed search leaves them part of the rest.
         solutions, truncated = mixed_pbe_solve(structure, max_leaves=max_mixed_leaves,
-                                               seconds=left(0.7))
+                                               seconds=left(0.5 if refine else 0.8))
         complete = complete and not truncated
-        if truncated:
+        if truncated and not equilibria and not solutions:
             from game.solver.search.guided import qre_guided_solve
 
-            known = {tuple(sorted(s.behaviour.items())) for s in solutions}
+            # Nothing found yet: follow the logit QRE to an equilibrium.
             budget = min(qre_seconds if qre_seconds is not None else 2.0, left(0.8))
             # Building the QRE's arrays and the exact checks costs time on a large game:
             # not worth starting with only a moment left.
             budget = budget if budget >= 0.3 else 0.0
-            for found in qre_guided_solve(structure, seconds=budget):
-                if tuple(sorted(found.behaviour.items())) not in known:
-                    solutions.append(found)
+            solutions.extend(qre_guided_solve(structure, seconds=budget))
             notes.append("the full search for mixed equilibria was too large or met off-path "
-                         "play it does not decide; the mixed equilibria shown were found by it "
-                         "within the time allowed and by following the logit QRE, and more "
-                         "may exist")
+                         "play it does not decide; the mixed equilibria shown were found by "
+                         "following the logit QRE, and more may exist")
+        elif truncated:
+            notes.append("the full search for mixed equilibria was too large or met off-path "
+                         "play it does not decide within the time allowed; the mixed "
+                         "equilibria shown are those it found, and more may exist")
         for solution in solutions:
             continuum = (Continuum(solution.ranges, solution.endpoints)
                          if solution.continuum else None)
@@ -164,18 +166,18 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         from game.solver.checks.refine import apply_refinements
 
         by_family = {id(eq): family for eq, family in listed_families}
-        refined = []
         late = Verdict(None, "Not computed: the time allowed ran out before this equilibrium's "
                              "turn.")
         refine_until = deadline + 0.5   # the refinements may use half a second more
-        for eq in equilibria:
-            family = by_family.get(id(eq))
-            if time.monotonic() > refine_until:
-                refined.append(replace(eq, intuitive=late, d1=late))
-            elif family is not None and family.count > 1 and not all_pure:
-                refined.append(_refine_family(structure, eq, family, refine_until))
-            else:
-                refined.append(apply_refinements(structure, eq))
+        # First every listed equilibrium, then (with what time is left) the other members of
+        # the families, whose D1 verdicts may differ.
+        refined = [replace(eq, intuitive=late, d1=late) if time.monotonic() > refine_until
+                   else apply_refinements(structure, eq) for eq in equilibria]
+        if not all_pure:
+            for k, eq in enumerate(equilibria):
+                family = by_family.get(id(eq))
+                if family is not None and family.count > 1:
+                    refined[k] = _refine_family(structure, refined[k], family, refine_until)
         equilibria = refined
         lap("refinements")
     if not equilibria:
@@ -266,14 +268,14 @@ def _behaviour(game: Game, profile: dict) -> dict[int, tuple[Fraction, ...]]:
             for i, a in profile.items()}
 
 
-def _refine_family(structure: Structure, listed: Equilibrium, family: PureFamily,
+def _refine_family(structure: Structure, first: Equilibrium, family: PureFamily,
                    until: float | None = None) -> Equilibrium:
-    """The verdicts for a family of pure equilibria sharing one path. The Intuitive Criterion
-    depends only on the path; D1 also on the replies off it, so it is computed for the members
-    (up to `MAX_FAMILY_VERDICTS`), and the member shown is one that passes where any does."""
-    from game.solver.checks.refine import apply_refinements
+    """The verdicts for a family of pure equilibria sharing one path, given the listed member
+    already judged (`first`). The Intuitive Criterion depends only on the path; D1 also on the
+    replies off it, so it is computed for the other members too (up to `MAX_FAMILY_VERDICTS`,
+    within `until`), and the member shown is one that passes where any does."""
+    from game.solver.checks.refine import apply_refinements, d1_verdict
 
-    first = apply_refinements(structure, listed)
     if first.d1 is None or first.d1.passed is None:
         return first
     tried, passing = 1, int(bool(first.d1.passed))   # the member shown is always judged
@@ -284,13 +286,16 @@ def _refine_family(structure: Structure, listed: Equilibrium, family: PureFamily
         if tried >= MAX_FAMILY_VERDICTS or (until is not None and time.monotonic() > until):
             break
         tried += 1
-        member = make_equilibrium(structure, _behaviour(structure.game, profile),
-                                  alternatives=family.count)
-        verdict = apply_refinements(structure, member)
-        if verdict.d1.passed:
+        behaviour = _behaviour(structure.game, profile)
+        verdict = d1_verdict(structure, behaviour)
+        if verdict.passed:
             passing += 1
             if shown is None:
-                shown = verdict
+                shown = apply_refinements(structure, make_equilibrium(
+                    structure, behaviour, alternatives=family.count))
+        elif verdict.passed is None:
+            tried -= 1   # not judged: counted neither way
+            break
     total = family.count
     exact = tried == total and family.complete
     if passing == 0:

@@ -44,6 +44,35 @@ class Structure:
         return FTBeliefs(self)
 
     @cached_property
+    def one_signal_stage(self) -> bool:
+        """Do Fudenberg-Tirole beliefs coincide here with the weak ones, so that each
+        information set's belief can be read off alone? True for a game with observed actions
+        where one player has no private type and moves at most once on every path, every type
+        of the other has positive prior probability, no public chance event has a branch of
+        probability zero, and no move is simultaneous: then the uninformed player's belief is
+        Bayes' rule from the prior where the path reaches it, and after a surprise it is free
+        over all types with nothing else tying it, as in weak PBE."""
+        if not self.fudenberg_tirole:
+            return False
+        tree = self.public
+        terminals = self.terminal_list
+        uninformed = [p for p in (0, 1) if len({tree.labels[z][p] for z in terminals}) == 1]
+        if len(uninformed) != 1:
+            return False
+        player = uninformed[0]
+        nodes = self.game.nodes
+        for state in tree.states:
+            if state.concealed:
+                return False
+            if state.mover == player and any(player in tree.movers_below[child]
+                                             for child in tree.child_states[state.id]):
+                return False
+            if state.mover not in (0, 1) and any(
+                    p == 0 for n in state.main for p in nodes[n].probs):
+                return False
+        return all(tree.possible[z][1 - player] for z in terminals)
+
+    @cached_property
     def memo(self) -> dict:
         """A scratch memo for derived results that depend only on the game (e.g. the belief
         set of a group given the play at and below it), shared by every equilibrium."""

@@ -224,6 +224,7 @@ def test_a_family_verdict_cut_short_by_the_clock_is_not_a_failure():
     import time
 
     from game.solver.build import make_equilibrium
+    from game.solver.checks.refine import apply_refinements
     from game.solver.search.pure import pure_pbe_search
     from game.solver.solve import _behaviour, _refine_family
     from game.solver.structure import Structure
@@ -237,8 +238,8 @@ def test_a_family_verdict_cut_short_by_the_clock_is_not_a_failure():
     structure = Structure(game)
     families, _, _ = pure_pbe_search(structure, seconds=5, with_gaps=True)
     family = next(f for f in families if f.count > 1)
-    listed = make_equilibrium(structure, _behaviour(game, family.first()),
-                              alternatives=family.count)
+    listed = apply_refinements(structure, make_equilibrium(
+        structure, _behaviour(game, family.first()), alternatives=family.count))
     assert _refine_family(structure, listed, family).d1.passed is True   # with time
     late = _refine_family(structure, listed, family, until=time.monotonic() - 1)
     assert late.d1.passed is not False, late.d1.reason

@@ -16,9 +16,13 @@ the unexpected move, over chance and over the other side's types as the deviator
   least as well off as in equilibrium makes another type strictly better off. The equilibrium
   fails when its own reply is not a best reply to any belief on the types that remain.
 
-The tests are defined for a move answered by the other side. When the deviator moves again
-after it (in a later stage or round), or the reply is too large to enumerate, the verdict is
-"not computed" with the reason; it is never guessed.
+The tests are defined for a move answered by the other side. A later move of the deviator
+that nothing of the other side's follows is taken as the equilibrium plays it (a best reply
+for its type, so it gives the type its best payoff there; where the type is indifferent the
+equilibrium's choice is what the reply anticipates). When the deviator moves again before the
+other side has answered for good (in a later stage or round), mixes in such a last move, or
+the reply is too large to enumerate, the verdict is "not computed" with the reason; it is
+never guessed.
 """
 
 from __future__ import annotations
@@ -55,7 +59,8 @@ class _Deviation:
 
     def __init__(self, structure: Structure, state_id: int, action: int,
                  types: tuple[tuple[str, ...], ...],
-                 members: dict[tuple[str, ...], list[tuple[int, Fraction]]]) -> None:
+                 members: dict[tuple[str, ...], list[tuple[int, Fraction]]],
+                 behaviour: dict | None = None) -> None:
         self.structure = structure
         self.members = members
         """Per deviator type: its nodes at the move, weighted by its belief about the other
@@ -71,13 +76,29 @@ class _Deviation:
         first = game.nodes[state.main[0]]
         self.child = tree.states[state_id].children[(first.actions[action],)]
         self.problem = ""
+        self.variant: tuple = ()
         below = tree.subtree_states[self.child]
         self.replies: list[int] = []
         self.settled = _settled_moves(structure)
+        tied: dict[int, int] = {}
         for s in below:
             sub = tree.states[s]
-            if sub.mover == self.deviator and any(
-                    i not in self.settled for i in sub.infosets.get(self.deviator, {}).values()):
+            if sub.mover != self.deviator:
+                pass
+            elif all(self.receiver not in tree.movers_below[c] for c in tree.child_states[s]):
+                # A last move (nothing of the other side's follows): the equilibrium's own
+                # choice, a best reply for the type, gives it its best payoff there.
+                for i in sub.infosets.get(self.deviator, {}).values():
+                    if i not in self.settled:
+                        chosen = behaviour.get(i) if behaviour is not None else None
+                        if not isinstance(chosen, int):
+                            self.problem = (f"after {self.move_name}, "
+                                            f"{game.players[self.deviator]} mixes in a later "
+                                            "move, and these tests take its later moves as "
+                                            "the equilibrium plays them")
+                            return
+                        tied[i] = chosen
+            elif any(i not in self.settled for i in sub.infosets.get(self.deviator, {}).values()):
                 self.problem = (f"after {self.move_name}, {game.players[self.deviator]} moves "
                                 "again, and these tests are defined for one move answered by "
                                 "the other side")
@@ -85,6 +106,10 @@ class _Deviation:
             if sub.mover == self.receiver:
                 self.replies.extend(i for i in sub.infosets.get(self.receiver, {}).values()
                                     if len(game.infosets[i].actions) > 1)
+        if tied:
+            self.settled = {**self.settled, **tied}
+        self.variant = tuple(sorted(tied.items()))
+        """The deviator's later tied moves as the equilibrium plays them (part of memo keys)."""
         cut = tree.label_length[state_id][self.deviator]
         if any(tree.label_length[s][self.deviator] != cut for s in below):
             self.problem = "a type is drawn after the move"
@@ -147,7 +172,7 @@ class _Deviation:
     def reply_payoffs(self, behaviour) -> dict[tuple[int, ...], dict]:
         """Per pure reply: the deviator's payoff per type (nothing else moves below the move,
         but for chance and moves with one action)."""
-        key = ("reply-payoffs", self.state, self.action,
+        key = ("reply-payoffs", self.state, self.action, self.variant,
                tuple((label, tuple(self.members[label])) for label in self.types))
         known = self.structure.memo.get(key)
         if known is not None:
@@ -197,7 +222,7 @@ class _Deviation:
 
     def best_replies(self, behaviour, allowed: tuple) -> list[tuple[int, ...]]:
         """The pure replies that are best replies to some belief over `allowed` types."""
-        key = ("best-replies", self.state, self.action, allowed)
+        key = ("best-replies", self.state, self.action, self.variant, allowed)
         known = self.structure.memo.get(key)
         if known is not None:
             return known
@@ -213,7 +238,7 @@ class _Deviation:
     def cells(self, behaviour) -> list[tuple[frozenset[int], ...]]:
         """The largest sets of actions (per reply information set) that are best together
         under one belief: the mixed best replies are the plans within one of them."""
-        key = ("cells", self.state, self.action)
+        key = ("cells", self.state, self.action, self.variant)
         known = self.structure.memo.get(key)
         if known is not None:
             return known
@@ -260,6 +285,14 @@ class _Deviation:
     def plan(self):
         """The reply's sequences and, per deviator type, the payoff as a linear function of a
         realization plan: (sequence list, parent sequence per reply set, coefficients)."""
+        key = ("plan", self.state, self.action, self.variant,
+               tuple((label, tuple(self.members[label])) for label in self.types))
+        known = self.structure.memo.get(key)
+        if known is None:
+            known = self.structure.memo[key] = self._plan()
+        return known
+
+    def _plan(self):
         game = self.structure.game
         sequences = [(i, a) for i in self.replies for a in range(len(game.infosets[i].actions))]
         index = {s: k for k, s in enumerate(sequences)}
@@ -297,10 +330,15 @@ class _Deviation:
 class _Refiner:
     """Finds the unexpected moves of an equilibrium and applies both tests to each."""
 
-    def __init__(self, structure: Structure, equilibrium: Equilibrium) -> None:
+    def __init__(self, structure: Structure, behaviour) -> None:
         self.structure = structure
-        self.equilibrium = equilibrium
-        self.behaviour = {i: _compact(p) for i, p in equilibrium.behaviour.items()}
+        self.full = behaviour
+        """Infoset -> probabilities (the equilibrium's behaviour)."""
+        self.behaviour = {i: _compact(p) for i, p in behaviour.items()}
+
+    @cached_property
+    def evaluation(self) -> Evaluation:
+        return Evaluation(self.structure, self.full)
 
     def deviations(self) -> tuple[list[_Deviation], str]:
         """The unexpected moves, and why there is none to test (when there is none)."""
@@ -312,8 +350,7 @@ class _Refiner:
         tree = structure.public
         ft = structure.ft
         play = self.behaviour.__getitem__
-        evaluation = Evaluation(structure, self.equilibrium.behaviour)
-        reach = evaluation.reach
+        reach = self.evaluation.reach
         reached = {tree.state_of[n] for n in range(len(game.nodes)) if reach[n] > 0}
         found = []
         informed_move = False
@@ -337,7 +374,8 @@ class _Refiner:
                     continue
                 if (first.actions[action],) not in state.children:
                     continue
-                found.append(_Deviation(structure, state_id, action, types, members))
+                found.append(_Deviation(structure, state_id, action, types, members,
+                                        self.behaviour))
         if found:
             return found, ""
         if not informed_move:
@@ -358,15 +396,13 @@ class _Refiner:
         return result
 
     def equilibrium_payoffs(self, deviation: _Deviation) -> dict:
-        evaluation = Evaluation(self.structure, self.equilibrium.behaviour)
-        game = self.structure.game
+        evaluation = self.evaluation
         result = {}
         for label in deviation.types:
             members = deviation.deviator_members(label)
             total = sum((w for _, w in members), ZERO)
             result[label] = sum((w * evaluation.value(m, deviation.deviator)
                                  for m, w in members), ZERO) / total
-        del game
         return result
 
     def run(self) -> tuple[Verdict, Verdict]:
@@ -478,40 +514,95 @@ def _d1(deviation: _Deviation, behaviour, payoffs) -> _Outcome:
 
 def _contained(deviation: _Deviation, cells, label, other, payoffs) -> bool:
     """Is every mixed best reply that leaves `label` at least as well off as in equilibrium one
-    that makes `other` strictly better off? (One linear program per cell.)"""
+    that makes `other` strictly better off? (Per cell: in closed form when the reply is one
+    information set, else one linear program.) Memoised per game: the answer depends only on
+    the move, the two types' weights and their equilibrium payoffs."""
+    members = deviation.members
+    key = ("contained", deviation.state, deviation.action, deviation.variant, label, other,
+           tuple(members[label]), tuple(members[other]), payoffs[label], payoffs[other])
+    memo = deviation.structure.memo
+    known = memo.get(key)
+    if known is None:
+        known = memo[key] = _contained_now(deviation, cells, label, other, payoffs)
+    return known
+
+
+def _contained_now(deviation: _Deviation, cells, label, other, payoffs) -> bool:
     sequences, parent, coefficients = deviation.plan
     index = {s: k for k, s in enumerate(sequences)}
-    game = deviation.structure.game
+    gain, gain_const = _linear(coefficients[label])
+    loss, loss_const = _linear(coefficients[other])
+    single = len(deviation.replies) == 1
     for cell in cells:
-        allowed = {(i, a) for i, best in zip(deviation.replies, cell) for a in best}
-        eq_rows = []
-        for i in deviation.replies:
-            row = {index[(i, a)]: ONE for a in range(len(game.infosets[i].actions))}
-            above = parent.get(i)
-            if above is None:
-                eq_rows.append((row, ONE))
-            else:
-                row[above] = -ONE
-                eq_rows.append((row, ZERO))
-        for (i, a), k in index.items():
-            if (i, a) not in allowed:
-                eq_rows.append(({k: ONE}, ZERO))
-
-        def linear(label_):
-            coeff = coefficients[label_]
-            return {k: v for k, v in coeff.items() if k is not None}, coeff.get(None, ZERO)
-
-        gain_row, gain_const = linear(label)
-        other_row, other_const = linear(other)
-        # u(label) >= u*(label):  -gain_row . x <= gain_const - u*
-        le_rows = [({k: -v for k, v in gain_row.items()}, gain_const - payoffs[label])]
-        result = solve_lp(len(sequences), other_row, eq_rows, le_rows)
-        if result.status == "infeasible":
+        allowed = [index[(i, a)] for i, best in zip(deviation.replies, cell) for a in sorted(best)]
+        if single:
+            low = _lowest_at_one(allowed, gain, gain_const - payoffs[label], loss)
+        else:
+            low = _lowest_by_lp(deviation, index, parent, allowed, gain,
+                                gain_const - payoffs[label], loss)
+        if low is _INFEASIBLE:
             continue
-        if result.status != "optimal" or result.value is None or \
-                result.value + other_const <= payoffs[other]:
+        if low is None or low + loss_const <= payoffs[other]:
             return False
     return True
+
+
+_INFEASIBLE = object()
+"""No mixed reply in the cell leaves the type at least as well off."""
+
+
+def _linear(coeff: dict) -> tuple[dict[int, Fraction], Fraction]:
+    """A type's payoff as (coefficients per sequence, constant)."""
+    return {k: v for k, v in coeff.items() if k is not None}, coeff.get(None, ZERO)
+
+
+def _lowest_at_one(allowed: list[int], gain: dict, need: Fraction, loss: dict):
+    """min loss.x over mixtures x of the `allowed` actions of one information set with
+    gain.x >= -need (i.e. the type's payoff at least its equilibrium payoff). The optimum of
+    a linear function over a simplex cut by one half-space lies at a vertex of the simplex
+    or where an edge crosses the cut."""
+    g = [gain.get(k, ZERO) + need for k in allowed]   # >= 0: at least as well off
+    f = [loss.get(k, ZERO) for k in allowed]
+    best = None
+    for ga, fa in zip(g, f):
+        if ga >= 0 and (best is None or fa < best):
+            best = fa
+    above = [(ga, fa) for ga, fa in zip(g, f) if ga > 0]
+    below = [(gb, fb) for gb, fb in zip(g, f) if gb < 0]
+    for ga, fa in above:
+        for gb, fb in below:
+            t = ga / (ga - gb)   # the weight on b where the payoff meets the bound
+            value = fa + t * (fb - fa)
+            if best is None or value < best:
+                best = value
+    return _INFEASIBLE if best is None else best
+
+
+def _lowest_by_lp(deviation: _Deviation, index, parent, allowed: list[int], gain: dict,
+                  need: Fraction, loss: dict):
+    """The same minimum over the realization plans of several reply information sets."""
+    game = deviation.structure.game
+    eq_rows = []
+    for i in deviation.replies:
+        row = {index[(i, a)]: ONE for a in range(len(game.infosets[i].actions))}
+        above = parent.get(i)
+        if above is None:
+            eq_rows.append((row, ONE))
+        else:
+            row[above] = -ONE
+            eq_rows.append((row, ZERO))
+    permitted = set(allowed)
+    for k in index.values():
+        if k not in permitted:
+            eq_rows.append(({k: ONE}, ZERO))
+    # payoff >= equilibrium payoff:  -gain . x <= need
+    le_rows = [({k: -v for k, v in gain.items()}, need)]
+    result = solve_lp(len(index), loss, eq_rows, le_rows)
+    if result.status == "infeasible":
+        return _INFEASIBLE
+    if result.status != "optimal" or result.value is None:
+        return None
+    return result.value
 
 
 def _names(deviation: _Deviation, labels) -> str:
@@ -525,5 +616,11 @@ def _compact(probs):
 
 def apply_refinements(structure: Structure, equilibrium: Equilibrium) -> Equilibrium:
     """Returns the equilibrium with its Intuitive Criterion and D1 verdicts."""
-    intuitive, d1 = _Refiner(structure, equilibrium).run()
+    intuitive, d1 = _Refiner(structure, equilibrium.behaviour).run()
     return replace(equilibrium, intuitive=intuitive, d1=d1)
+
+
+def d1_verdict(structure: Structure, behaviour) -> Verdict:
+    """The D1 verdict alone for a behaviour profile (a member of a family of pure equilibria,
+    judged without building its full record)."""
+    return _Refiner(structure, behaviour).run()[1]
