@@ -97,6 +97,10 @@ def make_equilibrium(structure: Structure, behaviour: Behaviour, kind_hint: str 
                     keys=keys, vertices=tuple(dict.fromkeys(tuple(p.get(k, ZERO) for k in keys)
                                                             for p in points)))
                 continue
+        keys = structure.group_keys[group]
+        if len(keys) == 1 and report is None and structure.fudenberg_tirole:
+            beliefs[group] = {keys[0]: ONE}   # one type possible: the belief is certain
+            continue
         bayes = evaluation.group_belief(group)
         if bayes is not None:
             beliefs[group] = bayes
