@@ -8,12 +8,37 @@ import time
 from fractions import Fraction
 from pathlib import Path
 
-from rich.console import Console
-
 from game.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, STARTED, UsageError, parse_sets
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+
+class _Console:
+    """A rich Console made on first use (loading rich costs a tenth of a second that
+    `solve --format json` does not need)."""
+
+    def __init__(self, **options) -> None:
+        self._options = options
+        self._console = None
+
+    def get(self):
+        """The rich Console itself (for rich objects that take one)."""
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._options)
+        return self._console
+
+    def __getattr__(self, name: str):
+        return getattr(self.get(), name)
+
+    def __enter__(self):
+        return self.get().__enter__()
+
+    def __exit__(self, *exc):
+        return self.get().__exit__(*exc)
+
+
+console = _Console(highlight=False)
+errors = _Console(stderr=True, highlight=False)
 
 
 def print_problems(error) -> None:
@@ -258,7 +283,7 @@ def run_sweep(args) -> int:
     sweeper = Sweeper(spec, values, rounds=args.rounds, seconds=args.seconds)
     from rich.progress import Progress
 
-    with Progress(console=errors, transient=True, disable=args.format != "text"
+    with Progress(console=errors.get(), transient=True, disable=args.format != "text"
                   and not errors.is_terminal) as progress:
         task = progress.add_task("Solving", total=None)
 

@@ -372,7 +372,8 @@ def show_solution(console: Console, result) -> None:
         on_path_pure = all(max(eq.behaviour[i]) == 1 for i, seen in eq.on_path.items() if seen)
         purity = ("pure" if eq.pure else
                   "pure on the path, mixing off it" if on_path_pure else "mixed")
-        title = f"Equilibrium {number}: {eq.kind} ({purity})"
+        title = (f"Equilibrium {number}: {eq.kind}" if eq.kind == purity else
+                 f"Equilibrium {number}: {eq.kind} ({purity})")
         if eq.alternatives > 1:
             title += f" · {eq.alternatives} pure equilibria share this path"
         console.print(Panel(body, title=plain(title), title_align="left"))

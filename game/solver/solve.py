@@ -93,7 +93,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                                                      with_gaps=True, listed=all_pure)
     lap("pure search")
     if pure_truncated:
-        notes.append(f"the search for pure equilibria was too large to finish in {seconds:g} s: "
+        notes.append(f"the search for pure equilibria was too large to finish in {seconds:.1f} s: "
                      "the pure equilibria shown were found within the time allowed, more may "
                      "exist, and the counts of equilibria sharing their play may be low")
     listed = 0
@@ -133,30 +133,47 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             complete = False
             notes.append("where a player is indifferent on the path it may also mix; those "
                          "mixed equilibria are not listed")
+    late = Verdict(None, "Not computed: the time allowed ran out before this equilibrium's "
+                         "turn.")
+    refine_until = deadline + 0.5   # the refinements may use half a second more
+    judged: dict[int, Equilibrium] = {}   # id of a listed equilibrium -> it with verdicts
+    if refine:
+        # The pure equilibria are judged first (they are most of what a student sees); the
+        # mixed search then has what is left.
+        from game.solver.checks.refine import apply_refinements
+
+        for eq in equilibria:
+            if time.monotonic() > deadline:
+                break
+            judged[id(eq)] = apply_refinements(structure, eq)
+        lap("refinements")
     if mixed and left() < 0.05:
         complete = False
         notes.append("the time ran out before the search for mixed equilibria")
     elif mixed:
-        # The refinements need time after it: the mixed search leaves them part of the rest.
         solutions, truncated = mixed_pbe_solve(structure, max_leaves=max_mixed_leaves,
-                                               seconds=left(0.5 if refine else 0.8))
+                                               seconds=left(0.7))
         complete = complete and not truncated
-        if truncated and not equilibria and not solutions:
+        if truncated:
             from game.solver.search.guided import qre_guided_solve
 
-            # Nothing found yet: follow the logit QRE to an equilibrium.
+            # Follow the logit QRE to more equilibria with most of what is left.
             budget = min(qre_seconds if qre_seconds is not None else 2.0, left(0.8))
             # Building the QRE's arrays and the exact checks costs time on a large game:
             # not worth starting with only a moment left.
-            budget = budget if budget >= 0.3 else 0.0
-            solutions.extend(qre_guided_solve(structure, seconds=budget))
-            notes.append("the full search for mixed equilibria was too large or met off-path "
-                         "play it does not decide; the mixed equilibria shown were found by "
-                         "following the logit QRE, and more may exist")
-        elif truncated:
-            notes.append("the full search for mixed equilibria was too large or met off-path "
-                         "play it does not decide within the time allowed; the mixed "
-                         "equilibria shown are those it found, and more may exist")
+            if budget >= 0.3:
+                known = {tuple(sorted(s.behaviour.items())) for s in solutions}
+                for found in qre_guided_solve(structure, seconds=budget):
+                    if tuple(sorted(found.behaviour.items())) not in known:
+                        solutions.append(found)
+                notes.append("the full search for mixed equilibria was too large or met "
+                             "off-path play it does not decide; the mixed equilibria shown "
+                             "were found by it within the time allowed and by following the "
+                             "logit QRE, and more may exist")
+            else:
+                notes.append("the full search for mixed equilibria was too large or met "
+                             "off-path play it does not decide within the time allowed; the "
+                             "mixed equilibria shown are those it found, and more may exist")
         for solution in solutions:
             continuum = (Continuum(solution.ranges, solution.endpoints)
                          if solution.continuum else None)
@@ -166,12 +183,10 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         from game.solver.checks.refine import apply_refinements
 
         by_family = {id(eq): family for eq, family in listed_families}
-        late = Verdict(None, "Not computed: the time allowed ran out before this equilibrium's "
-                             "turn.")
-        refine_until = deadline + 0.5   # the refinements may use half a second more
-        # First every listed equilibrium, then (with what time is left) the other members of
-        # the families, whose D1 verdicts may differ.
-        refined = [replace(eq, intuitive=late, d1=late) if time.monotonic() > refine_until
+        # Then the rest (mixed equilibria, pure ones not reached), then (with what time is
+        # left) the other members of the families, whose D1 verdicts may differ.
+        refined = [judged[id(eq)] if id(eq) in judged else
+                   replace(eq, intuitive=late, d1=late) if time.monotonic() > refine_until
                    else apply_refinements(structure, eq) for eq in equilibria]
         if not all_pure:
             for k, eq in enumerate(equilibria):

@@ -279,14 +279,16 @@ def _mixed_games():
 
 
 @pytest.mark.parametrize("index", [0, 1, 2])
-def test_a_carried_over_point_vouches_only_for_feasible_lps(index):
+def test_a_carried_over_point_vouches_only_for_feasible_lps(index, monkeypatch):
     """When a recent feasible point lets the mixed search go on without the float screen, the
     exact LP is indeed feasible with t > 0; and the search finds the same equilibria with the
-    points switched off."""
+    points switched off. (Every LP is screened here, small ones too.)"""
+    from game.solver.linear import replylp
     from game.solver.linear.lp import solve_lp
     from game.solver.search.mixed import MixedSolver
     from game.solver.linear.replylp import ReplyLPs
 
+    monkeypatch.setattr(replylp, "SMALL_LP", 0)
     structure = Structure(_mixed_games()[index])
     vouched = []
     original = ReplyLPs._fits

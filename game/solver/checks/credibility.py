@@ -87,17 +87,20 @@ def _threats(structure: Structure, behaviour: dict, evaluation: Evaluation) -> l
         best = max(range(len(values)), key=values.__getitem__)
         if values[chosen] >= values[best]:
             continue
-        who = game.players[infoset.player]
-        where = infoset.stage or infoset.label
-        sentence = (f"{who}'s threat to {infoset.actions[chosen]} at {where} is not credible: "
-                    f"once there, {infoset.actions[chosen]} gives {who} "
-                    f"{format_fraction(values[chosen])}, but {infoset.actions[best]} gives "
-                    f"{format_fraction(values[best])}.")
+        from game.solver.explain.prose import action_name, actor_name, stage_name
+
+        who = actor_name(game, infoset)
+        where = stage_name(game, infoset)
+        threat, better = action_name(game, infoset, chosen), action_name(game, infoset, best)
+        sentence = (f"{who}'s threat to {threat} at {where} is not credible: once there, "
+                    f"{threat} gives {who} {format_fraction(values[chosen])}, but {better} "
+                    f"gives {format_fraction(values[best])}.")
         threshold = _deterring_probability(structure, behaviour, infoset.id, chosen, best)
-        if threshold is not None:
+        if threshold is not None and 0 < threshold < 1:
             sentence += (f" It deters only if carried out with probability at least "
                          f"{format_fraction(threshold)}.")
-        sentences.append(sentence)
+        if sentence not in sentences:
+            sentences.append(sentence)
     return sentences
 
 

@@ -17,9 +17,19 @@ from dataclasses import dataclass
 from fractions import Fraction
 from math import lcm
 
-import numpy as np
-
 from game.solver.linear.lp import StandardForm, integer_solve, standard_form
+
+np = None
+"""numpy, imported on first use (a small game's whole run never needs it)."""
+
+
+def _numpy():
+    global np
+    if np is None:
+        import numpy
+
+        np = numpy
+    return np
 
 TOLERANCE = 1e-9
 MAX_PIVOTS = 500
@@ -49,6 +59,7 @@ def screen_lp(n_vars, objective, eq_rows=(), le_rows=(), free=(),
     Past `deadline` (a `time.monotonic()` time), it gives up (None)."""
     if not maximize or not (eq_rows or le_rows):
         return None
+    _numpy()
     exact = standard_form(n_vars, objective, eq_rows, le_rows, free, maximize)
     slack_rows = exact.slack_rows
     raw = np.array(exact.table, dtype=np.float64)

@@ -22,6 +22,10 @@ from game.solver.linear.lpfloat import screen_lp
 from game.solver.linear.sequence import SequenceForm
 from game.solver.structure import ONE, ZERO, Structure
 
+SMALL_LP = 24
+"""An LP with at most this many variables and rows together is solved exactly at once: the
+floating-point screen would cost more than it spares."""
+
 SCREEN_MARGIN = 1e-6
 """A floating-point optimum of t above this lets the search go on without an exact answer."""
 
@@ -282,6 +286,10 @@ class ReplyLPs:
         else:
             objective = {t_var: 1} if strict else {}
         problem = (t_var + 1, objective, eq_rows, le_rows, list(value_var.values()), maximize)
+        if screen and t_var + 1 + len(eq_rows) + len(le_rows) <= SMALL_LP:
+            if screen == "proof only":
+                return None   # no proof sought: going on is always sound
+            screen = None
         if screen and strict and objective_seq is None and self._fits(
                 player, alias, value_var, t_var, eq_rows, le_rows, plan_rows):
             return None   # feasible with t > 0: no proof possible, and going on is sound

@@ -23,6 +23,11 @@ from game.solver.search.prepass import candidate_actions
 from game.solver.structure import ZERO, Structure
 
 
+SMALL_GAME = 64
+"""Below this many nodes the general enumerator is as quick as the vectorised sender-receiver
+path, and spares loading numpy."""
+
+
 @dataclass(frozen=True)
 class PureFamily:
     """Pure PBE sharing their on-path play: `base` plus one completion from each cluster."""
@@ -118,7 +123,7 @@ class _Solver:
                 stack.append(node.children[chosen])
 
     def run(self) -> list[PureFamily]:
-        if not self.nash and self.fast:
+        if not self.nash and self.fast and len(self.s.game.nodes) >= SMALL_GAME:
             from game.solver.search.signalling import stage_families
 
             families = stage_families(self.s, self.domains, self.forced)

@@ -31,7 +31,7 @@ def build_opponent(kind: str, game, result, seed, waited: float | None = None):
         reason = str(error)
         if result is None and waited is not None:
             reason = (f"the solver was still working on this game ({len(game.nodes)} "
-                      f"positions) after {waited:g} s")
+                      f"positions) after {waited:.1f} s")
         elif result is not None and not result.equilibria and not result.complete:
             reason = ("the solver found no equilibrium within its time budget (this game, "
                       f"{len(game.nodes)} positions, is too large to enumerate)")
