@@ -11,6 +11,10 @@ from pathlib import Path
 from game.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, STARTED, UsageError, parse_sets
 
 
+LARGE_JSON = 50
+"""`solve --format json` indents its output up to this many equilibria."""
+
+
 class _Console:
     """A rich Console made on first use (loading rich costs a tenth of a second that
     `solve --format json` does not need)."""
@@ -180,8 +184,10 @@ def run_solve(args) -> int:
         print_problems(error)
         return EXIT_PROBLEMS
     # The budget covers the whole command: what reading the file took comes off it.
+    # Writing a large result out takes time too: a tenth of the budget (at most 1 s) is kept
+    # for it.
     spent = time.monotonic() - STARTED
-    seconds = max(args.seconds - spent, args.seconds / 4)
+    seconds = max(args.seconds - spent - min(args.seconds / 10, 1.0), args.seconds / 4)
     result = solve(game, concept=args.concept, seconds=seconds, all_pure=args.all_pure)
     if args.refine != "none":
         def survives(eq) -> bool:
@@ -200,7 +206,10 @@ def run_solve(args) -> int:
 
         result = replace(result, equilibria=tuple(keep), notes=notes)
     if args.format == "json":
-        sys.stdout.write(json.dumps(result_to_json(result), indent=2) + "\n")
+        # Indented for reading when small; a large result is written compactly (indenting
+        # 200 equilibria of a big game takes a second and doubles the size).
+        small = len(result.equilibria) <= LARGE_JSON
+        sys.stdout.write(json.dumps(result_to_json(result), indent=2 if small else None) + "\n")
         return EXIT_OK
     from game.cli.render import show_solution
 

@@ -145,3 +145,33 @@ def test_a_10000_node_scenario_checks_shows_and_exports(tmp_path, monkeypatch, c
     efg = tmp_path / "wide.efg"
     assert main(["export", str(path), "--efg", str(efg)]) == 0
     assert len(load_efg_text(efg.read_text(encoding="utf-8")).nodes) == 1 + 2 * 9_997
+
+
+def test_many_equilibria_past_the_first_are_listed_a_line_each(monkeypatch, tmp_path, capsys):
+    """With more equilibria than are shown in full, the rest get one line each (number, kind,
+    verdicts), a large game's tables keep to the path, and the JSON turns compact past its
+    size limit; nothing is lost from the JSON."""
+    import json
+
+    from game.cli import commands, render
+    from game.scenario.efg import game_to_efg
+    from tests.benchmarks.solver import random_game
+
+    path = tmp_path / "g.efg"
+    path.write_text(game_to_efg(random_game(3, 4, 4, 2, seed=1)), encoding="utf-8")
+    monkeypatch.setattr(render, "FULL_SHOWN", 2)
+    monkeypatch.setattr(render, "LARGE_GAME", 5)
+    out = _at_80(monkeypatch)
+    assert main(["solve", str(path), "--seconds", "20"]) == 0
+    text = out.getvalue()
+    assert "Equilibrium 2:" in text and "Equilibrium 3:" not in text
+    brief = text[text.index("in brief"):]
+    assert re.search(r"^3 ", brief, re.MULTILINE)
+    assert "off the path (the game has" in " ".join(text.replace("│", " ").split())
+    assert main(["solve", str(path), "--seconds", "20", "--format", "json"]) == 0
+    indented = capsys.readouterr().out
+    monkeypatch.setattr(commands, "LARGE_JSON", 1)
+    assert main(["solve", str(path), "--seconds", "20", "--format", "json"]) == 0
+    compact = capsys.readouterr().out
+    assert "\n  " in indented and "\n" not in compact.strip()
+    assert json.loads(compact)["equilibria"] == json.loads(indented)["equilibria"]

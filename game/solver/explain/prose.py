@@ -16,8 +16,8 @@ CONCEPT_TEXT = {
             "rule wherever that is defined (also after an unexpected move), so a type that "
             "earlier moves ruled out stays ruled out while Bayes' rule applies; after a move no "
             "type still possible would make, any belief over the types Nature could have drawn "
-            "may be held (a type with prior probability zero never). Every choice is a best "
-            "reply to these beliefs and to the play that follows."),
+            "may be held (but none with weight on a type of prior probability zero). Every "
+            "choice is a best reply to these beliefs and to the play that follows."),
     "weak": ("Solution concept: weak perfect Bayesian equilibrium. Every choice is a best reply "
              "to the beliefs and to the play that follows; beliefs follow Bayes' rule on the "
              "equilibrium path, and off it may be anything."),
