@@ -62,7 +62,7 @@ def _pure(families) -> list[dict]:
 
 
 @pytest.mark.parametrize("concept", ["pbe", "weak"])
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(spec=signalling_specs(max_types=2, max_messages=2, max_responses=2, max_finals=2))
 def test_pure_enumeration_matches_brute_force(concept, spec):
     game = expand_game(spec)
@@ -210,7 +210,7 @@ def test_relabelling_actions_permutes_the_equilibria(spec):
     assert by_action(original) == by_action(permuted)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=40, deadline=None)
 @given(signalling_specs(max_types=2, max_messages=2, max_responses=2, max_finals=2, slips=True,
                         max_payoff=40))
 def test_settled_final_moves_change_no_mixed_equilibrium(spec):

@@ -110,7 +110,7 @@ def test_the_closed_form_minimum_equals_the_linear_program(data):
 payoff = st.integers(-3, 3)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(st.lists(payoff, min_size=24, max_size=24), st.sampled_from([F(1, 2), F(1, 3), F(3, 4)]))
 def test_a_last_tied_move_is_taken_as_the_equilibrium_plays_it(values, prior):
     """Two types send m1 or m2, the receiver answers r1 or r2, then the sender picks f1 or f2,
