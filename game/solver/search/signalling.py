@@ -32,7 +32,6 @@ from fractions import Fraction
 from itertools import product
 from math import lcm, prod
 
-import numpy as np
 
 from game.model.tree import NATURE
 from game.solver.linear.lp import solve_lp
@@ -51,6 +50,18 @@ MAX_COMBOS = 4096
 """The most combinations of tie classes below one receiver set's replies."""
 MAX_VARIANTS = 64
 """The most combinations of tied on-path best replies (each is a separate pass)."""
+
+
+np = None
+"""numpy, imported once a game is known to be of this shape (recognising one needs none)."""
+
+
+def _numpy() -> None:
+    global np
+    if np is None:
+        import numpy
+
+        np = numpy
 
 
 @dataclass(frozen=True)
@@ -173,6 +184,7 @@ def stage_families(structure: Structure, domains: dict[int, tuple[int, ...]],
                 if item is None:
                     return None
                 below[(i, a, b)] = item
+    _numpy()
     return _stage_families(structure, domains, forced, stage, below)
 
 
