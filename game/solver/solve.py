@@ -200,7 +200,8 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         notes.append("no equilibrium was found within the time allowed; every finite game has "
                       "one, so this says the search is incomplete, not that there is none")
     weak_only = ()
-    if used == "pbe" and refine and left() > 0.2:
+    # In a game of one signalling stage the two concepts coincide: nothing to compare.
+    if used == "pbe" and refine and left() > 0.2 and not structure.one_signal_stage:
         weak_only = _weak_only(structure, equilibria, min(left(0.3), 1.0))
         for item in weak_only:
             outcomes = ", ".join(f"{k} {_text(v)}" for k, v in item.equilibrium.outcomes.items())

@@ -47,11 +47,13 @@ class Structure:
     def one_signal_stage(self) -> bool:
         """Do Fudenberg-Tirole beliefs coincide here with the weak ones, so that each
         information set's belief can be read off alone? True for a game with observed actions
-        where one player has no private type and moves at most once on every path, every type
-        of the other has positive prior probability, no public chance event has a branch of
-        probability zero, and no move is simultaneous: then the uninformed player's belief is
-        Bayes' rule from the prior where the path reaches it, and after a surprise it is free
-        over all types with nothing else tying it, as in weak PBE."""
+        where one player has no private type and moves at most once on every path, and before
+        each of its moves the other has moved exactly once, with no public chance event and no
+        simultaneous move on the way: then the uninformed player's belief at its move is Bayes'
+        rule from the prior where the path reaches it, and after a surprise it is free over
+        the types with nothing tying it to another belief, as in weak PBE. (A chance event or
+        a second move of the informed player between a surprise and the reply would tie
+        several replies to one belief.)"""
         if not self.fudenberg_tirole:
             return False
         tree = self.public
@@ -60,17 +62,29 @@ class Structure:
         if len(uninformed) != 1:
             return False
         player = uninformed[0]
-        nodes = self.game.nodes
-        for state in tree.states:
+        informed = 1 - player
+        if not all(tree.possible[z][informed] for z in terminals):
+            return False   # a type of prior probability zero: FT never gives it weight
+        states = tree.states
+        for state in states:
             if state.concealed:
                 return False
-            if state.mover == player and any(player in tree.movers_below[child]
-                                             for child in tree.child_states[state.id]):
+            if state.mover != player:
+                continue
+            if any(player in tree.movers_below[child] for child in tree.child_states[state.id]):
                 return False
-            if state.mover not in (0, 1) and any(
-                    p == 0 for n in state.main for p in nodes[n].probs):
+            signals = 0
+            above = state.parent
+            while above >= 0:
+                mover = states[above].mover
+                if mover == informed:
+                    signals += 1
+                elif mover != player:
+                    return False   # a public chance event before the reply
+                above = states[above].parent
+            if signals != 1:
                 return False
-        return all(tree.possible[z][1 - player] for z in terminals)
+        return True
 
     @cached_property
     def memo(self) -> dict:

@@ -85,6 +85,18 @@ def test_one_signal_stage_is_false_where_the_walk_matters():
         "again": ("S", [("n", "second")]), "second": ("R", [("q", "end")]),
         "end": ("Z", (0, 0))})
     assert not Structure(expand_game(twice)).one_signal_stage
+    # a public chance move between the message and the reply ties the replies to one belief
+    chance = build_spec({"a": F(1, 2), "b": F(1, 2)}, None, {
+        "start": ("S", [("m", "after"), ("q", "end")]),
+        "after": ("C", [("h", F(1, 2), "first"), ("t", F(1, 2), "second")]),
+        "first": ("R", [("x", "end"), ("y", "end")]), "second": ("R", [("x", "end")]),
+        "end": ("Z", (0, 0))})
+    assert not Structure(expand_game(chance)).one_signal_stage
+    # two messages in a row before the reply: Bayes' rule from one free belief ties them
+    two = build_spec({"a": F(1, 2), "b": F(1, 2)}, None, {
+        "start": ("S", [("m", "next")]), "next": ("S", [("n", "reply"), ("o", "reply")]),
+        "reply": ("R", [("x", "end"), ("y", "end")]), "end": ("Z", (0, 0))})
+    assert not Structure(expand_game(two)).one_signal_stage
 
 
 fractions = st.fractions(min_value=-5, max_value=5, max_denominator=4)
