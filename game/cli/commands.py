@@ -184,10 +184,10 @@ def run_solve(args) -> int:
         print_problems(error)
         return EXIT_PROBLEMS
     # The budget covers the whole command: what reading the file took comes off it.
-    # Writing a large result out takes time too: a tenth of the budget (at most 1 s) is kept
-    # for it.
+    # Writing a large result out takes time too (half a second for 200 equilibria of a big
+    # game): a sixth of the budget (at most 1 s) is kept for it.
     spent = time.monotonic() - STARTED
-    seconds = max(args.seconds - spent - min(args.seconds / 10, 1.0), args.seconds / 4)
+    seconds = max(args.seconds - spent - min(args.seconds / 6, 1.0), args.seconds / 4)
     result = solve(game, concept=args.concept, seconds=seconds, all_pure=args.all_pure)
     if args.refine != "none":
         def survives(eq) -> bool:
