@@ -211,7 +211,7 @@ def run_solve(args) -> int:
         small = len(result.equilibria) <= LARGE_JSON
         sys.stdout.write(json.dumps(result_to_json(result), indent=2 if small else None) + "\n")
         return EXIT_OK
-    from game.cli.render import show_solution
+    from game.cli.solution import show_solution
 
     show_solution(console, result)
     return EXIT_OK

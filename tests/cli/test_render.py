@@ -9,7 +9,8 @@ from pathlib import Path
 from rich.console import Console
 
 from game.cli import main
-from game.cli.render import scenario_table, show_solution
+from game.cli.render import scenario_table
+from game.cli.solution import show_solution
 from game.model.expand import expand_game
 from game.scenario.efg import load_efg_text
 from game.scenario.library import resolve
@@ -153,14 +154,14 @@ def test_many_equilibria_past_the_first_are_listed_a_line_each(monkeypatch, tmp_
     size limit; nothing is lost from the JSON."""
     import json
 
-    from game.cli import commands, render
+    from game.cli import commands, solution
     from game.scenario.efg import game_to_efg
     from tests.benchmarks.solver import random_game
 
     path = tmp_path / "g.efg"
     path.write_text(game_to_efg(random_game(3, 4, 4, 2, seed=1)), encoding="utf-8")
-    monkeypatch.setattr(render, "FULL_SHOWN", 2)
-    monkeypatch.setattr(render, "LARGE_GAME", 5)
+    monkeypatch.setattr(solution, "FULL_SHOWN", 2)
+    monkeypatch.setattr(solution, "LARGE_GAME", 5)
     out = _at_80(monkeypatch)
     assert main(["solve", str(path), "--seconds", "20"]) == 0
     text = out.getvalue()
