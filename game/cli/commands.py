@@ -10,7 +10,6 @@ from pathlib import Path
 
 from game.cli import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, STARTED, UsageError, parse_sets
 
-
 LARGE_JSON = 50
 """`solve --format json` indents its output up to this many equilibria."""
 

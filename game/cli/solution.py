@@ -8,7 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from game.cli.render import text_cells, plain
+from game.cli.render import plain, text_cells
 from game.model.expr import format_fraction
 
 FULL_SHOWN = 20

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from game.model.expand import expand_game
 from game.solver.build import make_equilibrium
-from game.solver.checks.refine import _lowest_at_one, _INFEASIBLE
+from game.solver.checks.refine import _INFEASIBLE, _lowest_at_one
 from game.solver.linear.lp import solve_lp
 from game.solver.public import PublicTree
 from game.solver.search.pure import pure_pbe_solve
