@@ -14,8 +14,9 @@
    medians of 3. Target: under 1 s.
 4. Scenario picked -> "Ready" on the briefing, per shipped scenario and two long campaigns, a
    fresh process each run (the first pick pays for importing the solver), medians of 3.
-   Target: under 1 s for one-shot scenarios; campaigns past the large-game size: under the
-   solver's budget for them (`LARGE_GAME_SECONDS`) + 1 s.
+   Target: under 1 s for one-shot scenarios; shipped campaigns (chain-store): under the
+   solver's default budget, 5 s; campaigns past the large-game size: under the solver's budget
+   for them (`LARGE_GAME_SECONDS`) + 1 s.
 """
 
 from __future__ import annotations
@@ -256,13 +257,20 @@ def main() -> None:
     from game.scenario.library import shipped
     from game.tui.session import LARGE_GAME_SECONDS
 
+    from game.scenario.library import resolve
+    from game.scenario.load import load_scenario
+
     one_shot = [(entry.id, None) for entry in shipped()]
+    shipped_campaigns = {entry.id for entry in shipped()
+                         if load_scenario(resolve(entry.id)).campaign is not None}
     campaigns = [("brinkmanship", 2), ("public-threat", 3)]
     print("scenario picked -> briefing Ready (a fresh process each time, medians of 3; target "
-          "< 1 s for one-shot scenarios; a campaign past the large-game size is solved within "
-          f"a {LARGE_GAME_SECONDS:g} s budget, so its target is that budget + 1 s):")
+          "< 1 s for one-shot scenarios; a shipped campaign is solved within the solver's "
+          "default budget (5 s), its target; a campaign past the large-game size is solved "
+          f"within a {LARGE_GAME_SECONDS:g} s budget, so its target is that budget + 1 s):")
     for name, median, worst in pick_to_ready(one_shot + campaigns):
-        target = 1.0 if "--rounds" not in name else LARGE_GAME_SECONDS + 1.0
+        target = (LARGE_GAME_SECONDS + 1.0 if "--rounds" in name else
+                  5.0 if name in shipped_campaigns else 1.0)
         flag = "" if median < target else "  OVER"
         print(f"  {name:26} {median:6.3f} s (max {worst:.3f}; target < {target:g} s){flag}")
 
