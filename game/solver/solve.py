@@ -237,7 +237,8 @@ def _weak_only(structure: Structure, equilibria: list[Equilibrium], seconds: flo
 
     game = structure.game
     weak = Structure(game, concept="weak")
-    families, _ = pure_pbe_search(weak, seconds=seconds)
+    # Only paths of pure play everywhere are compared: no off-path mixing is searched.
+    families, _ = pure_pbe_search(weak, seconds=seconds, off_path_mixing=False)
     known = {_path(eq) for eq in equilibria}
     found = []
     for family in families:

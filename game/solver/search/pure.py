@@ -72,8 +72,11 @@ class _OutOfTime(Exception):
 
 class _Solver:
     def __init__(self, structure: Structure, nash: bool = False, fast: bool = True,
-                 seconds: float | None = None) -> None:
+                 seconds: float | None = None, off_path_mixing: bool = True) -> None:
         self.s = structure
+        self.off_path_mixing = off_path_mixing
+        """False: a path whose off-path play would have to mix is dropped unsearched (for
+        callers that want only equilibria pure everywhere)."""
         start = time.monotonic()
         self.deadline = start + seconds if seconds is not None else None
         """Past it, no new play on the path is tried and each off-path cluster keeps the
@@ -266,7 +269,7 @@ class _Solver:
         cut = False
         for infosets, cluster_atoms in clusters:
             completions, cluster_cut = self.complete(base, infosets, cluster_atoms, first_only)
-            if not completions and not self.nash:
+            if not completions and not self.nash and self.off_path_mixing:
                 found = mixed_completion(s, base, infosets, cluster_atoms, self.domains,
                                          continuation=self.continuation)
                 if found is UNKNOWN:
@@ -416,7 +419,8 @@ def pure_pbe_solve(structure: Structure, fast: bool = True) -> list[PureFamily]:
 
 
 def pure_pbe_search(structure: Structure, seconds: float | None = None, fast: bool = True,
-                    with_gaps: bool = False, listed: bool = False):
+                    with_gaps: bool = False, listed: bool = False,
+                    off_path_mixing: bool = True):
     """`pure_pbe_solve` within a time budget: the families found, and whether the search was
     cut short (then more may exist, and a family that is not `complete` lists only some of
     its off-path completions). It stops at the latest after twice `seconds`. With
@@ -425,7 +429,8 @@ def pure_pbe_search(structure: Structure, seconds: float | None = None, fast: bo
     A game of perfect information is solved by backward induction (`spe_families`), and a
     sender-receiver stage by `stage_families`; both count the equilibria that differ only in
     ties off the path instead of writing each out. With `listed`, the general search writes
-    out every one."""
+    out every one. Without `off_path_mixing`, only equilibria pure everywhere are sought (a
+    path that needs mixing off it is dropped)."""
     fast = fast and not listed
     if fast:
         from game.solver.search.backward import perfect_information, spe_families
@@ -437,7 +442,7 @@ def pure_pbe_search(structure: Structure, seconds: float | None = None, fast: bo
                 families = [PureFamily(base=profile, clusters=(), weight=count)
                             for profile, count in listed]
                 return (families, not whole, False) if with_gaps else (families, not whole)
-    solver = _Solver(structure, fast=fast, seconds=seconds)
+    solver = _Solver(structure, fast=fast, seconds=seconds, off_path_mixing=off_path_mixing)
     families = solver.run()
     if with_gaps:
         return families, solver.truncated, solver.gaps
