@@ -84,6 +84,7 @@ def make_equilibrium(structure: Structure, behaviour: Behaviour, kind_hint: str 
     report = None
     if structure.fudenberg_tirole and not structure.one_signal_stage:
         report = structure.ft.assess(behaviour.__getitem__, evaluation.value)
+    per_set = structure.one_signal_stage   # FT beliefs read per information set
     for group, infosets in game.group_infosets.items():
         if report is not None and not report.problems:
             first = infosets[0]
@@ -98,7 +99,7 @@ def make_equilibrium(structure: Structure, behaviour: Behaviour, kind_hint: str 
                                                             for p in points)))
                 continue
         keys = structure.group_keys[group]
-        if len(keys) == 1 and report is None and structure.fudenberg_tirole:
+        if len(keys) == 1 and per_set:
             beliefs[group] = {keys[0]: ONE}   # one type possible: the belief is certain
             continue
         bayes = evaluation.group_belief(group)

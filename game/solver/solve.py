@@ -137,11 +137,11 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                          "turn.")
     refine_until = deadline + 0.5   # the refinements may use half a second more
     judged: dict[int, Equilibrium] = {}   # id of a listed equilibrium -> it with verdicts
+    from game.solver.checks.refine import apply_refinements
+
     if refine:
         # The pure equilibria are judged first (they are most of what a student sees); the
         # mixed search then has what is left.
-        from game.solver.checks.refine import apply_refinements
-
         for eq in equilibria:
             if time.monotonic() > deadline:
                 break
@@ -180,8 +180,6 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             equilibria.append(make_equilibrium(structure, solution.behaviour, continuum=continuum))
         lap("mixed search")
     if refine:
-        from game.solver.checks.refine import apply_refinements
-
         by_family = {id(eq): family for eq, family in listed_families}
         # Then the rest (mixed equilibria, pure ones not reached), then (with what time is
         # left) the other members of the families, whose D1 verdicts may differ.

@@ -342,7 +342,7 @@ def _by_continuation(structure, base, infosets, atoms, continuation, domains):
     open sets on the path itself (another type's move there) are tried with every action."""
     tree = structure.public
     ft = structure.ft
-    reached = _reached_states(structure, base)
+    reached = reached_states(structure, base)
     roots: set[int] = set()
     on_path: list[int] = []
     for i in sorted(infosets):
@@ -465,7 +465,9 @@ def _leaving_state(tree, reached: set[int], state: int) -> int | None:
     return None
 
 
-def _reached_states(structure, base) -> set[int]:
+def reached_states(structure, base) -> set[int]:
+    """The public states the play `base` reaches (a set with no play assigned yet stops the
+    walk there)."""
     nodes = structure.game.nodes
     tree = structure.public
     reached = set()

@@ -9,19 +9,23 @@ The checks a completion must pass are `game.solver.search.atoms`.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-import time
 from itertools import product
 from math import prod
 
 from game.model.tree import NATURE, TERMINAL
 from game.solver.search.assess import PureValues, best_reply_to_some_belief, group_omega, normalise
 from game.solver.search.atoms import Atom, check_atom, support_of
-from game.solver.search.offpath import UNKNOWN, mixed_completion, solve_continuation
+from game.solver.search.offpath import (
+    UNKNOWN,
+    mixed_completion,
+    reached_states,
+    solve_continuation,
+)
 from game.solver.search.prepass import candidate_actions
 from game.solver.structure import ZERO, Structure
-
 
 SMALL_GAME = 64
 """Below this many nodes the general enumerator is as quick as the vectorised sender-receiver
@@ -293,25 +297,10 @@ class _Solver:
 
     def deviation_roots(self, base: Mapping) -> list[int]:
         """The public states the play leaves: not reached under `base`, their parents reached."""
-        nodes = self.game.nodes
         tree = self.s.public
-        reached_states: set[int] = set()
-        stack = [0]
-        while stack:
-            node = nodes[stack.pop()]
-            reached_states.add(tree.state_of[node.id])
-            if node.player == TERMINAL:
-                continue
-            if node.player == NATURE:
-                stack.extend(c for p, c in zip(node.probs, node.children) if p)
-                continue
-            chosen = base[node.infoset]
-            if isinstance(chosen, int):
-                stack.append(node.children[chosen])
-            else:
-                stack.extend(c for p, c in zip(chosen, node.children) if p)
-        return [child for state in sorted(reached_states) for child in tree.child_states[state]
-                if child not in reached_states]
+        reached = reached_states(self.s, base)
+        return [child for state in sorted(reached) for child in tree.child_states[state]
+                if child not in reached]
 
     def cluster(self, pending, unassigned):
         parent = {i: i for i in unassigned}
