@@ -105,21 +105,30 @@ def _big(queue, seed: int) -> None:
                sum(e.alternatives for e in result.equilibria), peak))
 
 
+def in_child(target, seed: int, limit: float):
+    """Runs `target(queue, seed)` in a child process; what it put on the queue, or None when
+    it did not finish within `limit` seconds (it is then killed)."""
+    queue: multiprocessing.Queue = multiprocessing.Queue()
+    process = multiprocessing.Process(target=target, args=(queue, seed))
+    process.start()
+    process.join(limit)
+    if process.is_alive():
+        process.kill()
+        return None
+    return queue.get()
+
+
 def big_limit(limit: float, seeds: int = 3) -> None:
     """5x10x10 on a few random games, each in a child process with a time limit."""
     times = []
     for seed in range(seeds):
-        queue: multiprocessing.Queue = multiprocessing.Queue()
-        process = multiprocessing.Process(target=_big, args=(queue, seed))
-        process.start()
-        process.join(limit)
-        if process.is_alive():
-            process.kill()
+        found = in_child(_big, seed, limit)
+        if found is None:
             print(f"5x10x10 (all pure  ) seed {seed}: did not finish within {limit:.0f} s",
                   flush=True)
             times.append(float("inf"))
             continue
-        seconds, listed, count, peak = queue.get()
+        seconds, listed, count, peak = found
         times.append(seconds)
         print(f"5x10x10 (all pure  ) seed {seed}: {seconds:.1f} s, {listed} equilibria listed "
               f"({count} pure PBE in their families), peak {peak:.0f} MB", flush=True)
@@ -145,16 +154,12 @@ def ties(limit: float, seeds: int = 3) -> None:
     """5x10x10x2 with payoffs in [-10, 10]: many ties below the replies."""
     times = []
     for seed in range(seeds):
-        queue: multiprocessing.Queue = multiprocessing.Queue()
-        process = multiprocessing.Process(target=_ties, args=(queue, seed))
-        process.start()
-        process.join(limit)
-        if process.is_alive():
-            process.kill()
+        found = in_child(_ties, seed, limit)
+        if found is None:
             print(f"ties 5x10x10x2 seed {seed}: did not finish within {limit:.0f} s", flush=True)
             times.append(float("inf"))
             continue
-        seconds, families, count, complete, solved, listed = queue.get()
+        seconds, families, count, complete, solved, listed = found
         times.append(seconds)
         print(f"ties 5x10x10x2 [-10,10] seed {seed}: all families {seconds:.1f} s, {families} "
               f"families, {count} pure PBE, complete {complete}; solve listing {listed} "
