@@ -60,6 +60,15 @@ async def start_host(scenario: str, db: str, *extra: str, port: int = 0):
     return process, rooms[0][0], rooms[0][1], url
 
 
+async def stop(process, tasks=()) -> None:
+    """Cancels the clients' tasks and kills the host process if it still runs."""
+    for task in tasks:
+        task.cancel()
+    if process.returncode is None:
+        process.kill()
+        await process.wait()
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -108,9 +117,7 @@ async def run_loadtest(clients: int, rounds: int, scenario: str = "public-threat
         finally:
             if collecting:
                 gc.enable()
-            if process.returncode is None:
-                process.kill()
-                await process.wait()
+            await stop(process)
         match = re.search(r"peak RSS: ([\d.]+) MB", out.decode())
         cpu = re.search(r"CPU while serving: ([\d.]+) s", out.decode())
         debrief = re.search(r"with the class debrief: peak RSS ([\d.]+) MB, CPU ([\d.]+) s",
@@ -183,11 +190,7 @@ async def run_failover(db: str, clients: int, rooms: int, rounds: int,
         await asyncio.wait_for(asyncio.gather(*tasks), timeout)
         await asyncio.wait_for(process.wait(), 60)
     finally:
-        for task in tasks:
-            task.cancel()
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await stop(process, tasks)
     final = await asyncio.to_thread(stored_moves)
     decisions = [(events[0]["config"]["code"], e["decision"]) for events in read_rooms(db)
                  for e in events if e["kind"] == "move"]

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
+import time
 
 import pytest
 
@@ -87,3 +89,11 @@ def db(request, tmp_path):
     if request.param == "sqlite":
         return str(tmp_path / "session.sqlite")
     return request.getfixturevalue("pg_url")
+
+
+async def until(condition, seconds: float = 10.0) -> bool:
+    """Waits (polling) until `condition()` holds or `seconds` pass; returns whether it holds."""
+    end = time.monotonic() + seconds
+    while time.monotonic() < end and not condition():
+        await asyncio.sleep(0.02)
+    return condition()

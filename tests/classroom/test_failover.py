@@ -11,23 +11,16 @@ import json
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from pathlib import Path
 
 from game.classroom.client import BotClient, ClassroomClient
-from game.classroom.loadtest import launch_host
+from game.classroom.loadtest import launch_host, stop
 from game.classroom.storage import read_rooms
 from tests.browser import free_port
+from tests.classroom.conftest import until
 
 ROOT = Path(__file__).parents[2]
-
-
-async def _until(condition, seconds: float) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and not condition():
-        await asyncio.sleep(0.02)
-    return condition()
 
 
 def _children(pid: int) -> list[int]:
@@ -61,14 +54,14 @@ async def test_kill_nine_then_another_host_resumes_and_the_clients_follow(pg_url
             for code, n in sizes.items() for i in range(n)]
     tasks = [asyncio.create_task(b.run(timeout=90)) for b in bots]
     try:
-        assert await _until(lambda: sum(len(b.sent) for b in bots) >= 8, 30)
-        assert await _until(lambda: _children(process.pid), 10)   # the debrief maker
+        assert await until(lambda: sum(len(b.sent) for b in bots) >= 8, 30)
+        assert await until(lambda: _children(process.pid), 10)   # the debrief maker
         children = _children(process.pid)
         process.send_signal(signal.SIGKILL)
         await process.wait()
-        assert await _until(lambda: not any(Path(f"/proc/{c}").exists() for c in children),
+        assert await until(lambda: not any(Path(f"/proc/{c}").exists() for c in children),
                             5), "the killed host's child processes outlived it"
-        assert await _until(lambda: all(b.notes for b in bots), 10)
+        assert await until(lambda: all(b.notes for b in bots), 10)
         tokens = {b.name: b.token for b in bots}
         assert all(not any(e["kind"] == "end" for e in room) for room in read_rooms(pg_url))
         process, again, url2 = await launch_host(
@@ -89,11 +82,7 @@ async def test_kill_nine_then_another_host_resumes_and_the_clients_follow(pg_url
         await asyncio.wait_for(process.wait(), 30)
         assert process.returncode == 0
     finally:
-        for task in tasks:
-            task.cancel()
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await stop(process, tasks)
     assert all(b.ended for b in bots)
     assert all(b.token == tokens[b.name] and b.link.reconnects >= 1 for b in bots)
     assert all(b.link.url == f"ws://127.0.0.1:{second_port}" for b in bots)   # followed

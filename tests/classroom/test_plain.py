@@ -7,23 +7,15 @@ from __future__ import annotations
 import asyncio
 import re
 import sys
-import time
 from pathlib import Path
 
 from game.classroom.client import BotClient, SeatLink
 from game.classroom.protocol import Instructor
 from game.cli.classroom_plain import PlainSeat
-from tests.classroom.conftest import make_room, serve, solved
+from tests.classroom.conftest import make_room, serve, solved, until
 
 ROOT = Path(__file__).parents[2]
 TOKEN = "instructor-token-1"
-
-
-async def _until(condition, seconds: float = 10.0) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and not condition():
-        await asyncio.sleep(0.02)
-    return condition()
 
 
 async def test_the_plain_client_reacts_while_it_waits_for_input():
@@ -41,23 +33,23 @@ async def test_the_plain_client_reacts_while_it_waits_for_input():
         task = asyncio.create_task(seat.run())
         bot = asyncio.create_task(BotClient(url, "ABC234", "bob", seed=3).run(timeout=60))
         asked = lambda: sum("Your move (number)" in line for line in out)   # noqa: E731
-        assert await _until(lambda: asked() >= 1, 10)
+        assert await until(lambda: asked() >= 1, 10)
         # 1. no answer: the timer runs out and a bot decides, shown at once
-        assert await _until(lambda: any("a bot chose" in line for line in out), 5)
+        assert await until(lambda: any("a bot chose" in line for line in out), 5)
         # 2. a pause while the next question waits
-        assert await _until(lambda: asked() >= 2, 20)
+        assert await until(lambda: asked() >= 2, 20)
         await server.command("i", Instructor(type="instructor", token=TOKEN, command="pause"))
-        assert await _until(lambda: any("[paused]" in line for line in out), 5)
+        assert await until(lambda: any("[paused]" in line for line in out), 5)
         lines.put_nowait("1")   # typed during the pause: nothing to answer now
-        assert await _until(lambda: "(nothing to answer now" in out[-1], 5)
+        assert await until(lambda: "(nothing to answer now" in out[-1], 5)
         await server.command("i", Instructor(type="instructor", token=TOKEN, command="resume"))
-        assert await _until(lambda: asked() >= 3, 5)   # asked again after the pause
+        assert await until(lambda: asked() >= 3, 5)   # asked again after the pause
         lines.put_nowait("1")
-        assert await _until(lambda: any(line.strip().startswith("you: ") for line in out), 5)
+        assert await until(lambda: any(line.strip().startswith("you: ") for line in out), 5)
         # 3. the rest: answer each question
         while not task.done():
             count = asked()
-            await _until(lambda count=count: asked() > count or task.done(), 15)
+            await until(lambda count=count: asked() > count or task.done(), 15)
             lines.put_nowait("1")
         assert await task == 0
         await asyncio.wait_for(bot, 10)
@@ -107,10 +99,10 @@ async def test_the_plain_client_says_it_reconnects_and_comes_back():
         await link.open()
         task = asyncio.create_task(PlainSeat(link, asyncio.Queue(), out.append).run())
         await server.stop()
-        assert await _until(lambda: any("[reconnecting]" in line for line in out), 5)
+        assert await until(lambda: any("[reconnecting]" in line for line in out), 5)
         server = serve(room, port=port)
         await server.start()
-        assert await _until(lambda: any("[reconnected]" in line for line in out), 10)
+        assert await until(lambda: any("[reconnected]" in line for line in out), 10)
         assert room.seats[0].conn is not None and len(room.seats) == 1
         task.cancel()
     finally:

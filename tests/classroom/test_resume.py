@@ -15,23 +15,16 @@ from collections import Counter
 from pathlib import Path
 
 from game.classroom.client import BotClient, ClassroomClient
-from game.classroom.loadtest import start_host
+from game.classroom.loadtest import start_host, stop
 from game.classroom.protocol import Instructor, Join
 from game.classroom.room import RoomConfig
 from game.classroom.session import KEEP, open_session, session_event
 from game.classroom.store import read_events
 from tests.browser import free_port
-from tests.classroom.conftest import make_room, serve, solved
+from tests.classroom.conftest import make_room, serve, solved, until
 
 ROOT = Path(__file__).parents[2]
 TOKEN = "instructor-token-1"
-
-
-async def _until(condition, seconds: float) -> bool:
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and not condition():
-        await asyncio.sleep(0.02)
-    return condition()
 
 
 async def test_kill_nine_then_the_clients_come_back_by_themselves(tmp_path):
@@ -44,12 +37,12 @@ async def test_kill_nine_then_the_clients_come_back_by_themselves(tmp_path):
     bots = [BotClient(url, code, n, seed=i, think=0.1) for i, n in enumerate(names)]
     tasks = [asyncio.create_task(b.run(timeout=60)) for b in bots]
     try:
-        assert await _until(lambda: sum(len(b.sent) for b in bots) >= 5, 20)
+        assert await until(lambda: sum(len(b.sent) for b in bots) >= 5, 20)
         process.send_signal(signal.SIGKILL)
         await process.wait()
         assert process.returncode == -signal.SIGKILL
         # the clients notice by themselves and keep trying
-        assert await _until(lambda: all(b.notes for b in bots), 10)
+        assert await until(lambda: all(b.notes for b in bots), 10)
         assert all(b.notes[0]["type"] == "reconnecting" for b in bots)
         events = read_events(db)
         assert not any(e["kind"] == "end" for e in events)
@@ -64,11 +57,7 @@ async def test_kill_nine_then_the_clients_come_back_by_themselves(tmp_path):
         await asyncio.wait_for(process.wait(), 20)
         assert process.returncode == 0
     finally:
-        for task in tasks:
-            task.cancel()
-        if process.returncode is None:
-            process.kill()
-            await process.wait()
+        await stop(process, tasks)
     out = tmp_path / "export.json"
     result = subprocess.run([sys.executable, "-m", "game", "export", db, "--json", str(out)],
                             capture_output=True, text=True, timeout=60, cwd=ROOT)
