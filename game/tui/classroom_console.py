@@ -198,14 +198,7 @@ class InstructorConsole(App[None]):
             f"{problem}")
         rows = [(p["name"], "removed" if p["removed"] else "yes" if p["connected"] else "no",
                  "bot" if p["bot"] else "") for p in status["participants"]]
-        if roster.row_count != len(rows) or any(
-                tuple(roster.get_row_at(i)) != row for i, row in enumerate(rows)):
-            cursor = roster.cursor_row
-            roster.clear()
-            for row in rows:
-                roster.add_row(*row)
-            if rows:
-                roster.move_cursor(row=min(cursor, len(rows) - 1))
+        _set_rows(roster, rows)
         choices.clear()
         for infoset, counts in sorted(status["aggregates"].items()):
             total = sum(counts.values())
@@ -224,13 +217,7 @@ class InstructorConsole(App[None]):
                          f"{sum(p['connected'] for p in joined)}/{len(joined)} connected",
                          f"{status['pairs_done']}/{status['pairs']}",
                          "! refused" if status["store_problem"] else "ok"))
-        if table.row_count != len(rows) or any(
-                tuple(table.get_row_at(i)) != row for i, row in enumerate(rows)):
-            cursor = table.cursor_row
-            table.clear()
-            for row in rows:
-                table.add_row(*row)
-            table.move_cursor(row=min(max(cursor, 0), len(rows) - 1))
+        _set_rows(table, rows)
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         """The highlighted row of the rooms table is the room on screen."""
@@ -326,4 +313,18 @@ def _state(status: dict) -> str:
         "running" if status["started"] else "waiting to start (s)"
 
 
+def _set_rows(table: DataTable, rows: list[tuple]) -> None:
+    """Shows `rows` in the table when they changed, keeping the cursor where it was."""
+    if table.row_count == len(rows) and all(
+            tuple(table.get_row_at(i)) == row for i, row in enumerate(rows)):
+        return
+    cursor = table.cursor_row
+    table.clear()
+    for row in rows:
+        table.add_row(*row)
+    if rows:
+        table.move_cursor(row=min(max(cursor, 0), len(rows) - 1))
+
+
 __all__ = ["AskDialog", "DebriefDialog", "InstructorConsole", "SecretDialog"]
+
