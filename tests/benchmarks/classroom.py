@@ -43,6 +43,18 @@ ROOMS = (8, 40, 10)
 """With PostgreSQL: rooms, clients in each, rounds."""
 
 
+def _medians(results: list[dict]) -> tuple[float, float, bool, str]:
+    """The medians over runs: (p99 ms, server peak RSS MB, every run clean, the summary)."""
+    p50, p99, rss, cpu = (statistics.median(f[key] for f in results) for key in
+                          ("p50_ms", "p99_ms", "server_peak_rss_mb", "server_cpu_s"))
+    clean = all(f["all_ended"] and not f["errors"] for f in results)
+    text = (f"medians of {len(results)}: p50 {p50:.2f} ms, p99 {p99:.2f} ms (range "
+            f"{min(f['p99_ms'] for f in results):.1f}-{max(f['p99_ms'] for f in results):.1f}), "
+            f"server peak RSS {rss:.1f} MB, CPU while serving {cpu:.2f} s, every run clean: "
+            f"{clean}")
+    return p99, rss, clean, text
+
+
 def _load() -> str:
     return ", ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -84,15 +96,9 @@ def postgresql(runs: int, url: str | None) -> None:
                 results.append(figures)
                 print(f"--- {label}, run {run} of {runs}")
                 print(format_figures(figures))
-            p50, p99, rss, cpu = (statistics.median(f[key] for f in results) for key in
-                                  ("p50_ms", "p99_ms", "server_peak_rss_mb", "server_cpu_s"))
-            clean = all(f["all_ended"] and not f["errors"] for f in results)
+            p99, _, clean, text = _medians(results)
             ok = p99 < 50 and clean
-            print(f"=== {label}, medians of {runs}: p50 {p50:.2f} ms, p99 {p99:.2f} ms (range "
-                  f"{min(f['p99_ms'] for f in results):.1f}-"
-                  f"{max(f['p99_ms'] for f in results):.1f}), server peak RSS {rss:.1f} MB, "
-                  f"CPU while serving {cpu:.2f} s, every run clean: {clean}; target p99 < 50 "
-                  f"ms: {'met' if ok else 'NOT met'}\n")
+            print(f"=== {label}, {text}; target p99 < 50 ms: {'met' if ok else 'NOT met'}\n")
         print(f"##### failover drill (load average before: {_load()})")
         drill = asyncio.run(run_failover(fresh(), clients, rooms, rounds))
         for key, value in drill.items():
@@ -129,17 +135,12 @@ def main() -> None:
                 runs.append(figures)
                 print(f"--- {clients} x {rounds}, {label}, run {run} of {args.runs}")
                 print(format_figures(figures))
-            p50, p99, rss, cpu = (statistics.median(f[key] for f in runs) for key in
-                                  ("p50_ms", "p99_ms", "server_peak_rss_mb", "server_cpu_s"))
-            clean = all(f["all_ended"] and not f["errors"] for f in runs)
+            p99, rss, clean, text = _medians(runs)
             verdict = ""
             if clients == 300:
                 ok = p99 < 50 and rss < 300 and clean
                 verdict = f"; target p99 < 50 ms, RSS < 300 MB: {'met' if ok else 'NOT met'}"
-            print(f"=== {clients} x {rounds}, {label}, medians of {args.runs}: p50 {p50:.2f} ms, "
-                  f"p99 {p99:.2f} ms (range {min(f['p99_ms'] for f in runs):.1f}-"
-                  f"{max(f['p99_ms'] for f in runs):.1f}), server peak RSS {rss:.1f} MB, "
-                  f"CPU while serving {cpu:.2f} s, every run clean: {clean}{verdict}\n")
+            print(f"=== {clients} x {rounds}, {label}, {text}{verdict}\n")
 
 
 if __name__ == "__main__":
