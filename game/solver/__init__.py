@@ -9,13 +9,14 @@ The map, from the entry point down:
 - `structure`, `evaluate`: facts about the tree computed once, and what follows from one
   behaviour profile (reach, values, Bayes beliefs).
 - `search/`: the searches: pure equilibria by enumeration (`pure`, with its off-path checks
-  `atoms` and the vectorised sender-receiver path `signalling`), mixed equilibria by support
+  `atoms`, its off-path mixing `offpath` and `continuation`, backward induction `backward`,
+  and the vectorised sender-receiver path `signalling`), mixed equilibria by support
   enumeration (`mixed`, and `guided` for games too large to enumerate), the pre-pass that
   drops actions no equilibrium plays (`prepass`), and values of partial assignments (`assess`).
 - `linear/`: the exact linear programs (`lp`), their floating-point screen (`lpfloat`), the
   best-reply LPs in the sequence form (`replylp`, `sequence`), and belief regions (`region`).
 - `checks/`: independent checks of an assessment (`check`), the refinements (`refine`:
-  Intuitive Criterion and D1), and the Nash equilibria that rest on non-credible threats
+  Intuitive Criterion and D1, on the unexpected moves of `deviation`), and the Nash equilibria that rest on non-credible threats
   (`credibility`).
 - `explain/`: words for people: plain paragraphs (`prose`), debrief facts for a played game
   (`debrief`), and the stable JSON form (`report`).

@@ -7,6 +7,9 @@
 - `mixed`: equilibria with mixing on the path, by support enumeration with the best-reply
   linear programs of `game.solver.linear.replylp`; `guided` follows the logit QRE to likely
   supports when the full enumeration would take too long.
+- `offpath`: off-path play that must mix (last moves, and bounds that refute a cluster), and
+  `continuation`: the games that start where the play leaves the path, solved on their own;
+  `backward`: backward induction for games of perfect information.
 - `prepass`: drops actions that no equilibrium plays (dominated, or never a best reply).
 - `assess`: expected values and Bayes weights of partial assignments.
 """

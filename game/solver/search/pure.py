@@ -18,12 +18,8 @@ from math import prod
 from game.model.tree import NATURE, TERMINAL
 from game.solver.search.assess import PureValues, best_reply_to_some_belief, group_omega, normalise
 from game.solver.search.atoms import Atom, check_atom, support_of
-from game.solver.search.offpath import (
-    UNKNOWN,
-    mixed_completion,
-    reached_states,
-    solve_continuation,
-)
+from game.solver.search.continuation import reached_states, solve_continuation
+from game.solver.search.offpath import UNKNOWN, mixed_completion
 from game.solver.search.prepass import candidate_actions
 from game.solver.structure import ZERO, Structure
 
