@@ -8,6 +8,8 @@ The map, from the entry point down:
   (`results` holds the records it returns; `build` turns a behaviour profile into one).
 - `structure`, `evaluate`: facts about the tree computed once, and what follows from one
   behaviour profile (reach, values, Bayes beliefs).
+- `public`, `belief_states`, `beliefs`: the public states of a game with observed actions,
+  how Fudenberg-Tirole beliefs move along them, and the checks of a PBE under them.
 - `search/`: the searches: pure equilibria by enumeration (`pure`, with its off-path checks
   `atoms`, its off-path mixing `offpath` and `continuation`, backward induction `backward`,
   and the vectorised sender-receiver path `signalling`), mixed equilibria by support

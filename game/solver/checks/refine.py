@@ -32,7 +32,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from game.model.expr import format_fraction
-from game.solver.beliefs import Fixed, probability
+from game.solver.belief_states import Fixed, probability
 from game.solver.checks.deviation import Deviation
 from game.solver.evaluate import Evaluation
 from game.solver.linear.lp import solve_lp
