@@ -176,6 +176,10 @@ def _dispatch(args) -> int:
         from game.cli import play
 
         return play.run_play(args)
+    if args.command == "sweep":
+        from game.cli import sweep
+
+        return sweep.run_sweep(args)
     from game.cli import commands
 
     return getattr(commands, f"run_{args.command}")(args)
