@@ -1,4 +1,5 @@
-"""The `deterrence sweep` subcommand: a regime map over one or two parameter ranges."""
+"""The `deterrence sweep` subcommand: a regime map over one or two parameter ranges, printed as
+a chart, JSON or CSV."""
 
 from __future__ import annotations
 
@@ -6,8 +7,15 @@ import json
 import sys
 from fractions import Fraction
 
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
 from game.cli import EXIT_OK, EXIT_PROBLEMS, UsageError, parse_sets
 from game.cli.commands import console, errors, load_spec, print_problems
+from game.cli.render import text_cells
+from game.model.expr import format_fraction
+from game.model.spec import GameSpec
 
 
 def parse_param_ranges(items: list[str] | None, spec) -> list[tuple[str, tuple[Fraction, ...]]]:
@@ -93,13 +101,99 @@ def run_sweep(args) -> int:
             progress.update(task, completed=done, total=total)
 
         result = sweeper.sweep(ranges, progress=advance)
-    from game.cli import render
-
     if args.format == "json":
-        json.dump(render.sweep_to_json(spec, result), sys.stdout, indent=2)
+        json.dump(sweep_to_json(spec, result), sys.stdout, indent=2)
         print()
     elif args.format == "csv":
-        sys.stdout.write(render.sweep_to_csv(result))
+        sys.stdout.write(sweep_to_csv(result))
     else:
-        render.show_sweep(console, spec, result)
+        show_sweep(console, spec, result)
     return EXIT_OK
+
+
+_MARKS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
+def _regime_text(regime) -> str:
+    return " + ".join(regime) if regime else "(no equilibrium found)"
+
+
+def show_sweep(console: Console, spec: GameSpec, result) -> None:
+    """Prints a regime map: a letter per regime on a terminal chart, the legend, thresholds."""
+    regimes = result.regimes()
+    mark = {regime: _MARKS[k % len(_MARKS)] for k, regime in enumerate(regimes)}
+    console.print(Text(f"{spec.title}: regime map", style="bold"))
+    if len(result.parameters) == 1:
+        name = result.parameters[0]
+        table = Table(box=None, pad_edge=False)
+        table.add_column(name, justify="right")
+        table.add_column("regime")
+        table.add_column("equilibrium families", overflow="fold")
+        for point in result.points:
+            regime = _regime_text(point.regime) if not point.error else f"(not solvable: {point.error})"
+            flag = "" if point.complete else " (search cut short)"
+            table.add_row(*text_cells((format_fraction(point.values[name]), mark[point.regime],
+                                   regime + flag)))
+        console.print(table)
+        strip = "".join(mark[p.regime] for p in result.points)
+        first, last = result.grids[0][0], result.grids[0][-1]
+        console.print(Text(f"{name}: {format_fraction(first)} {strip} {format_fraction(last)}"))
+        if result.thresholds:
+            console.print(Text("Thresholds", style="bold"))
+        for threshold in result.thresholds:
+            where = (f"{name} = {format_fraction(threshold.low)} exactly" if threshold.exact
+                     else f"{name} between {format_fraction(threshold.low)} and "
+                          f"{format_fraction(threshold.high)}")
+            line = f"  {where}: {mark[threshold.before]} -> {mark[threshold.after]}"
+            if threshold.at is not None and threshold.at not in (threshold.before,
+                                                                 threshold.after):
+                line += f" (at the threshold itself: {_regime_text(threshold.at)})"
+            console.print(Text(line))
+    else:
+        row_name, column_name = result.parameters
+        rows, columns = result.grids
+        table = Table(box=None, pad_edge=False, show_header=True)
+        table.add_column(f"{row_name} \\ {column_name}", justify="right")
+        for value in columns:
+            table.add_column(format_fraction(value), justify="center")
+        by_values = {(p.values[row_name], p.values[column_name]): p for p in result.points}
+        for row in rows:
+            table.add_row(format_fraction(row), *(mark[by_values[(row, c)].regime]
+                                                  for c in columns))
+        console.print(table)
+    console.print(Text("Legend", style="bold"))
+    for regime in regimes:
+        console.print(Text(f"  {mark[regime]}  {_regime_text(regime)}"))
+
+
+def sweep_to_json(spec: GameSpec, result) -> dict:
+    """The regime map as JSON (`deterrence-sweep/1`); fractions as "p/q" strings."""
+    return {
+        "format": "deterrence-sweep/1",
+        "scenario": spec.id,
+        "parameters": list(result.parameters),
+        "grids": {name: [format_fraction(v) for v in values]
+                  for name, values in zip(result.parameters, result.grids)},
+        "points": [{"values": {k: format_fraction(v) for k, v in p.values.items()},
+                    "regime": list(p.regime), "complete": p.complete,
+                    **({"error": p.error} if p.error else {})} for p in result.points],
+        "thresholds": [{"parameter": t.parameter, "low": format_fraction(t.low),
+                        "high": format_fraction(t.high), "exact": t.exact,
+                        "before": list(t.before), "after": list(t.after),
+                        "at": list(t.at) if t.at is not None else None}
+                       for t in result.thresholds],
+    }
+
+
+def sweep_to_csv(result) -> str:
+    """One row per grid point: the parameter values and the regime."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow([*result.parameters, "regime", "complete"])
+    for point in result.points:
+        writer.writerow([*(format_fraction(point.values[n]) for n in result.parameters),
+                         " + ".join(point.regime), str(point.complete).lower()])
+    return out.getvalue()
