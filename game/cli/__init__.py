@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--rounds", type=int, metavar="N", help="(scenario) play the stage N times")
     _add_set(export)
 
-    from game.cli.classroom import add_parsers
+    from game.cli.classroom_args import add_parsers
 
     add_parsers(commands, _add_set)
     return parser
