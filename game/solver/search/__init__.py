@@ -3,7 +3,9 @@
 - `pure`: every pure equilibrium, grouped into families that share their play on the path;
   off the path, independent clusters of information sets are completed one by one, each
   completion passing the checks in `atoms`.
-- `signalling`: the same for a one-shot sender-receiver stage, vectorised with integer arrays.
+- `signalling`: the same for a one-shot sender-receiver stage, vectorised with integer arrays
+  (`stage` recognises the stage and what lies below its replies; `deterrence` finds the mixed
+  replies off the path that deter).
 - `mixed`: equilibria with mixing on the path, by support enumeration with the best-reply
   linear programs of `game.solver.linear.replylp`; `guided` follows the logit QRE to likely
   supports when the full enumeration would take too long.

@@ -32,22 +32,16 @@ from fractions import Fraction
 from itertools import product
 from math import lcm, prod
 
-
-from game.model.tree import NATURE
-from game.solver.linear.lp import solve_lp
-from game.solver.linear.region import simplex_region
-from game.solver.search.assess import PureValues, best_reply_to_some_belief
+from game.solver.search.assess import best_reply_to_some_belief
+from game.solver.search.deterrence import MixedDeterrence
 from game.solver.search.pure import PureFamily
+from game.solver.search.stage import Below, Stage, below_reply, recognise, tie_combos
 from game.solver.structure import Structure
 
 BLOCK = 1 << 15
 """Sender profiles checked per block of arrays."""
 LIMIT = 1 << 62
 """Scaled payoffs must stay well inside int64."""
-MAX_SETTLINGS = 256
-"""The most ways to settle tied moves below one reply at one node."""
-MAX_COMBOS = 4096
-"""The most combinations of tie classes below one receiver set's replies."""
 MAX_VARIANTS = 64
 """The most combinations of tied on-path best replies (each is a separate pass)."""
 
@@ -64,123 +58,19 @@ def _numpy() -> None:
         np = numpy
 
 
-@dataclass(frozen=True)
-class _Stage:
-    """Who moves where in a recognised stage."""
-
-    priors: list[Fraction]
-    """The sender's types' prior probabilities, in the root's order."""
-    sender: int
-    receiver: int
-    sender_infosets: list[int]
-    """Per type: its (singleton) information set."""
-    reply: list[list[int]]
-    """reply[type][signal]: the receiver's information set that follows."""
-    members: dict[int, list[tuple[int, int, int]]]
-    """Receiver information set -> its nodes as (type, signal, node)."""
-
-
-def _recognise(structure: Structure, forced) -> tuple[_Stage, set[int]] | None:
-    """The stage and the unforced infosets below the replies, or None for another shape."""
-    game = structure.game
-    if game.round_payoffs:
-        return None
-    root = game.nodes[0]
-    if root.player != NATURE:
-        return None
-    types = [(p, c) for p, c in zip(root.probs, root.children) if p > 0]
-    if len(types) < 2:
-        return None
-    sender = game.nodes[types[0][1]].player
-    if sender not in (0, 1):
-        return None
-    receiver = 1 - sender
-    sender_infosets: list[int] = []
-    for _, child in types:
-        node = game.nodes[child]
-        if node.player != sender:
-            return None
-        infoset = game.infosets[node.infoset]
-        if len(infoset.members) != 1 or node.infoset in sender_infosets:
-            return None
-        sender_infosets.append(node.infoset)
-    # reply[i][a] = the receiver's infoset after type i sends a; members per receiver infoset.
-    reply: list[list[int]] = []
-    members: dict[int, list[tuple[int, int, int]]] = {}   # infoset -> (type, signal, node)
-    for i, (_, child) in enumerate(types):
-        row = []
-        for a, below in enumerate(game.nodes[child].children):
-            node = game.nodes[below]
-            if node.player != receiver:
-                return None
-            row.append(node.infoset)
-            members.setdefault(node.infoset, []).append((i, a, below))
-        reply.append(row)
-    loose: set[int] = set()
-    for infoset_id, listed in members.items():
-        infoset = game.infosets[infoset_id]
-        if len(listed) != len(infoset.members) or len({t for t, _, _ in listed}) != len(listed):
-            return None
-        if len(game.group_infosets[infoset.group]) != 1:
-            return None
-        for _, _, node in listed:
-            for b in range(len(infoset.actions)):
-                loose |= structure.child_subtree_infosets[(node, b)] - forced.keys()
-    stage = _Stage([p for p, _ in types], sender, receiver, sender_infosets, reply, members)
-    return stage, loose
-
-
-@dataclass
-class _Below:
-    """What one reply leads to at one node of a receiver set."""
-
-    sender: Fraction
-    """The sender's value (the same however its ties below are broken)."""
-    classes: list[tuple[Fraction, list[dict[int, int]]]]
-    """The receiver's value -> the settlements of the ties below that give it."""
-
-
-def _below(structure: Structure, domains, forced, loose: set[int], stage: _Stage, node: int,
-           reply: int) -> _Below | None:
-    """The classes below one reply at one node, or None outside the shape (the sender's value
-    depends on a tie, a tie at a set of several nodes, too many ways)."""
-    game = structure.game
-    child = game.nodes[node].children[reply]
-    inside = sorted(structure.child_subtree_infosets[(node, reply)] & loose,
-                    key=structure.order.index)
-    if any(len(game.infosets[i].members) != 1 for i in inside):
-        return None
-    if prod(len(domains[i]) for i in inside) > MAX_SETTLINGS:
-        return None
-    senders: set[Fraction] = set()
-    by_value: dict[Fraction, list[dict[int, int]]] = {}
-    for choice in product(*(domains[i] for i in inside)):
-        fixed = dict(forced)
-        fixed.update(zip(inside, choice))
-        values = PureValues(structure, fixed)
-        if not all(max(row) == row[fixed[i]] for i in inside for row in values.member_values(i)):
-            continue
-        senders.add(values.value(child, stage.sender))
-        by_value.setdefault(values.value(child, stage.receiver), []).append(
-            dict(zip(inside, choice)))
-    if len(senders) != 1:
-        return None
-    return _Below(senders.pop(), sorted(by_value.items()))
-
-
 def stage_families(structure: Structure, domains: dict[int, tuple[int, ...]],
                    forced: dict[int, int]) -> list[PureFamily] | None:
     """Every pure PBE family of a sender-receiver stage, or None if the game is not one."""
-    found = _recognise(structure, forced)
+    found = recognise(structure, forced)
     if found is None:
         return None
     stage, loose = found
     game = structure.game
-    below: dict[tuple[int, int, int], _Below] = {}
+    below: dict[tuple[int, int, int], Below] = {}
     for r, listed in stage.members.items():
         for i, a, node in listed:
             for b in range(len(game.infosets[r].actions)):
-                item = _below(structure, domains, forced, loose, stage, node, b)
+                item = below_reply(structure, domains, forced, loose, stage, node, b)
                 if item is None:
                     return None
                 below[(i, a, b)] = item
@@ -188,31 +78,10 @@ def stage_families(structure: Structure, domains: dict[int, tuple[int, ...]],
     return _stage_families(structure, domains, forced, stage, below)
 
 
-def _combos(listed, actions: int, below) -> list[tuple[list[list[Fraction]], dict, int]] | None:
-    """Every combination of tie classes below one receiver set: (values[member][reply],
-    one settlement of each class, how many settlements the combination stands for)."""
-    slots = [(m, b) for m in range(len(listed)) for b in range(actions)]
-    options = [below[(listed[m][0], listed[m][1], b)].classes for m, b in slots]
-    count = prod(len(o) for o in options)
-    if count > MAX_COMBOS:
-        return None
-    combos = []
-    for choice in product(*options):
-        values = [[Fraction(0)] * actions for _ in listed]
-        settled: dict[int, int] = {}
-        multiplicity = 1
-        for (m, b), (value, settlements) in zip(slots, choice):
-            values[m][b] = value
-            settled.update(settlements[0])
-            multiplicity *= len(settlements)
-        combos.append((values, settled, multiplicity))
-    return combos
-
-
-def _stage_families(structure: Structure, domains, forced, stage: _Stage,
+def _stage_families(structure: Structure, domains, forced, stage: Stage,
                     below: dict) -> list[PureFamily] | None:
     """The families of the stage, ties below the replies counted by class."""
-    sender, reply, members = stage.sender, stage.reply, stage.members
+    reply, members = stage.reply, stage.members
     sender_infosets, priors = stage.sender_infosets, stage.priors
     game = structure.game
     k = len(priors)
@@ -269,7 +138,7 @@ def _stage_families(structure: Structure, domains, forced, stage: _Stage,
     rational: dict[int, dict[int, list[tuple[dict, int]]]] = {}
     combos_of: dict[int, list] = {}
     for j, r in enumerate(receivers):
-        combos = _combos(members[r], responses[j], below)
+        combos = tie_combos(members[r], responses[j], below)
         if combos is None:
             return None
         rational[j] = {b: [] for b in domains[r]}
@@ -283,7 +152,7 @@ def _stage_families(structure: Structure, domains, forced, stage: _Stage,
     allowed = [np.zeros(width, dtype=bool) for _ in receivers]
     for j in range(len(receivers)):
         allowed[j][[b for b, found in rational[j].items() if found]] = True
-    deterrence = _MixedDeterrence(structure, receivers, members, combos_of, domains, V)
+    deterrence = MixedDeterrence(structure, receivers, members, combos_of, domains, V)
     # Masks of the live members of each receiver infoset, per sender profile.
     bits = [[(i, a, bit) for bit, (i, a, _) in enumerate(members[r])] for r in receivers]
     where = [np.array([index_of[r] for r in reply[i]], dtype=np.int64) for i in range(k)]
@@ -370,7 +239,7 @@ def _check_block(S, resp, V, reply, members, receivers, index_of, where, allowed
 class _Context:
     """What building a checked row's families needs."""
 
-    stage: _Stage
+    stage: Stage
     receivers: list[int]
     index_of: dict[int, int]
     below: dict
@@ -460,101 +329,4 @@ class _Context:
                         ways += n
                 count *= ways
             found.append((part, count))
-        return found
-
-
-def _deters(V, listed, payoffs, actions) -> bool:
-    """Does some mixture of `actions` keep every member type at or below its payoff?"""
-    le_rows = [({k: Fraction(int(V[i, a, b])) for k, b in enumerate(actions)}, Fraction(u))
-               for (i, a, _), u in zip(listed, payoffs)]
-    eq_rows = [({k: Fraction(1) for k in range(len(actions))}, Fraction(1))]
-    return solve_lp(len(actions), {}, eq_rows, le_rows).status == "optimal"
-
-
-class _MixedDeterrence:
-    """Mixed replies off the path that keep every type at or below its equilibrium payoff."""
-
-    def __init__(self, structure: Structure, receivers, members, combos, domains, V) -> None:
-        self.structure = structure
-        self.receivers = receivers
-        self.members = members
-        self.combos = combos
-        """Per receiver set: its combinations of tie classes below (`_combos`)."""
-        self.domains = domains
-        self.V = V
-        self.memo: dict = {}
-
-    def cells(self, j: int, combo: int) -> list[tuple[int, ...]]:
-        """The largest sets of actions of receiver set j that are best together under some
-        belief, for one combination of tie classes below (found at the vertices of each
-        action's region of beliefs)."""
-        key = ("cells", j, combo)
-        if key in self.memo:
-            return self.memo[key]
-        r = self.receivers[j]
-        member_values = self.combos[j][combo][0]
-        domain = self.combos[j][combo][3]   # the replies some belief supports
-        floats = np.array([[float(v) for v in row] for row in member_values])
-        found: list[frozenset[int]] = []
-        every = range(len(member_values[0]))
-        for b in domain:   # b best against every reply (those no belief supports included)
-            rows = [tuple(row[b] - row[c] for row in member_values) for c in every if c != b]
-            _, vertices = simplex_region(rows, len(member_values))
-            for vertex in vertices:
-                # Floating point finds the few actions that may tie at the top; those are
-                # then compared exactly (a single best action makes no cell worth keeping).
-                totals_float = np.array([float(w) for w in vertex]) @ floats
-                top_float = max(totals_float[c] for c in domain)
-                near = [c for c in domain
-                        if totals_float[c] >= top_float - 1e-9 * (1 + abs(top_float))]
-                if len(near) < 2:
-                    continue
-                totals = {c: sum((w * row[c] for w, row in zip(vertex, member_values)),
-                                 Fraction(0)) for c in near}
-                top = max(totals.values())
-                cell = frozenset(c for c, t in totals.items() if t == top)
-                if cell not in found:
-                    found.append(cell)
-        maximal = [tuple(sorted(c)) for c in found if len(c) > 1
-                   and not any(c < other for other in found)]
-        self.memo[key] = maximal
-        return maximal
-
-    def reply(self, j: int, payoffs: tuple[int, ...]) -> dict | None:
-        """A completion of receiver set j: probabilities over its actions that no member type
-        would rather face than take its (scaled) equilibrium payoff, with the ties below
-        settled as the belief needs; or None."""
-        key = ("reply", j, payoffs)
-        if key in self.memo:
-            return self.memo[key]
-        r = self.receivers[j]
-        size = len(self.structure.game.infosets[r].actions)
-        found = None
-        # First without asking the reply to be a best reply: if no mixture of all the replies
-        # deters every type, none of the supports below can.
-        if not _deters(self.V, self.members[r], payoffs, tuple(self.domains[r])):
-            self.memo[key] = None
-            return None
-        for combo, (_, settled, _, fine) in enumerate(self.combos[j]):
-            if len(fine) < 2 or not _deters(self.V, self.members[r], payoffs, fine):
-                continue   # no mixture of the replies some belief supports deters
-            found = self._reply(j, combo, payoffs, r, size)
-            if found is not None:
-                found = {r: found, **settled}
-                break
-        self.memo[key] = found
-        return found
-
-    def _reply(self, j: int, combo: int, payoffs, r: int, size: int):
-        found = None
-        for cell in self.cells(j, combo):
-            le_rows = [({k: Fraction(int(self.V[i, a, b])) for k, b in enumerate(cell)},
-                        Fraction(u))
-                       for (i, a, _), u in zip(self.members[r], payoffs)]
-            eq_rows = [({k: Fraction(1) for k in range(len(cell))}, Fraction(1))]
-            result = solve_lp(len(cell), {}, eq_rows, le_rows)
-            if result.status == "optimal":
-                probs = dict(zip(cell, result.x))
-                found = tuple(probs.get(b, Fraction(0)) for b in range(size))
-                break
         return found
