@@ -6,8 +6,8 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 from game.model.tree import NATURE
-from game.solver.linear.region import simplex_region
 from game.solver.evaluate import Behaviour, Evaluation
+from game.solver.linear.region import simplex_region
 from game.solver.results import BeliefSet, Continuum, Equilibrium
 from game.solver.structure import ONE, ZERO, Structure
 

@@ -23,8 +23,9 @@ from functools import lru_cache
 from game.model.tree import Game
 from game.solver.build import make_equilibrium
 from game.solver.results import Continuum, Equilibrium, SolveResult, Verdict
+from game.solver.search.family import PureFamily
 from game.solver.search.mixed import mixed_pbe_solve
-from game.solver.search.pure import PureFamily, pure_pbe_search
+from game.solver.search.pure import pure_pbe_search
 from game.solver.structure import ONE, ZERO, Structure
 
 MAX_LISTED_PURE = 400

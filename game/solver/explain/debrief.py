@@ -16,6 +16,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Protocol
+
 from game.model.expr import format_fraction
 from game.model.tree import NATURE, TERMINAL, Game
 from game.solver.evaluate import Evaluation

@@ -8,7 +8,6 @@ from game.model.expr import format_fraction
 from game.model.tree import Game, Infoset
 from game.solver.results import Equilibrium
 
-
 CONCEPT_TEXT = {
     "pbe": ("Solution concept: perfect Bayesian equilibrium (Fudenberg and Tirole). Each "
             "player holds one belief about the other's type at each point of the public "

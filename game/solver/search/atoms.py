@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
+from game.solver.linear.region import simplex_region
 from game.solver.search.assess import (
     PureValues,
     free_belief_region,
@@ -25,7 +26,6 @@ from game.solver.search.assess import (
     normalise,
     optimal_under,
 )
-from game.solver.linear.region import simplex_region
 from game.solver.structure import ZERO, Structure
 
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import time
 
 from game.solver.linear.lp import LPTimeout
-from game.solver.search.mixed import MixedSolution, MixedSolver
 from game.solver.linear.replylp import FREE
+from game.solver.search.mixed import MixedSolution, MixedSolver
 from game.solver.structure import Structure
 
 

@@ -24,13 +24,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
 
-from game.solver.search.assess import PureValues
 from game.solver.checks.check import check_assessment
 from game.solver.evaluate import Evaluation
 from game.solver.linear.lp import LPTimeout
-from game.solver.search.prepass import candidate_actions
 from game.solver.linear.region import simplex_region
 from game.solver.linear.replylp import FREE, ReplyLP, ReplyLPs
+from game.solver.search.assess import PureValues
+from game.solver.search.prepass import candidate_actions
 from game.solver.structure import ONE, ZERO, Structure
 
 CHECK_BEFORE = 1

@@ -34,7 +34,7 @@ from math import lcm, prod
 
 from game.solver.search.assess import best_reply_to_some_belief
 from game.solver.search.deterrence import MixedDeterrence
-from game.solver.search.pure import PureFamily
+from game.solver.search.family import PureFamily
 from game.solver.search.stage import Below, Stage, below_reply, recognise, tie_combos
 from game.solver.structure import Structure
 
