@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from game.tui.app import make_app
 from game.tui.screens.briefing import BriefingScreen
@@ -52,6 +53,9 @@ def steps(*keys: str):
             await pilot.app.workers.wait_for_complete()
             await pilot.pause()
             await pilot.pause()
+        for field in pilot.app.screen.query(Input):   # a blinking cursor is drawn or not by
+            field.cursor_blink = False                # the clock: hold it on for the picture
+        await pilot.pause()
     return run
 
 
