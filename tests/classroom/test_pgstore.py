@@ -48,6 +48,11 @@ def test_a_broken_connection_is_replaced_and_nothing_is_doubled(pg_server, pg_ur
         assert [e["kind"] for e in read_rooms(pg_url)[0]] == \
             ["session", "start", "pause", "resume", "end"]
         assert database.rooms()[0].ended and database.rooms()[0].held_by
+        with psycopg.connect(pg_url) as admin:   # the columns beside the JSON say the same
+            rows = admin.execute("SELECT seq, kind, t FROM classroom_events WHERE seq > 1 "
+                                 "ORDER BY seq").fetchall()
+        assert rows == [(2, "start", 1.0), (3, "pause", 2.0), (4, "resume", 3.0),
+                        (5, "end", 4.0)]
     finally:
         log.close()
         database.close()
@@ -87,6 +92,26 @@ def test_its_own_link_that_the_server_still_holds_does_not_lock_the_host_out(pg_
         assert database.rooms()[0].held_by
     finally:
         zombie.close()
+        log.close()
+        database.close()
+
+
+def test_a_write_the_database_refuses_is_not_stored_and_the_room_goes_on(pg_url):
+    """A refusal on a live connection (here: the key says an event with this seq exists)
+    stores nothing, keeps the connection, and the next write goes after the last stored."""
+    database = open_database(pg_url)
+    log = database.add(_session("AAA111"))
+    try:
+        log.append([{"kind": "start", "t": 1.0}])
+        log._next -= 1
+        with pytest.raises(NotStoredError, match="refused the write"):
+            log.append([{"kind": "pause", "t": 2.0}, {"kind": "resume", "t": 3.0}])
+        log._next += 1
+        log.append([{"kind": "pause", "t": 4.0}])
+        events = read_rooms(pg_url)[0]
+        assert [(e["kind"], e.get("t")) for e in events] == \
+            [("session", events[0].get("t")), ("start", 1.0), ("pause", 4.0)]
+    finally:
         log.close()
         database.close()
 
