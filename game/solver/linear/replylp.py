@@ -286,25 +286,22 @@ class ReplyLPs:
         else:
             objective = {t_var: 1} if strict else {}
         problem = (t_var + 1, objective, eq_rows, le_rows, list(value_var.values()), maximize)
-        if screen and t_var + 1 + len(eq_rows) + len(le_rows) <= SMALL_LP:
-            if screen == "proof only":
-                return None   # no proof sought: going on is always sound
-            screen = None
         if screen and strict and objective_seq is None and self._fits(
                 player, alias, value_var, t_var, eq_rows, le_rows, plan_rows):
             return None   # feasible with t > 0: no proof possible, and going on is sound
+        small = t_var + 1 + len(eq_rows) + len(le_rows) <= SMALL_LP
+        keep = small and screen == "go on"   # its exact point is kept for `_fits`
+        if screen and small:
+            if screen == "proof only":
+                return None   # no proof sought: going on is always sound
+            screen = None
         if screen:
             estimate = screen_lp(*problem, enough=SCREEN_MARGIN if screen == "go on" else None,
                                  deadline=self.deadline)
             if estimate is not None:
                 if screen == "go on" and estimate.status == "optimal" and (
                         estimate.value > SCREEN_MARGIN or not any(on for _, _, on in plan_rows)):
-                    point = estimate.point
-                    points = self.points[player]
-                    points.insert(0, (
-                        {seq: 1.0 if var is None else point[var] for seq, var in alias.items()},
-                        {i: point[var] for i, var in value_var.items()}))
-                    del points[KEPT_POINTS:]
+                    self._keep(player, alias, value_var, estimate.point)
                     return None
                 if estimate.proved_not_positive and any(on for _, _, on in plan_rows):
                     return ReplyLP(LPResult("infeasible"), alias)
@@ -314,4 +311,13 @@ class ReplyLPs:
         if strict and objective_seq is None and result.status == "optimal" and not any(
                 on_path for _, _, on_path in plan_rows):
             result = LPResult("optimal", result.x, ONE)
+        if keep and result.status == "optimal" and result.value > 0:
+            self._keep(player, alias, value_var, [float(v) for v in result.x])
         return ReplyLP(result, alias)
+
+    def _keep(self, player: int, alias: dict, value_var: dict, point) -> None:
+        """Remembers a feasible point (floats) for `_fits` to try on the next LPs."""
+        points = self.points[player]
+        points.insert(0, ({seq: 1.0 if var is None else point[var] for seq, var in alias.items()},
+                          {i: point[var] for i, var in value_var.items()}))
+        del points[KEPT_POINTS:]
