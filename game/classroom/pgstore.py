@@ -7,7 +7,7 @@ holds it) and `classroom_events` (each room's events in order, `seq` from 1, the
 has a connection of its own holding the room's advisory lock (`LOCK_CLASS`, the room's id):
 a second host is refused with the holder's name, and the server releases the lock as soon as
 the holder's connection goes: at once when its process is killed, within about
-`KEEPALIVE_SECONDS` when its machine dies. Only the lock holder writes a room, and
+`pgconnect.KEEPALIVE_SECONDS` when its machine dies. Only the lock holder writes a room, and
 `(room, seq)` is the table's key, so no event can be doubled.
 
 A write whose connection breaks is tried again once on a new connection (after taking the
@@ -15,18 +15,19 @@ lock again): if the first attempt did reach the table after all, it is removed f
 never applied, so the log stays what the room is). If the lock cannot be had again (another
 host took the room over) or another host wrote meanwhile, the room refuses every later event.
 Commits are durable (the server's `synchronous_commit`): an event is stored once `append`
-returns. `read_pg_rooms` (report, export) reads in a read-only transaction.
+returns. Connecting, and reading rooms for `report` and `export`, are
+`game.classroom.pgconnect`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
-import re
 import socket
 import time
 from collections.abc import Callable
 
+from game.classroom.pgconnect import connect, psycopg_module, words
 from game.classroom.protocol import encode
 from game.classroom.storage import (
     Database,
@@ -40,24 +41,8 @@ from game.classroom.storage import (
 LOCK_CLASS = 0x44455452
 """The first key of the rooms' advisory locks ("DETR"); the second is the room's id (0 guards
 creating the tables)."""
-CONNECT_TIMEOUT = 5
-"""Seconds to reach the server before giving up with a clear error."""
-KEEPALIVE_SECONDS = 30
-"""About how long the server takes to notice a host machine that died (TCP keepalives), and
-so to release its rooms for another host."""
-SYNCHRONOUS_COMMIT = "off"
-"""The host's writes do not wait for the database server's disk: an event is safe from the
-host's crash (kill -9, a dead machine) as soon as the server has it, and the server writes it
-to disk within a fraction of a second (three `wal_writer_delay`s) - the guarantee of the
-SQLite file (WAL, synchronous=NORMAL). Waiting for the disk on every event (`?options=-c%20
-synchronous_commit%3Don` in the URL) costs about 0.2 ms per event on a quiet machine, and
-several times the p99 of a class that all answers at once."""
 TAKE_PATIENCE = 1.0
 """Seconds `take` waits for a room's lock before saying who holds it."""
-STATEMENT_TIMEOUT_MS = 3000
-"""A write that takes longer fails (the move is refused and retried) instead of freezing the
-server."""
-
 SCHEMA = [
     ("CREATE TABLE IF NOT EXISTS classroom_rooms (id BIGSERIAL PRIMARY KEY, "
      "code TEXT NOT NULL UNIQUE, name TEXT NOT NULL DEFAULT '', created DOUBLE PRECISION, "
@@ -81,62 +66,6 @@ sent as arrays of columns instead, psycopg's array dumping cost the host five ti
 (1.1 ms against 0.2 ms for 20 events)."""
 
 
-def _psycopg():
-    try:
-        import psycopg
-    except ImportError:   # pragma: no cover - a dependency of the project
-        raise StoreError("a PostgreSQL --db needs the psycopg package (uv sync, or pip "
-                         "install 'psycopg[binary]')") from None
-    return psycopg
-
-
-def _words(err: Exception) -> str:
-    """psycopg's message on one line, without any password it quotes."""
-    text = " ".join(str(err).split())
-    text = re.sub(r"(postgres(?:ql)?://[^/:@\s\"]*):[^/@\s\"]*@", r"\1@", text)
-    text = re.sub(r"(password\s*=\s*)\S+", r"\1***", text)
-    return text.removeprefix("connection failed: ") or type(err).__name__
-
-
-def connect(url: str, *, read_only: bool = False, error=StoreError):
-    """A connection to the server (autocommit unless `read_only`), with keepalives and a
-    statement timeout.
-
-    Raises:
-        `error` (StoreError by default): the URL is malformed, the server cannot be reached,
-            or it refused (credentials, no such database).
-    """
-    psycopg = _psycopg()
-    keep = max(1, KEEPALIVE_SECONDS // 3)
-    options = (f"-c statement_timeout={STATEMENT_TIMEOUT_MS} -c tcp_keepalives_idle={keep} "
-               f"-c tcp_keepalives_interval={keep} -c tcp_keepalives_count=3")
-    if not read_only:
-        options += f" -c synchronous_commit={SYNCHRONOUS_COMMIT}"
-    try:
-        from psycopg.conninfo import conninfo_to_dict
-
-        given = conninfo_to_dict(url).get("options")
-    except psycopg.Error as err:
-        raise error(f"{shown(url)} is not a valid PostgreSQL URL ({_words(err)})") from None
-    if given:   # the URL's own options come last, so they win
-        options = f"{options} {given}"
-    try:
-        conn = psycopg.connect(url, autocommit=not read_only, connect_timeout=CONNECT_TIMEOUT,
-                               application_name="deterrence", options=options,
-                               keepalives=1, keepalives_idle=keep, keepalives_interval=keep,
-                               keepalives_count=3, tcp_user_timeout=STATEMENT_TIMEOUT_MS)
-    except psycopg.ProgrammingError as err:
-        raise error(f"{shown(url)} is not a valid PostgreSQL URL ({_words(err)})") from None
-    except psycopg.Error as err:
-        if error is NotStoredError:   # told to the students too: no address in it
-            raise error(f"the session database server cannot be reached ({_words(err)})") \
-                from None
-        raise error(f"cannot connect to {shown(url)}: {_words(err)}") from None
-    if read_only:
-        conn.read_only = True
-    return conn
-
-
 class PgDatabase(Database):
     """A session database in PostgreSQL (see the module docstring)."""
 
@@ -144,7 +73,7 @@ class PgDatabase(Database):
         self.url = url
         self.where = shown(url)
         self.conn = connect(url)
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         try:
             with self.conn.transaction():   # two hosts starting at once make the tables once
                 self.conn.execute("SELECT pg_advisory_xact_lock(%s, 0)", (LOCK_CLASS,))
@@ -153,10 +82,10 @@ class PgDatabase(Database):
         except psycopg.Error as err:
             self.conn.close()
             raise StoreError(f"{self.where}: cannot make the classroom tables "
-                             f"({_words(err)})") from None
+                             f"({words(err)})") from None
 
     def rooms(self) -> list[RoomInfo]:
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         try:
             rows = self.conn.execute(
                 "SELECT r.code, r.name, r.ended, r.host_pid, r.host_machine, r.host_since, "
@@ -166,7 +95,7 @@ class PgDatabase(Database):
                 "datname = current_database())) FROM classroom_rooms r JOIN classroom_events e "
                 "ON e.room = r.id AND e.seq = 1 ORDER BY r.id", (LOCK_CLASS,)).fetchall()
         except psycopg.Error as err:
-            raise StoreError(f"{self.where}: cannot read the rooms ({_words(err)})") from None
+            raise StoreError(f"{self.where}: cannot read the rooms ({words(err)})") from None
         from game.classroom.store import holder_text
 
         return [RoomInfo(code, code, name, ended,
@@ -174,7 +103,7 @@ class PgDatabase(Database):
                 for code, name, ended, pid, machine, since, address, data, held in rows]
 
     def add(self, session: dict, address: str = "") -> PgRoomLog:
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         config = session["config"]
         conn = connect(self.url)
         try:
@@ -193,11 +122,11 @@ class PgDatabase(Database):
                              f"{config['code']}") from None
         except psycopg.Error as err:
             conn.close()
-            raise StoreError(f"{self.where}: cannot add the room ({_words(err)})") from None
+            raise StoreError(f"{self.where}: cannot add the room ({words(err)})") from None
         return PgRoomLog(self.url, config["code"], room_id, conn, next_seq=2)
 
     def take(self, key: str, address: str = "") -> PgRoomLog:
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         conn = connect(self.url)
         try:
             row = conn.execute("SELECT id, host_pid, host_machine, host_since, host_address "
@@ -215,7 +144,7 @@ class PgDatabase(Database):
                                 "room = %s", (room_id,)).fetchone()[0]
         except psycopg.Error as err:
             conn.close()
-            raise StoreError(f"{self.where}: cannot take the room {key} ({_words(err)})") \
+            raise StoreError(f"{self.where}: cannot take the room {key} ({words(err)})") \
                 from None
         except StoreError:
             conn.close()
@@ -270,7 +199,7 @@ class PgRoomLog(RoomLog):
         """Prepares the write statement on a new connection with a write of no events (the
         server plans it once, and loads what it reads), so that a class's first moves do not
         pay for that. A failure here is left to the first real write to meet."""
-        with contextlib.suppress(_psycopg().Error):
+        with contextlib.suppress(psycopg_module().Error):
             conn.execute(INSERT_MANY, (self.room_id, self._next, "[]", self.room_id),
                          prepare=True)
 
@@ -279,7 +208,7 @@ class PgRoomLog(RoomLog):
             return
         if self._lost is not None:
             raise NotStoredError(self._lost)
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         first = self._next
         params = (self.room_id, first, f"[{','.join(encode(e).decode() for e in events)}]",
                   self.room_id)
@@ -297,12 +226,12 @@ class PgRoomLog(RoomLog):
                 conn = self._conn
                 if conn is not None and not (conn.broken or conn.closed):
                     raise NotStoredError(f"the session database refused the write "
-                                         f"({_words(err)})") from None
+                                         f"({words(err)})") from None
                 if conn is not None:   # it may have been committed before the link broke
                     self._doubt = (first, first + len(events) - 1)
                     conn.close()
                     self._conn = None
-                problem = _words(err)
+                problem = words(err)
         raise NotStoredError(f"the session database server cannot be reached ({problem})")
 
     def _recover(self) -> None:
@@ -311,7 +240,7 @@ class PgRoomLog(RoomLog):
         Raises:
             NotStoredError: the server cannot be reached, or another host took the room.
         """
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         conn = connect(self.url, error=NotStoredError)
         try:
             if not _try_lock(conn, self.room_id, patience=0) and not self._end_old(conn):
@@ -337,7 +266,7 @@ class PgRoomLog(RoomLog):
         except psycopg.Error as err:
             conn.close()
             raise NotStoredError(f"the session database server cannot be reached "
-                                 f"({_words(err)})") from None
+                                 f"({words(err)})") from None
         except NotStoredError:
             conn.close()
             raise
@@ -358,7 +287,7 @@ class PgRoomLog(RoomLog):
         return bool(held and held[0]) and _try_lock(conn, self.room_id, patience=2.0)
 
     def events(self) -> list[dict]:
-        psycopg = _psycopg()
+        psycopg = psycopg_module()
         try:
             if self._conn is None:
                 self._recover()
@@ -384,35 +313,4 @@ class PgRoomLog(RoomLog):
             self._conn = None
 
 
-def read_pg_rooms(url: str, code: str | None = None) -> list[list[dict]]:
-    """Every room's events (or one room's), in one read-only transaction: nothing is locked,
-    written or made (not even the tables).
-
-    Raises:
-        StoreError: the server cannot be reached, or it holds no classroom tables.
-    """
-    psycopg = _psycopg()
-    conn = connect(url, read_only=True)
-    try:
-        with conn.transaction():
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            exists = conn.execute("SELECT to_regclass('classroom_events') IS NOT NULL")
-            if not exists.fetchone()[0]:
-                raise StoreError(f"{shown(url)}: not a session database (no classroom "
-                                 "tables in it)")
-            where = "WHERE r.code = %s " if code is not None else ""
-            rows = conn.execute("SELECT r.code, e.data FROM classroom_rooms r JOIN "
-                                f"classroom_events e ON e.room = r.id {where}"
-                                "ORDER BY r.id, e.seq", (code,) if code is not None else ())
-            rooms: dict[str, list[dict]] = {}
-            for room, data in rows:
-                rooms.setdefault(room, []).append(data)
-    except psycopg.Error as err:
-        raise StoreError(f"{shown(url)}: cannot read ({_words(err)})") from None
-    finally:
-        conn.close()
-    return [events for events in rooms.values()
-            if events and events[0].get("kind") == "session"]
-
-
-__all__ = ["LOCK_CLASS", "PgDatabase", "PgRoomLog", "connect", "read_pg_rooms"]
+__all__ = ["LOCK_CLASS", "PgDatabase", "PgRoomLog"]

@@ -174,7 +174,7 @@ def read_rooms(db: str, codes: list[str] | None = None) -> list[list[dict]]:
         StoreError: the database cannot be read, holds no session, or no room has a code.
     """
     if is_postgres(db):
-        from game.classroom.pgstore import read_pg_rooms
+        from game.classroom.pgconnect import read_pg_rooms
 
         rooms = read_pg_rooms(db)
     else:

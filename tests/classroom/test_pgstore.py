@@ -231,7 +231,7 @@ def test_a_database_without_sessions_is_not_made_one_by_reading(pg_url, capsys):
 def test_writes_skip_the_disk_wait_unless_the_url_asks_for_it(pg_url):
     """The host's connections commit without waiting for the server's disk (the SQLite
     file's guarantee); options in the URL come last and win."""
-    from game.classroom.pgstore import connect
+    from game.classroom.pgconnect import connect
 
     with connect(pg_url) as conn:
         assert conn.execute("SHOW synchronous_commit").fetchone()[0] == "off"
