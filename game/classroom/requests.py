@@ -36,6 +36,7 @@ class Requests(Outbox):
     _by_label: dict[str, int]
     _status_sent: float
     _emit: Callable[[dict, float], list[Outbound]]
+    wall: Callable[[], float]
 
     def _join(self, conn: str, msg: Join, now: float) -> list[Outbound]:
         if msg.code.upper() != self.config.code:
@@ -71,6 +72,24 @@ class Requests(Outbox):
         seat_index = len(self.seats)
         self._emit({"kind": "join", "seat": seat_index, "label": msg.name,
                     "token": self.token_factory()}, now)
+        return self._seated(conn, seat_index)
+
+    def _stage_join(self, conn: str, msg: Join, staged: list[tuple[str, dict]]) -> dict | None:
+        """The event of a join that plainly makes a new seat, after the `staged` events (nothing
+        is changed); None for any other join (a rejoin, or one to refuse): that one is handled
+        on its own, once the staged events are applied."""
+        joining = [(c, e) for c, e in staged if e["kind"] == "join"]
+        if (msg.token is not None or msg.code.upper() != self.config.code or self.ended
+                or conn in self._by_conn or msg.name in self._by_label
+                or (self.config.roster is not None and msg.name not in self.config.roster)
+                or len(self.seats) + len(joining) >= self.config.max_seats
+                or any(c == conn or e["label"] == msg.name for c, e in joining)):
+            return None
+        return {"kind": "join", "seat": len(self.seats) + len(joining), "label": msg.name,
+                "token": self.token_factory(), "t": self.wall()}
+
+    def _seated(self, conn: str, seat_index: int) -> list[Outbound]:
+        """A new seat (its join applied) taken by `conn`: the welcome."""
         seat = self.seats[seat_index]
         seat.conn = conn
         self._by_conn[conn] = seat_index

@@ -129,9 +129,10 @@ class Room(Requests, Referee):
 
     def handle_batch(self, items: list[tuple[str, object]], now: float) -> list[Outbound]:
         """Handles messages that arrived together, in order. The moves among them in different
-        games are stored together (one transaction: a group commit), then applied, so a class
-        answering at once costs one write, not one per student; any other message, or a
-        second move in a game, waits for the moves before it to be stored and applied."""
+        games, and the joins that make new seats, are stored together (one transaction: a
+        group commit), then applied, so a class answering (or arriving) at once costs one
+        write, not one per student; any other message, or a second move in a game, waits for
+        those before it to be stored and applied."""
         out: list[Outbound] = []
         rest = list(items)
         while rest:
@@ -144,35 +145,46 @@ class Room(Requests, Referee):
 
     def stage(self, items: list[tuple[str, object]], now: float
               ) -> tuple[list[tuple[str, dict]], list[Outbound], list[tuple[str, object]]]:
-        """Validates the moves at the head of `items` (up to any other message, or a second
-        move in a game) without changing anything. Returns the events of the valid ones (with
-        their connections), the replies refusing the others, and the items left."""
+        """Validates the moves and new seats' joins at the head of `items` (up to any other
+        message, a second move in a game, or a join that is not plainly a new seat) without
+        changing anything. Returns the events of the valid ones (with their connections), the
+        replies refusing the others, and the items left."""
         staged: list[tuple[str, dict]] = []
         refused: list[Outbound] = []
         if self.record is not None and self.record_many is None:
             return staged, refused, list(items)   # no group commit: one by one
         for position, (conn, message) in enumerate(items):
+            if isinstance(message, Join):
+                event = self._stage_join(conn, message, staged)
+                if event is None:
+                    return staged, refused, list(items[position:])
+                staged.append((conn, event))
+                continue
             if not isinstance(message, Move):
                 return staged, refused, list(items[position:])
             event, problem = self._stage_move(conn, message, now)
             if problem is not None:
                 refused.append((conn, problem))
                 continue
-            if any(e["pair"] == event["pair"] for _, e in staged):
+            if any(e["kind"] == "move" and e["pair"] == event["pair"] for _, e in staged):
                 return staged, refused, list(items[position:])
             event.setdefault("t", self.wall())
             staged.append((conn, event))
         return staged, refused, []
 
     def _commit(self, staged: list[tuple[str, dict]], now: float) -> list[Outbound]:
-        """Stores the staged moves at once and applies them; when they cannot be stored, each
-        mover is told and nothing changes."""
+        """Stores the staged moves and joins at once and applies them; when they cannot be
+        stored, each sender is told and nothing changes."""
         if not staged:
             return []
         try:
-            return self._emit_many([event for _, event in staged], now)
+            out = self._emit_many([event for _, event in staged], now)
         except NotStoredError as err:
             return refusals(staged, err)
+        for conn, event in staged:
+            if event["kind"] == "join":
+                out += self._seated(conn, event["seat"])
+        return out
 
     def tick(self, now: float) -> list[Outbound]:
         """Runs the decision timers: an expired decision is made by the bot (marked so)."""

@@ -109,3 +109,70 @@ def test_fixed_partners_and_roles_draw_types_independently_each_round():
     _play_out(stratified)
     types = [e["types"][0] for e in stratified.drain() if e["kind"] == "result"]
     assert [types[i:i + 3].count("resolved") for i in (0, 3, 6)] == [1, 1, 1]
+
+
+class _Writes:
+    """A store that keeps each write (a transaction) apart, and fails while `broken`."""
+
+    def __init__(self) -> None:
+        self.writes: list[list[dict]] = []
+        self.broken = False
+
+    def append(self, events: list[dict]) -> None:
+        from game.classroom.storage import NotStoredError
+
+        if self.broken:
+            raise NotStoredError("the disk holding the session database is full")
+        self.writes.append(list(events))
+
+
+def _recorded(**options):
+    from game.classroom.recorder import Recorder
+
+    room = make_room(**options)
+    store = _Writes()
+    room.record = Recorder(store, room, retry=0.0)
+    room.record_many = room.record.many
+    return room, store
+
+
+def _replies(out, conns):
+    return {c: [m.get("code", m["type"]) for conn, m in out if conn == c] for c in conns}
+
+
+def test_joins_that_arrive_together_take_their_seats_in_one_write():
+    room, store = _recorded(max_seats=4)
+    names = ["ann", "bob", "ann", "cy", "dee", "eve"]   # a name taken, then one too many
+    items = [(f"c{i}", Join(type="join", code="ABC234", name=n)) for i, n in enumerate(names)]
+    replies = _replies(room.handle_batch(items, 0.0), [c for c, _ in items])
+    assert replies == {"c0": ["welcome"], "c1": ["welcome"], "c2": ["taken"],
+                       "c3": ["welcome"], "c4": ["welcome"], "c5": ["full"]}
+    assert [[e["label"] for e in write] for write in store.writes] == [["ann", "bob"],
+                                                                        ["cy", "dee"]]
+    assert [(s.index, s.label, s.conn) for s in room.seats] == \
+        [(0, "ann", "c0"), (1, "bob", "c1"), (2, "cy", "c3"), (3, "dee", "c4")]
+    assert len({s.token for s in room.seats}) == 4
+
+
+def test_joins_that_cannot_be_stored_take_no_seat_and_each_joiner_is_told():
+    room, store = _recorded()
+    store.broken = True
+    items = [(f"c{i}", Join(type="join", code="ABC234", name=f"s{i}")) for i in range(3)]
+    replies = _replies(room.handle_batch(items, 0.0), [c for c, _ in items])
+    assert replies == {f"c{i}": ["not_saved"] for i in range(3)} and room.seats == []
+    store.broken = False
+    replies = _replies(room.handle_batch(items, 1.0), [c for c, _ in items])
+    assert replies == {f"c{i}": ["welcome"] for i in range(3)} and len(store.writes) == 1
+
+
+def test_a_rejoin_among_new_joins_is_answered_on_its_own():
+    room, store = _recorded()
+    room.handle_batch([("c0", Join(type="join", code="ABC234", name="ann"))], 0.0)
+    token = room.seats[0].token
+    items = [("c1", Join(type="join", code="ABC234", name="bob")),
+             ("c9", Join(type="join", code="ABC234", name="ann", token=token)),
+             ("c2", Join(type="join", code="ABC234", name="cy"))]
+    replies = _replies(room.handle_batch(items, 1.0), ["c1", "c9", "c2"])
+    assert replies == {"c1": ["welcome"], "c9": ["welcome"], "c2": ["welcome"]}
+    assert room.seats[0].conn == "c9" and [s.label for s in room.seats] == ["ann", "bob", "cy"]
+    assert [[e["label"] for e in w] for w in store.writes] == [["ann"], ["bob"], ["cy"]]
