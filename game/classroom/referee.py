@@ -106,10 +106,18 @@ class Referee:
                 if self._touched:
                     finished = sorted(i for i in self._touched if not self.pairs[i].reported
                                       and self.pairs[i].state.is_terminal)
-                    if len(finished) > 1:   # their results in one write
-                        out += self._emit_many([self._result_event(self.pairs[i])
-                                                for i in finished], now)
+                    if finished:   # their results in one write, with the next round (or
+                        events = [self._result_event(self.pairs[i]) for i in finished]   # the
+                        if self._reported + len(finished) == len(self.pairs):   # end) when
+                            events.append(self._next_round())            # they complete it
                         self._touched.difference_update(finished)
+                        try:
+                            out += self._emit_many(events, now)
+                        except NotStoredError:
+                            self._touched.update(finished)
+                            raise
+                        if self.ended:
+                            return out
                         continue
                     index = self._touched.pop()
                     try:
@@ -119,18 +127,23 @@ class Referee:
                         raise
                     continue
                 if self._reported == len(self.pairs):
-                    if self.round >= self.config.rounds:
-                        out += self._emit({"kind": "end"}, now)
+                    out += self._emit(self._next_round(), now)
+                    if self.ended:
                         return out
-                    removed = frozenset(s.index for s in self.seats if s.removed)
-                    out += self._emit({"kind": "round", "round": self.round + 1,
-                                       "pairs": pairing(self.config, len(self.seats),
-                                                        self.round + 1, removed)}, now)
                     continue
                 return out
         except NotStoredError:
             return out   # the rest waits for the next tick
         return out
+
+    def _next_round(self) -> dict:
+        """The event that follows a round whose every pair is done: the next round, or the
+        session's end after the last."""
+        if self.round >= self.config.rounds:
+            return {"kind": "end"}
+        removed = frozenset(s.index for s in self.seats if s.removed)
+        return {"kind": "round", "round": self.round + 1,
+                "pairs": pairing(self.config, len(self.seats), self.round + 1, removed)}
 
     def _result_event(self, pair: Pair) -> dict:
         """The event that reports a finished game."""

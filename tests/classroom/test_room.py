@@ -176,3 +176,28 @@ def test_a_rejoin_among_new_joins_is_answered_on_its_own():
     assert replies == {"c1": ["welcome"], "c9": ["welcome"], "c2": ["welcome"]}
     assert room.seats[0].conn == "c9" and [s.label for s in room.seats] == ["ann", "bob", "cy"]
     assert [[e["label"] for e in w] for w in store.writes] == [["ann"], ["bob"], ["cy"]]
+
+
+def test_the_results_that_complete_a_round_go_in_one_write_with_the_next_round():
+    room, store = _recorded(rounds=2, autostart=4)
+    room.handle_batch([(f"c{i}", Join(type="join", code="ABC234", name=f"s{i}"))
+                       for i in range(4)], 0.0)
+    for _ in range(100):
+        if room.ended:
+            break
+        moves = []
+        for pair in room.pairs:
+            state = pair.state
+            if not state.is_terminal:
+                seat = pair.seats[state.to_move]
+                moves.append((f"c{seat}", Move(type="move", round=room.round,
+                                               decision=room.decision_id(pair),
+                                               action=state.legal_actions()[0])))
+        room.handle_batch(moves, 1.0)
+    kinds = [[e["kind"] for e in write] for write in store.writes]
+    assert room.ended and kinds[-1][-1] == "end"
+    closing = [k for k in kinds if k[-1] in ("round", "end") and "result" in k]
+    assert [k[-1] for k in closing] == ["round", "end"]   # round 1's results, then round 2's
+    assert all(set(k[:-1]) == {"result"} for k in closing)
+    stored = [e for write in store.writes for e in write]
+    assert sum(e["kind"] == "result" for e in stored) == 2 * len(room.pairs)
