@@ -21,6 +21,7 @@ from game.engine.view import view_of
 
 if TYPE_CHECKING:
     from game.classroom.seating import Pair, RoomConfig, Seat, TypeDealer
+    from game.engine.state import State
 
 
 class Referee:
@@ -46,22 +47,30 @@ class Referee:
     def _settle(self, pair: Pair, now: float) -> None:
         """Resolves chance (the participants' types by the session's design) and sets the
         timer."""
-        state = pair.state
+        state = self._resolved(pair, pair.state)
+        pair.state = state
+        pair.turn_started = now
+        pair.deadline = None if state.is_terminal else self._deadline(now)
+
+    def _resolved(self, pair: Pair, state: State, deal: bool = True) -> State | None:
+        """`state` with its chance moves made as `_settle` makes them: a participant's type
+        dealt by the session's design, anything else drawn from the session's seed. With
+        `deal` False nothing changes: None where the dealer would have to deal."""
         while state.is_chance:
             node = state.current
             index = None
             if node.private_to >= 0 and self.config.type_draws != "independent":
                 seat = pair.seats[node.private_to]
                 if seat is not None:
+                    if not deal:
+                        return None
                     index = self.dealer.deal(seat, node.private_to, node.probs)
             if index is None:
                 rng = random.Random(f"{self.config.seed}:{self.round}:{pair.index}:"
                                     f"{len(state.steps)}")
                 index = draw_index(node.probs, rng)
             state = state.play_index(index)
-        pair.state = state
-        pair.turn_started = now
-        pair.deadline = None if state.is_terminal else self._deadline(now)
+        return state
 
     def _deadline(self, now: float) -> float | None:
         if self.config.timeout is None or self.paused or self.ended:
@@ -145,9 +154,9 @@ class Referee:
         return {"kind": "round", "round": self.round + 1,
                 "pairs": pairing(self.config, len(self.seats), self.round + 1, removed)}
 
-    def _result_event(self, pair: Pair) -> dict:
-        """The event that reports a finished game."""
-        state = pair.state
+    def _result_event(self, pair: Pair, state: State | None = None) -> dict:
+        """The event that reports a finished game (the pair's, or `state` once it is)."""
+        state = pair.state if state is None else state
         return {"kind": "result", "round": self.round, "pair": pair.index,
                 "labels": [self.seats[s].label if s is not None else "" for s in pair.seats],
                 "types": list(state.types()), "outcome": state.current.outcome,

@@ -153,24 +153,46 @@ class Room(Requests, Referee):
         refused: list[Outbound] = []
         if self.record is not None and self.record_many is None:
             return staged, refused, list(items)   # no group commit: one by one
+        rest: list[tuple[str, object]] = []
         for position, (conn, message) in enumerate(items):
             if isinstance(message, Join):
                 event = self._stage_join(conn, message, staged)
                 if event is None:
-                    return staged, refused, list(items[position:])
+                    rest = list(items[position:])
+                    break
                 staged.append((conn, event))
                 continue
             if not isinstance(message, Move):
-                return staged, refused, list(items[position:])
+                rest = list(items[position:])
+                break
             event, problem = self._stage_move(conn, message, now)
             if problem is not None:
                 refused.append((conn, problem))
                 continue
             if any(e["kind"] == "move" and e["pair"] == event["pair"] for _, e in staged):
-                return staged, refused, list(items[position:])
+                rest = list(items[position:])
+                break
             event.setdefault("t", self.wall())
             staged.append((conn, event))
-        return staged, refused, []
+        return staged + self._closing(staged), refused, rest
+
+    def _closing(self, staged: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
+        """The results of the games the staged moves finish (when nothing is left to chance
+        that would deal a type), and the next round (or the end) when they complete the
+        round: stored in the same write, applied after the moves (with no connection)."""
+        results = []
+        for _, event in staged:
+            if event["kind"] != "move":
+                continue
+            pair = self.pairs[event["pair"]]
+            after = self._resolved(pair, pair.state.play(event["action"]), deal=False)
+            if after is not None and after.is_terminal:
+                results.append(self._result_event(pair, after))
+        results.sort(key=lambda e: e["pair"])
+        if results and self._reported + len(results) == len(self.pairs):
+            results.append(self._next_round())
+        stamp = self.wall()
+        return [("", {**event, "t": stamp}) for event in results]
 
     def _commit(self, staged: list[tuple[str, dict]], now: float) -> list[Outbound]:
         """Stores the staged moves and joins at once and applies them; when they cannot be
@@ -411,8 +433,8 @@ class Room(Requests, Referee):
 
 
 def refusals(staged: list[tuple[str, dict]], err: NotStoredError) -> list[Outbound]:
-    """The replies to the movers whose staged moves could not be stored."""
-    return [(conn, _not_saved(err)) for conn, _ in staged]
+    """The replies to the senders whose staged moves or joins could not be stored."""
+    return [(conn, _not_saved(err)) for conn, _ in staged if conn]
 
 
 def _not_saved(err: NotStoredError) -> dict:

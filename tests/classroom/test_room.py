@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from game.classroom.protocol import Instructor, Join, Move
 from tests.classroom.conftest import make_room
 
@@ -126,10 +128,10 @@ class _Writes:
         self.writes.append(list(events))
 
 
-def _recorded(**options):
+def _recorded(name: str = "public-threat", **options):
     from game.classroom.recorder import Recorder
 
-    room = make_room(**options)
+    room = make_room(name, **options)
     store = _Writes()
     room.record = Recorder(store, room, retry=0.0)
     room.record_many = room.record.many
@@ -178,7 +180,7 @@ def test_a_rejoin_among_new_joins_is_answered_on_its_own():
     assert [[e["label"] for e in w] for w in store.writes] == [["ann"], ["bob"], ["cy"]]
 
 
-def test_the_results_that_complete_a_round_go_in_one_write_with_the_next_round():
+def test_the_moves_that_finish_a_round_go_in_one_write_with_the_results_and_the_next():
     room, store = _recorded(rounds=2, autostart=4)
     room.handle_batch([(f"c{i}", Join(type="join", code="ABC234", name=f"s{i}"))
                        for i in range(4)], 0.0)
@@ -198,6 +200,46 @@ def test_the_results_that_complete_a_round_go_in_one_write_with_the_next_round()
     assert room.ended and kinds[-1][-1] == "end"
     closing = [k for k in kinds if k[-1] in ("round", "end") and "result" in k]
     assert [k[-1] for k in closing] == ["round", "end"]   # round 1's results, then round 2's
-    assert all(set(k[:-1]) == {"result"} for k in closing)
+    for k in closing:   # the last moves, the results they make, then the next round
+        moves, results = k.count("move"), k.count("result")
+        assert moves and results and k == ["move"] * moves + ["result"] * results + k[-1:]
     stored = [e for write in store.writes for e in write]
     assert sum(e["kind"] == "result" for e in stored) == 2 * len(room.pairs)
+
+
+def _played(name: str, batched: bool, **options) -> list[dict]:
+    """A session of 6 where every decision is its first legal action: handled in batches (one
+    per round of answers: results staged with the moves), or message by message."""
+    room, store = _recorded(name, rounds=3, autostart=6, seed=11, **options)
+    room.handle_batch([(f"c{i}", Join(type="join", code="ABC234", name=f"s{i}"))
+                       for i in range(6)], 0.0)
+    for _ in range(200):
+        if room.ended:
+            break
+        moves = []
+        for pair in room.pairs:
+            state = pair.state
+            if not state.is_terminal and pair.seats[state.to_move] is not None:
+                moves.append((f"c{pair.seats[state.to_move]}",
+                              Move(type="move", round=room.round,
+                                   decision=room.decision_id(pair),
+                                   action=state.legal_actions()[-1])))
+        if batched:
+            room.handle_batch(moves, 1.0)
+        else:
+            for conn, move in moves:
+                room.handle(conn, move, 1.0)
+    assert room.ended
+    return [{k: v for k, v in e.items() if k not in ("t", "token")} for w in store.writes
+            for e in w]
+
+
+@pytest.mark.parametrize("name", ["public-threat", "brinkmanship", "signal-choice", "chicken"])
+@pytest.mark.parametrize("draws", ["stratified", "independent"])
+def test_results_staged_with_the_moves_are_the_ones_the_referee_would_report(name, draws):
+    batched, alone = _played(name, True, type_draws=draws), _played(name, False,
+                                                                     type_draws=draws)
+    key = lambda e: (e["kind"], e.get("round"), e.get("pair"), e.get("seat"))   # noqa: E731
+    assert sorted(batched, key=key) == sorted(alone, key=key)
+    assert [e["kind"] for e in batched].count("result") == \
+        [e["kind"] for e in alone].count("result") > 0
