@@ -104,7 +104,13 @@ class ClassroomJoinApp(App[None]):
                          briefing_text(welcome, self.game))
         game = self.game
         self.run_worker(lambda: _solve(game), thread=True, group="solve", exit_on_error=False)
-        self.connection.set_handler(lambda m: self.call_from_thread(self.on_server, m))
+        self.connection.set_handler(self._from_connection)
+
+    def _from_connection(self, message: dict) -> None:
+        """A server message, from the connection's thread; dropped once the app has stopped
+        (so that no callback is left pending on a closed loop)."""
+        if self.is_running:
+            self.call_from_thread(self.on_server, message)
 
     def _hello(self, then: str) -> str:
         return (f"You joined as {self.connection.name}.\nYour seat token (to rejoin): "
