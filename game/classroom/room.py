@@ -11,7 +11,8 @@ and the progress of the round try again at the next tick). Replaying the stored 
 `apply` rebuilds the room after a crash. The engine is the referee: every move goes through
 `State.play`, and every message about the game is built from `view_of(state, player)`, so
 nobody sees the other player's type before their own outcome is revealed. No I/O, no global
-random state; the clocks are the caller's.
+random state; the clocks are the caller's. Messages that arrive together go through
+`room.handle_batch` (`game.classroom.batching`): one write for many students.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from game.classroom.batching import Batching, not_saved
 from game.classroom.outbox import Outbound
 from game.classroom.protocol import Belief, Instructor, Join, Move, Ping, error
 from game.classroom.referee import Referee
@@ -47,7 +49,7 @@ STATUS_INTERVAL = 0.5
 
 
 @dataclass
-class Room(Requests, Referee):
+class Room(Batching, Requests, Referee):
     """A classroom session (see the module docstring)."""
 
     game: Game
@@ -124,89 +126,8 @@ class Room(Requests, Referee):
             else:  # pragma: no cover - the protocol admits nothing else
                 out = [(conn, error("invalid", "unknown message"))]
         except NotStoredError as err:
-            return [(conn, _not_saved(err))]
+            return [(conn, not_saved(err))]
         return out + self._progress(now)
-
-    def handle_batch(self, items: list[tuple[str, object]], now: float) -> list[Outbound]:
-        """Handles messages that arrived together, in order. The moves among them in different
-        games, and the joins that make new seats, are stored together (one transaction: a
-        group commit), then applied, so a class answering (or arriving) at once costs one
-        write, not one per student; any other message, or a second move in a game, waits for
-        those before it to be stored and applied."""
-        out: list[Outbound] = []
-        rest = list(items)
-        while rest:
-            staged, refused, rest = self.stage(rest, now)
-            out += refused + self._commit(staged, now)
-            if rest:
-                conn, message = rest.pop(0)
-                out += self.handle(conn, message, now)
-        return out + self._progress(now)
-
-    def stage(self, items: list[tuple[str, object]], now: float
-              ) -> tuple[list[tuple[str, dict]], list[Outbound], list[tuple[str, object]]]:
-        """Validates the moves and new seats' joins at the head of `items` (up to any other
-        message, a second move in a game, or a join that is not plainly a new seat) without
-        changing anything. Returns the events of the valid ones (with their connections), the
-        replies refusing the others, and the items left."""
-        staged: list[tuple[str, dict]] = []
-        refused: list[Outbound] = []
-        if self.record is not None and self.record_many is None:
-            return staged, refused, list(items)   # no group commit: one by one
-        rest: list[tuple[str, object]] = []
-        for position, (conn, message) in enumerate(items):
-            if isinstance(message, Join):
-                event = self._stage_join(conn, message, staged)
-                if event is None:
-                    rest = list(items[position:])
-                    break
-                staged.append((conn, event))
-                continue
-            if not isinstance(message, Move):
-                rest = list(items[position:])
-                break
-            event, problem = self._stage_move(conn, message, now)
-            if problem is not None:
-                refused.append((conn, problem))
-                continue
-            if any(e["kind"] == "move" and e["pair"] == event["pair"] for _, e in staged):
-                rest = list(items[position:])
-                break
-            event.setdefault("t", self.wall())
-            staged.append((conn, event))
-        return staged + self._closing(staged), refused, rest
-
-    def _closing(self, staged: list[tuple[str, dict]]) -> list[tuple[str, dict]]:
-        """The results of the games the staged moves finish (when nothing is left to chance
-        that would deal a type), and the next round (or the end) when they complete the
-        round: stored in the same write, applied after the moves (with no connection)."""
-        results = []
-        for _, event in staged:
-            if event["kind"] != "move":
-                continue
-            pair = self.pairs[event["pair"]]
-            after = self._resolved(pair, pair.state.play(event["action"]), deal=False)
-            if after is not None and after.is_terminal:
-                results.append(self._result_event(pair, after))
-        results.sort(key=lambda e: e["pair"])
-        if results and self._reported + len(results) == len(self.pairs):
-            results.append(self._next_round())
-        stamp = self.wall()
-        return [("", {**event, "t": stamp}) for event in results]
-
-    def _commit(self, staged: list[tuple[str, dict]], now: float) -> list[Outbound]:
-        """Stores the staged moves and joins at once and applies them; when they cannot be
-        stored, each sender is told and nothing changes."""
-        if not staged:
-            return []
-        try:
-            out = self._emit_many([event for _, event in staged], now)
-        except NotStoredError as err:
-            return refusals(staged, err)
-        for conn, event in staged:
-            if event["kind"] == "join":
-                out += self._seated(conn, event["seat"])
-        return out
 
     def tick(self, now: float) -> list[Outbound]:
         """Runs the decision timers: an expired decision is made by the bot (marked so)."""
@@ -430,16 +351,6 @@ class Room(Requests, Referee):
         self._by_conn.pop(conn, None)
         return [(conn, {"type": "replaced", "message": "the instructor gave this seat a new "
                                                        "token; ask them for it to rejoin"})]
-
-
-def refusals(staged: list[tuple[str, dict]], err: NotStoredError) -> list[Outbound]:
-    """The replies to the senders whose staged moves or joins could not be stored."""
-    return [(conn, _not_saved(err)) for conn, _ in staged if conn]
-
-
-def _not_saved(err: NotStoredError) -> dict:
-    return error("not_saved", f"{err}. Nothing was recorded; the instructor has been told. "
-                              "Try again in a moment.")
 
 
 __all__ = ["MATCHINGS", "ROLE_SCHEMES", "STATUS_INTERVAL", "Outbound", "Pair", "Room",

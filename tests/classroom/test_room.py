@@ -239,7 +239,9 @@ def _played(name: str, batched: bool, **options) -> list[dict]:
 def test_results_staged_with_the_moves_are_the_ones_the_referee_would_report(name, draws):
     batched, alone = _played(name, True, type_draws=draws), _played(name, False,
                                                                      type_draws=draws)
-    key = lambda e: (e["kind"], e.get("round"), e.get("pair"), e.get("seat"))   # noqa: E731
+    def key(event: dict) -> tuple:
+        return event["kind"], event.get("round"), event.get("pair"), event.get("seat")
+
     assert sorted(batched, key=key) == sorted(alone, key=key)
     assert [e["kind"] for e in batched].count("result") == \
         [e["kind"] for e in alone].count("result") > 0
