@@ -142,6 +142,15 @@ def _replies(out, conns):
     return {c: [m.get("code", m["type"]) for conn, m in out if conn == c] for c in conns}
 
 
+def _answers(room, which: int) -> list[tuple[str, Move]]:
+    """The move of every seated player the room waits for now: legal action `which`."""
+    return [(f"c{pair.seats[pair.state.to_move]}",
+             Move(type="move", round=room.round, decision=room.decision_id(pair),
+                  action=pair.state.legal_actions()[which]))
+            for pair in room.pairs
+            if not pair.state.is_terminal and pair.seats[pair.state.to_move] is not None]
+
+
 def test_joins_that_arrive_together_take_their_seats_in_one_write():
     room, store = _recorded(max_seats=4)
     names = ["ann", "bob", "ann", "cy", "dee", "eve"]   # a name taken, then one too many
@@ -187,15 +196,7 @@ def test_the_moves_that_finish_a_round_go_in_one_write_with_the_results_and_the_
     for _ in range(100):
         if room.ended:
             break
-        moves = []
-        for pair in room.pairs:
-            state = pair.state
-            if not state.is_terminal:
-                seat = pair.seats[state.to_move]
-                moves.append((f"c{seat}", Move(type="move", round=room.round,
-                                               decision=room.decision_id(pair),
-                                               action=state.legal_actions()[0])))
-        room.handle_batch(moves, 1.0)
+        room.handle_batch(_answers(room, 0), 1.0)
     kinds = [[e["kind"] for e in write] for write in store.writes]
     assert room.ended and kinds[-1][-1] == "end"
     closing = [k for k in kinds if k[-1] in ("round", "end") and "result" in k]
@@ -208,7 +209,7 @@ def test_the_moves_that_finish_a_round_go_in_one_write_with_the_results_and_the_
 
 
 def _played(name: str, batched: bool, **options) -> list[dict]:
-    """A session of 6 where every decision is its first legal action: handled in batches (one
+    """A session of 6 where every decision is its last legal action: handled in batches (one
     per round of answers: results staged with the moves), or message by message."""
     room, store = _recorded(name, rounds=3, autostart=6, seed=11, **options)
     room.handle_batch([(f"c{i}", Join(type="join", code="ABC234", name=f"s{i}"))
@@ -216,14 +217,7 @@ def _played(name: str, batched: bool, **options) -> list[dict]:
     for _ in range(200):
         if room.ended:
             break
-        moves = []
-        for pair in room.pairs:
-            state = pair.state
-            if not state.is_terminal and pair.seats[state.to_move] is not None:
-                moves.append((f"c{pair.seats[state.to_move]}",
-                              Move(type="move", round=room.round,
-                                   decision=room.decision_id(pair),
-                                   action=state.legal_actions()[-1])))
+        moves = _answers(room, -1)
         if batched:
             room.handle_batch(moves, 1.0)
         else:
