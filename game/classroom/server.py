@@ -1,8 +1,6 @@
 """Provides `ClassroomServer`: asyncio websockets around one or more `Room`s, with their logs.
 
-Several rooms share one port: a join goes to the room whose code it names, an instructor
-command to the room whose instructor token it carries, and everything else to the room the
-connection joined.
+Several rooms share one port (`routing.Routes` says which room a message is for).
 
 Every frame is validated (`protocol.parse_client`); an invalid or oversized one gets an error
 reply and changes nothing (the connection and the seat stay). Only a frame past the transport
@@ -21,7 +19,6 @@ import asyncio
 import itertools
 import logging
 import resource
-import secrets
 import sys
 import time
 from collections.abc import Callable
@@ -31,10 +28,8 @@ from websockets.exceptions import ConnectionClosed
 
 from game.classroom.debrief import DebriefMaker, short_turns
 from game.classroom.gate import Gate, JoinLimiter, ServerLimits
-from game.classroom.recorder import RETRY, Recorder
 from game.classroom.protocol import (
     OPENING_CAP,
-    Instructor,
     Join,
     Ping,
     ProtocolError,
@@ -42,9 +37,11 @@ from game.classroom.protocol import (
     error,
     parse_client,
 )
+from game.classroom.recorder import Recorder
 from game.classroom.room import Room
+from game.classroom.routing import Routes, new_seat
 from game.classroom.session import build_room, open_session, session_event
-from game.classroom.storage import NotStoredError, RoomLog
+from game.classroom.storage import RoomLog
 
 RATE = 20.0
 """Frames per second a client may send on average."""
@@ -99,9 +96,7 @@ class ClassroomServer:
                 room.record_many = recorder.many
                 store.checkpoint_in_background()
             self.recorders.append(recorder)
-        self._by_code = {room.config.code.upper(): room for room in self.rooms}
-        self._room_of: dict[str, Room] = {}
-        """Connection -> the room it joined."""
+        self.routes = Routes(self.rooms)
         self._spoke: dict[str, set[int]] = {}
         """Connection -> the rooms it sent something to (told when it goes)."""
         self._inbox: dict[int, list[tuple[str, object, asyncio.Future]]] = {}
@@ -234,33 +229,13 @@ class ClassroomServer:
     async def command(self, conn: str, message, now: float | None = None) -> list:
         """Handles an instructor command from this process (the console, stdin) for the
         room its token opens, and sends what it causes; returns the replies."""
-        room = self._route(conn, message)
+        room = self.routes.route(conn, message)
         if isinstance(room, dict):
             return [(conn, room)]
         async with self._locks[self.rooms.index(room)]:
             replies = room.handle(conn, message, time.monotonic() if now is None else now)
             await self._flush(replies)
         return replies
-
-    def _route(self, conn: str, message) -> Room | dict:
-        """The room a message is for, or the error reply when there is none."""
-        if len(self.rooms) == 1:
-            return self.rooms[0]
-        if isinstance(message, Join):
-            room = self._by_code.get(message.code.upper())
-            if room is None:
-                return error("bad_code", "no session with this code")
-            bound = self._room_of.get(conn)
-            if bound is not None and bound is not room:
-                return error("already_joined", "this connection already holds a seat")
-            return room
-        if isinstance(message, Instructor):
-            for room in self.rooms:
-                if secrets.compare_digest(message.token, room.config.instructor_token):
-                    return room
-            return error("forbidden", "wrong instructor token")
-        room = self._room_of.get(conn)
-        return room if room is not None else error("not_joined", "join first")
 
     async def _flush(self, outbound) -> None:
         """Sends `outbound` (every event behind it is stored already)."""
@@ -316,11 +291,11 @@ class ClassroomServer:
                 if isinstance(message, Ping):
                     await self._send(ws, {"type": "pong"})
                     continue
-                room = self._route(conn, message)
+                room = self.routes.route(conn, message)
                 if isinstance(room, dict):
                     await self._send(ws, room)
                     continue
-                if isinstance(message, Join) and self._new_seat(room, message) and \
+                if isinstance(message, Join) and new_seat(room, message) and \
                         not self.joins.allow(address, now):
                     await self._send(ws, error("join_rate", "too many new participants from "
                                                             "this address; try again in a few "
@@ -331,7 +306,7 @@ class ClassroomServer:
                 replies = await self._submit(index, conn, message)   # handled and sent
                 welcomed = any(m.get("type") == "welcome" for m in replies)
                 if welcomed:
-                    self._room_of[conn] = room
+                    self.routes.joined[conn] = room
                 if not member and (welcomed or any(m.get("type") == "ok" for m in replies)):
                     member = True
                     self.gate.admit(ws)
@@ -342,7 +317,7 @@ class ClassroomServer:
             pass
         finally:
             self.conns.pop(conn, None)
-            self._room_of.pop(conn, None)
+            self.routes.joined.pop(conn, None)
             for index in self._spoke.pop(conn, ()):
                 await self._flush(self.rooms[index].disconnect(conn, time.monotonic()))
 
@@ -381,14 +356,6 @@ class ClassroomServer:
                 for conn, _, waiter in items:
                     if not waiter.done():
                         waiter.set_result([m for c, m in out if c == conn])
-
-    @staticmethod
-    def _new_seat(room: Room, message: Join) -> bool:
-        """True when this join would create a seat in a session without a roster (the joins
-        that are rate-limited per address)."""
-        return (room.config.roster is None and message.token is None
-                and message.code.upper() == room.config.code
-                and message.name not in room._by_label)
 
     @staticmethod
     async def _send(ws, message: dict) -> None:
