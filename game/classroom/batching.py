@@ -30,7 +30,6 @@ class Batching:
     record: Callable[[dict], None] | None
     record_many: Callable[[list[dict]], None] | None
     wall: Callable[[], float]
-    _reported: int
     handle: Callable[[str, object, float], list[Outbound]]
     _progress: Callable[[float], list[Outbound]]
     _emit_many: Callable[[list[dict], float], list[Outbound]]
@@ -39,7 +38,7 @@ class Batching:
     _seated: Callable[[str, int], list[Outbound]]
     _resolved: Callable[..., State | None]
     _result_event: Callable[..., dict]
-    _next_round: Callable[[], dict]
+    _with_next_round: Callable[[list[dict]], list[dict]]
 
     def handle_batch(self, items: list[tuple[str, object]], now: float) -> list[Outbound]:
         """Handles messages that arrived together, in order. The moves among them in different
@@ -103,10 +102,8 @@ class Batching:
             if after is not None and after.is_terminal:
                 results.append(self._result_event(pair, after))
         results.sort(key=lambda e: e["pair"])
-        if results and self._reported + len(results) == len(self.pairs):
-            results.append(self._next_round())
         stamp = self.wall()
-        return [("", {**event, "t": stamp}) for event in results]
+        return [("", {**event, "t": stamp}) for event in self._with_next_round(results)]
 
     def _commit(self, staged: list[tuple[str, dict]], now: float) -> list[Outbound]:
         """Stores the staged moves and joins at once and applies them; when they cannot be

@@ -115,10 +115,9 @@ class Referee:
                 if self._touched:
                     finished = sorted(i for i in self._touched if not self.pairs[i].reported
                                       and self.pairs[i].state.is_terminal)
-                    if finished:   # their results in one write, with the next round (or
-                        events = [self._result_event(self.pairs[i]) for i in finished]   # the
-                        if self._reported + len(finished) == len(self.pairs):   # end) when
-                            events.append(self._next_round())            # they complete it
+                    if finished:   # their results in one write (with the next round)
+                        events = self._with_next_round([self._result_event(self.pairs[i])
+                                                        for i in finished])
                         self._touched.difference_update(finished)
                         try:
                             out += self._emit_many(events, now)
@@ -144,6 +143,13 @@ class Referee:
         except NotStoredError:
             return out   # the rest waits for the next tick
         return out
+
+    def _with_next_round(self, results: list[dict]) -> list[dict]:
+        """Results of games not yet reported, and the next round (or the end) after them when
+        they complete the round."""
+        if results and self._reported + len(results) == len(self.pairs):
+            return [*results, self._next_round()]
+        return results
 
     def _next_round(self) -> dict:
         """The event that follows a round whose every pair is done: the next round, or the
