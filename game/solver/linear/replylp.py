@@ -290,7 +290,8 @@ class ReplyLPs:
                 player, alias, value_var, t_var, eq_rows, le_rows, plan_rows):
             return None   # feasible with t > 0: no proof possible, and going on is sound
         small = t_var + 1 + len(eq_rows) + len(le_rows) <= SMALL_LP
-        keep = small and screen == "go on"   # its exact point is kept for `_fits`
+        keep = (small and screen == "go on" and strict   # its exact point is kept
+                and objective_seq is None)                # for `_fits`
         if screen and small:
             if screen == "proof only":
                 return None   # no proof sought: going on is always sound
