@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 
 import pytest
 
@@ -125,5 +126,29 @@ async def test_instructor_swaps_a_bot_in_for_a_dropout_and_advances():
         assert dropout_moves and all(e["bot"] and e["reason"] == "swap" for e in dropout_moves)
         assert room.seats[0].botted
         await inst.close()
+    finally:
+        await server.stop()
+
+
+async def test_bots_ignore_a_proxy_in_the_environment_and_people_do_not(monkeypatch):
+    """A bot connects straight to the server (the load harness must not read the environment
+    on each of its hundreds of connections); a person's client still honours the proxy the
+    environment names, as websockets does (here a closed port, so its connection fails)."""
+    room = make_room("public-threat", rounds=1, autostart=2)
+    server = serve(room)
+    await server.start()
+    try:
+        with socket.socket() as closed:
+            closed.bind(("127.0.0.1", 0))
+            dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
+        for name in ("no_proxy", "NO_PROXY"):
+            monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv("http_proxy", dead)
+        url = f"ws://127.0.0.1:{server.port}"
+        with pytest.raises(OSError):
+            await ClassroomClient(url).connect(timeout=5)
+        bots = [BotClient(url, "ABC234", f"s{i}", seed=i) for i in range(2)]
+        await asyncio.wait_for(asyncio.gather(*(b.run(timeout=20) for b in bots)), 30)
+        assert room.ended and all(b.ended and not b.errors for b in bots)
     finally:
         await server.stop()
