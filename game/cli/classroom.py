@@ -13,9 +13,9 @@ def _values(args) -> dict:
 
 def run_host(args) -> int:
     """`deterrence host`: one room (a scenario), or many (`--rooms FILE`, `--room`)."""
-    import asyncio
     import time
 
+    from game.classroom.eventloop import run
     from game.classroom.gate import ServerLimits
     from game.classroom.host import HostOptions, prepare, serve_headless
     from game.classroom.session import KEEP
@@ -58,8 +58,8 @@ def run_host(args) -> int:
                               limits=limits).run()
             print(f"session database: {shown(db)}")
             return 0
-        return asyncio.run(serve_headless(hosted, args.bind, args.port,
-                                          out=lambda s: print(s, flush=True), limits=limits))
+        return run(serve_headless(hosted, args.bind, args.port,
+                                  out=lambda s: print(s, flush=True), limits=limits))
     except OSError as err:
         raise UsageError(f"cannot listen on {args.bind}:{args.port} ({err.strerror})") from None
     except KeyboardInterrupt:
