@@ -1,11 +1,12 @@
-"""Provides `run`: the headless host's event loop, uvloop where it is installed.
+"""Provides `run` and `run_app`: the host's event loop, uvloop where it is installed.
 
 uvloop (libuv under asyncio's interface) halves the host's answer times when a whole
 department's rooms answer at once: on the two-core benchmark machine, 8 rooms x 40 students
 answering in the same instant with PostgreSQL, p99 fell from about 42 ms to about 23 ms
 (`tests/benchmarks/classroom.py`), because accepting, reading and writing hundreds of sockets is
 the server's main cost. It is not available on Windows; there, and wherever it is missing, the
-standard loop serves, as before."""
+standard loop serves, as before. The instructor console (a Textual app serving the rooms in its
+own loop) gets the same loop through `run_app`."""
 
 from __future__ import annotations
 
@@ -32,4 +33,17 @@ def run(main: Coroutine[Any, Any, T]) -> T:
         return runner.run(main)
 
 
-__all__ = ["loop_factory", "run"]
+def run_app(app, **options) -> Any:
+    """Runs a Textual app (`app.run(**options)`) on a new loop (see the module docstring), and
+    closes that loop after it."""
+    factory = loop_factory()
+    if factory is None:
+        return app.run(**options)
+    loop = factory()
+    try:
+        return app.run(loop=loop, **options)
+    finally:
+        loop.close()
+
+
+__all__ = ["loop_factory", "run", "run_app"]

@@ -15,7 +15,7 @@ def run_host(args) -> int:
     """`deterrence host`: one room (a scenario), or many (`--rooms FILE`, `--room`)."""
     import time
 
-    from game.classroom.eventloop import run
+    from game.classroom.eventloop import run, run_app
     from game.classroom.gate import ServerLimits
     from game.classroom.host import HostOptions, prepare, serve_headless
     from game.classroom.session import KEEP
@@ -54,8 +54,8 @@ def run_host(args) -> int:
         if not args.headless:
             from game.tui.classroom_console import InstructorConsole
 
-            InstructorConsole(hosted.rooms, hosted.logs, args.bind, args.port, hosted.results,
-                              limits=limits).run()
+            run_app(InstructorConsole(hosted.rooms, hosted.logs, args.bind, args.port,
+                                      hosted.results, limits=limits))
             print(f"session database: {shown(db)}")
             return 0
         return run(serve_headless(hosted, args.bind, args.port,

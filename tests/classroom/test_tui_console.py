@@ -168,3 +168,31 @@ async def test_console_keys_remove_a_student_and_give_a_new_token(tmp_path):
         assert new not in rendered(app)
         assert [e["kind"] for e in store.events()][-2:] == ["kick", "token"]
     store.close()
+
+
+def test_the_console_serves_a_session_on_uvloop(tmp_path):
+    """`deterrence host` with its console runs on uvloop where it is installed (`run_app`), as
+    the headless host does: the whole session, from the joins to the end, on that loop."""
+    import pytest
+
+    from game.classroom.eventloop import run_app
+
+    pytest.importorskip("uvloop")
+    room, store, app = _console(tmp_path, rounds=2)
+    seen: dict[str, object] = {}
+
+    async def session(pilot) -> None:
+        url = f"ws://127.0.0.1:{app.server.port}"
+        bots = [BotClient(url, "ABC234", f"s{i}", seed=i) for i in range(4)]
+        tasks = [asyncio.create_task(b.run(timeout=30)) for b in bots]
+        seen["seated"] = await _until(pilot, lambda: app.query_one("#roster").row_count == 4)
+        await pilot.press("s")
+        seen["ended"] = await _until(pilot, lambda: room.ended, 20)
+        await asyncio.wait_for(asyncio.gather(*tasks), 10)
+        seen["loop"] = type(asyncio.get_running_loop()).__module__
+        seen["bots"] = all(b.ended and not b.errors for b in bots)
+        app.exit()
+
+    run_app(app, headless=True, size=(140, 40), auto_pilot=session)
+    store.close()
+    assert seen == {"seated": True, "ended": True, "loop": "uvloop", "bots": True}
