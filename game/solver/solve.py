@@ -21,6 +21,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from game.model.tree import Game
+from game.solver.aside import Aside, available
 from game.solver.build import make_equilibrium
 from game.solver.results import Continuum, Equilibrium, SolveResult, Verdict
 from game.solver.search.family import PureFamily
@@ -83,6 +84,14 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
 
     structure = Structure(game, concept=concept)
     used = "pbe" if structure.fudenberg_tirole else "weak"
+    from game.solver.search.backward import perfect_information
+
+    perfect = perfect_information(structure)
+    # A large game's mixed search runs in a child process meanwhile (see `aside`), with the
+    # share of the budget it would have had after the pure search.
+    aside = (Aside(mixed_pbe_solve, structure, max_mixed_leaves, seconds * 0.7)
+             if mixed and not perfect and len(game.infosets) >= ASIDE_INFOSETS and available()
+             else None)
     equilibria: list[Equilibrium] = []
     notes: list[str] = []
     if concept == "pbe" and not structure.fudenberg_tirole:
@@ -126,9 +135,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         notes.append("some paths of play would need mixing off the path of a kind the search "
                      "does not decide (after a move every type was thought never to make, in a "
                      "game that goes on for several stages); more equilibria may exist")
-    from game.solver.search.backward import perfect_information
-
-    if mixed and perfect_information(structure):
+    if mixed and perfect:
         mixed = False   # no beliefs: mixing is only ever among tied moves
         if len(families) > 1:
             complete = False
@@ -148,12 +155,18 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                 break
             judged[id(eq)] = apply_refinements(structure, eq)
         lap("refinements")
-    if mixed and left() < 0.05:
+    compare = used == "pbe" and refine and not structure.one_signal_stage
+    weak_families = None
+    if aside is not None and compare:   # while the child searches
+        weak_families = _weak_families(structure, min(left(0.3), 1.0))
+        lap("weak PBE compared")
+    found = aside.result(timeout=seconds * 0.7 + 2.0) if aside is not None else None
+    if mixed and found is None and left() < 0.05:
         complete = False
         notes.append("the time ran out before the search for mixed equilibria")
     elif mixed:
-        solutions, truncated = mixed_pbe_solve(structure, max_leaves=max_mixed_leaves,
-                                               seconds=left(0.7))
+        solutions, truncated = found if found is not None else mixed_pbe_solve(
+            structure, max_leaves=max_mixed_leaves, seconds=left(0.7))
         complete = complete and not truncated
         if truncated:
             from game.solver.search.guided import qre_guided_solve
@@ -200,8 +213,10 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                       "one, so this says the search is incomplete, not that there is none")
     weak_only = ()
     # In a game of one signalling stage the two concepts coincide: nothing to compare.
-    if used == "pbe" and refine and left() > 0.2 and not structure.one_signal_stage:
-        weak_only = _weak_only(structure, equilibria, min(left(0.3), 1.0))
+    if compare and (weak_families is not None or left() > 0.2):
+        if weak_families is None:
+            weak_families = _weak_families(structure, min(left(0.3), 1.0))
+        weak_only = _weak_only(structure, equilibria, weak_families)
         for item in weak_only:
             outcomes = ", ".join(f"{k} {_text(v)}" for k, v in item.equilibrium.outcomes.items())
             notes.append(f"a weak perfect Bayesian equilibrium ({outcomes}) is not a perfect "
@@ -224,20 +239,32 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                        weak_only=weak_only, timings=timings)
 
 
+ASIDE_INFOSETS = 24
+"""From this many information sets, the mixed search runs in a child process beside the rest
+(see `game.solver.aside`): there it takes tenths of a second or more (chain-store, 39: about
+0.4 s); in smaller games it takes milliseconds, less than starting a process costs."""
+
 MAX_WEAK_ONLY = 6
 """The most weak-only equilibria reported."""
 
 
-def _weak_only(structure: Structure, equilibria: list[Equilibrium], seconds: float):
-    """The paths of pure weak PBE that no PBE found shares, each with the first thing it
-    needs that Fudenberg-Tirole beliefs rule out (within `seconds`)."""
+def _weak_families(structure: Structure, seconds: float) -> tuple[Structure, list]:
+    """The families of pure weak PBE (within `seconds`), with the weak structure."""
+    weak = Structure(structure.game, concept="weak")
+    # Only paths of pure play everywhere are compared: no off-path mixing is searched.
+    families, _ = pure_pbe_search(weak, seconds=seconds, off_path_mixing=False)
+    return weak, families
+
+
+def _weak_only(structure: Structure, equilibria: list[Equilibrium],
+               weak_families: tuple[Structure, list]):
+    """The paths of pure weak PBE (`_weak_families`) that no PBE found shares, each with the
+    first thing it needs that Fudenberg-Tirole beliefs rule out."""
     from game.solver.results import WeakOnly
     from game.solver.search.assess import PureValues
 
     game = structure.game
-    weak = Structure(game, concept="weak")
-    # Only paths of pure play everywhere are compared: no off-path mixing is searched.
-    families, _ = pure_pbe_search(weak, seconds=seconds, off_path_mixing=False)
+    weak, families = weak_families
     known = {_path(eq) for eq in equilibria}
     found = []
     for family in families:
@@ -337,4 +364,4 @@ def _pure(action: int, size: int) -> tuple[Fraction, ...]:
     return tuple(ONE if a == action else ZERO for a in range(size))
 
 
-__all__ = ["CONCEPTS", "solve", "ZERO"]
+__all__ = ["CONCEPTS", "ZERO", "solve"]
