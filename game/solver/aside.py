@@ -9,7 +9,7 @@ It is used only where it is safe and pays: on Linux (on macOS a forked child may
 system library; Windows has no fork), with two cores or more for this process, and unless
 `DETERRENCE_SOLVER_PROCESSES=1` asks for one process. Whatever goes wrong in the child (an
 error, a crash, no answer in time) makes `result` return None, and the caller then computes it
-itself: the child can make an answer faster, never different.
+itself: the child makes an answer sooner, not a different one.
 
 The child runs only the function it was given: no garbage collection (which could run another
 object's finaliser), no exit handlers and no buffered output flushed (it leaves by `os._exit`).
