@@ -87,13 +87,15 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
     from game.solver.search.backward import perfect_information
 
     perfect = perfect_information(structure)
-    # A large game's mixed search runs in a child process meanwhile (see `aside`), with 70% of
-    # the budget from now (in one process it has 70% of what the pure search leaves).
+    # A mid-sized game's mixed search runs in a child process meanwhile (see `aside`), with 70%
+    # of the budget from now (in one process it has 70% of what the pure search leaves: never
+    # more, so the child's search is never cut shorter).
     aside = None
-    if mixed and not perfect and len(game.infosets) >= ASIDE_INFOSETS and available():
+    if mixed and not perfect and ASIDE_INFOSETS[0] <= len(game.infosets) <= ASIDE_INFOSETS[1] \
+            and available():
         import numpy  # noqa: F401 - the LP screens' (0.2 s to import): once, for both processes
 
-        aside = Aside(mixed_pbe_solve, structure, max_mixed_leaves, seconds * 0.7)
+        aside = Aside(mixed_pbe_solve, structure, max_mixed_leaves, seconds * ASIDE_SHARE)
     equilibria: list[Equilibrium] = []
     notes: list[str] = []
     if concept == "pbe" and not structure.fudenberg_tirole:
@@ -162,7 +164,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
     if aside is not None and compare:   # while the child searches
         weak_families = _weak_families(structure, min(left(0.3), 1.0))
         lap("weak PBE compared")
-    found = aside.result(timeout=seconds * 0.7 + 2.0) if aside is not None else None
+    found = aside.result(timeout=seconds * ASIDE_SHARE + 2.0) if aside is not None else None
     if mixed and found is None and left() < 0.05:
         complete = False
         notes.append("the time ran out before the search for mixed equilibria")
@@ -241,10 +243,15 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
                        weak_only=weak_only, timings=timings)
 
 
-ASIDE_INFOSETS = 24
-"""From this many information sets, the mixed search runs in a child process beside the rest
-(see `game.solver.aside`): there it takes tenths of a second or more (chain-store, 39: about
-0.4 s); in smaller games it takes milliseconds, less than starting a process costs."""
+ASIDE_INFOSETS = (24, 200)
+"""The sizes (information sets) whose mixed search runs in a child process beside the rest (see
+`game.solver.aside`). From 24 it takes tenths of a second or more (chain-store, 39: about 0.4
+s), below it milliseconds, less than starting a process costs; past 200 it mostly runs into the
+budget, so the child would shorten nothing (and a huge game's memory would be copied page by
+page as both processes touch it: the 10,000-node scenario took 0.3-0.9 s longer so).
+"""
+ASIDE_SHARE = 0.7
+"""The share of the budget the child's search has (from the start)."""
 
 MAX_WEAK_ONLY = 6
 """The most weak-only equilibria reported."""
