@@ -141,8 +141,9 @@ async def test_bots_ignore_a_proxy_in_the_environment_and_people_do_not(monkeypa
         with socket.socket() as closed:
             closed.bind(("127.0.0.1", 0))
             dead = f"http://127.0.0.1:{closed.getsockname()[1]}"
-        for name in ("no_proxy", "NO_PROXY"):
-            monkeypatch.delenv(name, raising=False)
+        for scheme in ("no", "all", "ws", "wss", "socks", "https", "http"):
+            for name in (f"{scheme}_proxy", f"{scheme.upper()}_PROXY"):
+                monkeypatch.delenv(name, raising=False)
         monkeypatch.setenv("http_proxy", dead)
         url = f"ws://127.0.0.1:{server.port}"
         with pytest.raises(OSError):
