@@ -5,9 +5,11 @@ student used by tests, `deterrence loadtest` and the benchmark."""
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 import json
 import random
 import time
+import urllib.parse
 from collections.abc import AsyncIterator
 
 from websockets.asyncio.client import connect
@@ -28,14 +30,30 @@ class JoinRefusedError(Exception):
         self.message = message
 
 
+def proxy_for(url: str) -> bool | None:
+    """How a student's program reaches `url`: straight (None) when the host is this machine or
+    on the local network (an instructor's laptop in the room: `localhost`, a `.local` name, a
+    loopback, private or link-local address), where a proxy set for the internet could only get
+    in the way; otherwise through the proxy the environment names, if any (True, websockets'
+    default)."""
+    host = (urllib.parse.urlsplit(url).hostname or "").lower()
+    if host == "localhost" or host.endswith(".local"):
+        return None
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return True
+    return None if address.is_loopback or address.is_private or address.is_link_local else True
+
+
 class ClassroomClient:
     """A websocket connection to a classroom server, speaking JSON messages."""
 
-    def __init__(self, url: str, *, proxy: bool | None = True) -> None:
+    def __init__(self, url: str, *, proxy: bool | None | str = "auto") -> None:
         self.url = url
-        self.proxy = proxy
+        self.proxy = proxy_for(url) if proxy == "auto" else proxy
         """True: through the proxy the environment names, if any (websockets' default);
-        None: straight to the server."""
+        None: straight to the server; "auto" (the default): `proxy_for(url)`."""
         self.ws = None
 
     async def connect(self, timeout: float = 10.0) -> ClassroomClient:
@@ -86,7 +104,7 @@ class SeatLink:
 
     def __init__(self, url: str, code: str, name: str, token: str | None = None, *,
                  first_delay: float = 0.25, max_delay: float = 5.0, give_up: float = 900.0,
-                 seed: int | None = None, proxy: bool | None = True) -> None:
+                 seed: int | None = None, proxy: bool | None | str = "auto") -> None:
         self.url, self.code, self.name, self.token = url, code, name, token
         self.proxy = proxy
         """How each connection goes (see `ClassroomClient`)."""
@@ -338,4 +356,5 @@ class BotClient:
         await self.link.send(message)
 
 
-__all__ = ["FINAL_REFUSALS", "BotClient", "ClassroomClient", "JoinRefusedError", "SeatLink"]
+__all__ = ["FINAL_REFUSALS", "BotClient", "ClassroomClient", "JoinRefusedError", "SeatLink",
+           "proxy_for"]

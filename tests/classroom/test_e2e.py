@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from game.classroom.client import BotClient, ClassroomClient
+from game.classroom.client import BotClient, ClassroomClient, proxy_for
 from tests.classroom.conftest import make_room, serve
 
 TOKEN = "instructor-token-1"
@@ -130,10 +130,10 @@ async def test_instructor_swaps_a_bot_in_for_a_dropout_and_advances():
         await server.stop()
 
 
-async def test_bots_ignore_a_proxy_in_the_environment_and_people_do_not(monkeypatch):
-    """A bot connects straight to the server (the load harness must not read the environment
-    on each of its hundreds of connections); a person's client still honours the proxy the
-    environment names, as websockets does (here a closed port, so its connection fails)."""
+async def test_a_proxy_in_the_environment_is_not_used_for_a_host_in_the_room(monkeypatch):
+    """A proxy set in the environment (for the internet) is not used to reach a host on this
+    machine or the local network: a student's client and the bots join past a dead proxy. Told
+    to use the environment's proxy, a client does (here a closed port, so it fails)."""
     room = make_room("public-threat", rounds=1, autostart=2)
     server = serve(room)
     await server.start()
@@ -147,9 +147,20 @@ async def test_bots_ignore_a_proxy_in_the_environment_and_people_do_not(monkeypa
         monkeypatch.setenv("http_proxy", dead)
         url = f"ws://127.0.0.1:{server.port}"
         with pytest.raises(OSError):
-            await ClassroomClient(url).connect(timeout=5)
+            await ClassroomClient(url, proxy=True).connect(timeout=5)
+        person = await ClassroomClient(url).connect(timeout=5)
+        await person.close()
         bots = [BotClient(url, "ABC234", f"s{i}", seed=i) for i in range(2)]
         await asyncio.wait_for(asyncio.gather(*(b.run(timeout=20) for b in bots)), 30)
         assert room.ended and all(b.ended and not b.errors for b in bots)
     finally:
         await server.stop()
+
+
+@pytest.mark.parametrize("url,proxy", [
+    ("ws://127.0.0.1:8765", None), ("ws://localhost:8765", None), ("ws://[::1]:8765", None),
+    ("ws://192.168.1.20:8765", None), ("ws://10.0.0.7:8765", None), ("ws://172.16.4.2", None),
+    ("ws://169.254.10.1:8765", None), ("ws://laptop.local:8765", None),
+    ("ws://classroom.example.edu:8765", True), ("wss://classroom.example.edu", True)])
+def test_which_hosts_are_reached_straight(url, proxy):
+    assert proxy_for(url) is proxy
