@@ -315,3 +315,31 @@ async def test_a_large_game_is_ready_within_its_budget_and_takes_the_solve_when_
             assert app.screen.bot.name != "random" or not app.screen.result.equilibria
     finally:
         gate.set()
+
+
+async def test_chain_store_is_solved_with_its_mixed_search_aside_from_the_app(monkeypatch):
+    """The app solves in a worker thread; there chain-store's mixed search runs in a forked
+    child (`game.solver.aside`), and the briefing gets the complete answer from it."""
+    import pytest
+
+    from game.solver import aside as aside_module
+
+    if not aside_module.available():
+        pytest.skip("no fork here, or a single core")
+    made = []
+    original = aside_module.Aside.__init__
+
+    def counted(self, *args) -> None:
+        made.append(args[0].__name__)
+        original(self, *args)
+
+    monkeypatch.setattr(aside_module.Aside, "__init__", counted)
+    app = make_app("chain-store", seed=1)   # the real solver, as `deterrence play` runs it
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_ready(pilot, BriefingScreen)
+        await polled(pilot, lambda: app.screen.result is not None)
+        result = app.screen.result
+        status = str(app.screen.query_one("#status", Static).render())
+    assert made == ["mixed_pbe_solve"]
+    assert result.complete and any(not e.pure for e in result.equilibria)
+    assert status.startswith("Ready (")
