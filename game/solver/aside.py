@@ -26,6 +26,7 @@ import signal
 import sys
 import time
 import warnings
+import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -46,15 +47,38 @@ def available() -> bool:
     return cores >= 2
 
 
+def _stop(pid: int, read: int) -> None:
+    """Stops and reaps an abandoned child (its Aside was dropped without `result`)."""
+    with contextlib.suppress(OSError):
+        os.kill(pid, signal.SIGKILL)
+    with contextlib.suppress(OSError):
+        os.close(read)
+    with contextlib.suppress(OSError):
+        os.waitpid(pid, 0)
+
+
 class Aside:
-    """`function(*args)` computed in a forked child; `result(timeout)` collects it."""
+    """`function(*args)` computed in a forked child; `result(timeout)` collects it. A child
+    whose Aside is dropped uncollected (the caller failed meanwhile) is stopped and reaped."""
+
+    @classmethod
+    def start(cls, function: Callable[..., Any], *args: Any) -> Aside | None:
+        """A new Aside, or None when no process can be made now (the caller computes it)."""
+        try:
+            return cls(function, *args)
+        except OSError:
+            return None
 
     def __init__(self, function: Callable[..., Any], *args: Any) -> None:
-        self.started = time.monotonic()
         read, write = os.pipe()
-        with warnings.catch_warnings():   # Python 3.12+ warns when threads exist; the child
-            warnings.simplefilter("ignore", DeprecationWarning)   # only runs `function`
-            pid = os.fork()
+        try:
+            with warnings.catch_warnings():   # Python 3.12+ warns when threads exist; the
+                warnings.simplefilter("ignore", DeprecationWarning)   # child only runs `function`
+                pid = os.fork()
+        except OSError:
+            os.close(read)
+            os.close(write)
+            raise
         if pid == 0:   # the child: compute, send, leave at once
             status = 1
             try:
@@ -74,6 +98,7 @@ class Aside:
         os.close(write)
         self.pid, self._read = pid, read
         self._done = False
+        self._abandoned = weakref.finalize(self, _stop, pid, read)
 
     def result(self, timeout: float) -> Any | None:
         """The child's answer, or None when it failed or gave none within `timeout` seconds
@@ -81,6 +106,7 @@ class Aside:
         if self._done:
             return None
         self._done = True
+        self._abandoned.detach()
         chunks: list[bytes] = []
         deadline = time.monotonic() + timeout
         try:
@@ -107,12 +133,7 @@ class Aside:
         """Stops the child (when its answer is no longer wanted)."""
         if not self._done:
             self._done = True
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except ProcessLookupError:   # pragma: no cover - it had just ended
-                pass
-            os.close(self._read)
-            os.waitpid(self.pid, 0)
+            self._abandoned()
 
 
 __all__ = ["ENVIRONMENT", "Aside", "available"]

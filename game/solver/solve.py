@@ -95,7 +95,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
             and available():
         import numpy  # noqa: F401 - the LP screens' (0.2 s to import): once, for both processes
 
-        aside = Aside(mixed_pbe_solve, structure, max_mixed_leaves, seconds * ASIDE_SHARE)
+        aside = Aside.start(mixed_pbe_solve, structure, max_mixed_leaves, seconds * ASIDE_SHARE)
     equilibria: list[Equilibrium] = []
     notes: list[str] = []
     if concept == "pbe" and not structure.fudenberg_tirole:

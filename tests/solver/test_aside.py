@@ -109,3 +109,24 @@ def test_when_the_child_fails_the_search_runs_here(monkeypatch):
     failed = solve(game)
     monkeypatch.setenv(ENVIRONMENT, "1")
     _same(failed, solve(game))
+
+
+def test_a_dropped_child_is_stopped_and_reaped():
+    import gc
+
+    work = Aside(_sleeps, 30.0)
+    pid = work.pid
+    del work
+    gc.collect()
+    assert _reaped(pid)
+
+
+def test_when_no_process_can_be_made_the_search_runs_here(monkeypatch):
+    def refuse() -> int:
+        raise BlockingIOError("no more processes")
+
+    monkeypatch.setattr(aside_module.os, "fork", refuse)
+    assert Aside.start(_pid) is None
+    _, game = load("chain-store")
+    result = solve(game)
+    assert result.complete and any(not e.pure for e in result.equilibria)
