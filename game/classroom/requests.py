@@ -39,6 +39,10 @@ class Requests(Outbox):
     wall: Callable[[], float]
 
     def _join(self, conn: str, msg: Join, now: float) -> list[Outbound]:
+        event = self._stage_join(conn, msg, [])   # a plain new seat: the batch's own test
+        if event is not None:
+            self._emit(event, now)
+            return self._seated(conn, event["seat"])
         if msg.code.upper() != self.config.code:
             return [(conn, error("bad_code", "no session with this code"))]
         if conn in self._by_conn:
@@ -69,15 +73,13 @@ class Requests(Outbox):
         if len(self.seats) >= self.config.max_seats:
             return [(conn, error("full", f"the session is full ({self.config.max_seats} "
                                          "participants)"))]
-        seat_index = len(self.seats)
-        self._emit({"kind": "join", "seat": seat_index, "label": msg.name,
-                    "token": self.token_factory()}, now)
-        return self._seated(conn, seat_index)
+        raise AssertionError("a join neither refused nor a plain new seat (see _stage_join)")
 
     def _stage_join(self, conn: str, msg: Join, staged: list[tuple[str, dict]]) -> dict | None:
         """The event of a join that plainly makes a new seat, after the `staged` events (nothing
         is changed); None for any other join (a rejoin, or one to refuse): that one is handled
-        on its own, once the staged events are applied."""
+        on its own, once the staged events are applied. The one test of a new seat: `_join`
+        asks it first too."""
         joining = [(c, e) for c, e in staged if e["kind"] == "join"]
         if (msg.token is not None or msg.code.upper() != self.config.code or self.ended
                 or conn in self._by_conn or msg.name in self._by_label
