@@ -327,4 +327,3 @@ def _set_rows(table: DataTable, rows: list[tuple]) -> None:
 
 
 __all__ = ["AskDialog", "DebriefDialog", "InstructorConsole", "SecretDialog"]
-
