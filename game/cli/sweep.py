@@ -48,7 +48,9 @@ def parse_param_ranges(items: list[str] | None, spec) -> list[tuple[str, tuple[F
         if (low is not None and start < low) or (high is not None and stop > high):
             from game.model.expr import format_fraction as ff
 
-            bounds = f"[{ff(low) if low is not None else '-inf'}, {ff(high) if high is not None else 'inf'}]"
+            shown_low = ff(low) if low is not None else "-inf"
+            shown_high = ff(high) if high is not None else "inf"
+            bounds = f"[{shown_low}, {shown_high}]"
             raise UsageError(f"--param {name}: the range must stay within the parameter's "
                              f"limits {bounds}")
         ranges.append((name, grid(start, stop, step)))
@@ -130,7 +132,8 @@ def show_sweep(console: Console, spec: GameSpec, result) -> None:
         table.add_column("regime")
         table.add_column("equilibrium families", overflow="fold")
         for point in result.points:
-            regime = _regime_text(point.regime) if not point.error else f"(not solvable: {point.error})"
+            regime = (f"(not solvable: {point.error})" if point.error
+                      else _regime_text(point.regime))
             flag = "" if point.complete else " (search cut short)"
             table.add_row(*text_cells((format_fraction(point.values[name]), mark[point.regime],
                                    regime + flag)))

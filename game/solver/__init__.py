@@ -18,8 +18,8 @@ The map, from the entry point down:
 - `linear/`: the exact linear programs (`lp`), their floating-point screen (`lpfloat`), the
   best-reply LPs in the sequence form (`replylp`, `sequence`), and belief regions (`region`).
 - `checks/`: independent checks of an assessment (`check`), the refinements (`refine`:
-  Intuitive Criterion and D1, on the unexpected moves of `deviation`), and the Nash equilibria that rest on non-credible threats
-  (`credibility`).
+  Intuitive Criterion and D1, on the unexpected moves of `deviation`), and the Nash equilibria
+  that rest on non-credible threats (`credibility`).
 - `explain/`: words for people: plain paragraphs (`prose`), debrief facts for a played game
   (`debrief`), and the stable JSON form (`report`).
 - `qre`, `sweep`: the logit quantal response equilibrium, and regime maps over parameters.

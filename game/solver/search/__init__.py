@@ -1,8 +1,8 @@
 """The searches for equilibria.
 
 - `pure`: every pure equilibrium, grouped into families (`family`) that share their play on
-  the path; off the path, independent clusters of information sets are completed one by one, each
-  completion passing the checks in `atoms`.
+  the path; off the path, independent clusters of information sets are completed one by one,
+  each completion passing the checks in `atoms`.
 - `signalling`: the same for a one-shot sender-receiver stage, vectorised with integer arrays
   (`stage` recognises the stage and what lies below its replies; `deterrence` finds the mixed
   replies off the path that deter).
