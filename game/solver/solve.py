@@ -86,7 +86,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
     used = "pbe" if structure.fudenberg_tirole else "weak"
     from game.solver.search.backward import perfect_information
 
-    perfect = perfect_information(structure)
+    perfect = mixed and perfect_information(structure)   # then no mixed search is needed
     # A mid-sized game's mixed search runs in a child process meanwhile (see `aside`), with 70%
     # of the budget from now (in one process it has 70% of what the pure search leaves: never
     # more, so the child's search is never cut shorter).
@@ -139,7 +139,7 @@ def solve(game: Game, *, mixed: bool = True, refine: bool = True,
         notes.append("some paths of play would need mixing off the path of a kind the search "
                      "does not decide (after a move every type was thought never to make, in a "
                      "game that goes on for several stages); more equilibria may exist")
-    if mixed and perfect:
+    if perfect:
         mixed = False   # no beliefs: mixing is only ever among tied moves
         if len(families) > 1:
             complete = False
